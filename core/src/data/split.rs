@@ -1,0 +1,86 @@
+//! Seeded train/validation/test splits, stratified by class when labels are given.
+
+/// Row indices of each part of a split.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split {
+    pub train: Vec<usize>,
+    pub valid: Vec<usize>,
+    pub test: Vec<usize>,
+}
+
+/// Splits `rows` row indices by the given fractions (train gets the rest). With `strata`
+/// (one class id per row), each class is split separately so every part keeps its balance.
+/// The same seed gives the same split on every platform.
+pub fn split_rows(rows: usize, valid_fraction: f64, test_fraction: f64, strata: Option<&[usize]>, seed: u64) -> Split {
+    let mut rng = SplitMix64(seed);
+    let groups: Vec<Vec<usize>> = match strata {
+        Some(labels) => {
+            let classes = labels.iter().copied().max().map_or(0, |m| m + 1);
+            let mut groups = vec![Vec::new(); classes];
+            for (row, &label) in labels.iter().enumerate().take(rows) {
+                groups[label].push(row);
+            }
+            groups
+        }
+        None => vec![(0..rows).collect()],
+    };
+    let mut split = Split { train: Vec::new(), valid: Vec::new(), test: Vec::new() };
+    for mut group in groups {
+        rng.shuffle(&mut group);
+        let n = group.len() as f64;
+        let n_test = (n * test_fraction).round() as usize;
+        let n_valid = ((n * valid_fraction).round() as usize).min(group.len() - n_test);
+        split.test.extend_from_slice(&group[..n_test]);
+        split.valid.extend_from_slice(&group[n_test..n_test + n_valid]);
+        split.train.extend_from_slice(&group[n_test + n_valid..]);
+    }
+    rng.shuffle(&mut split.train);
+    split
+}
+
+/// A tiny, well-known PRNG (Steele et al., SplitMix64): reproducible everywhere, no
+/// platform entropy needed, which matters in the browser.
+#[derive(Debug, Clone)]
+pub struct SplitMix64(pub u64);
+
+impl SplitMix64 {
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Fisher-Yates shuffle.
+    pub fn shuffle<T>(&mut self, items: &mut [T]) {
+        for i in (1..items.len()).rev() {
+            let j = (self.next_u64() % (i as u64 + 1)) as usize;
+            items.swap(i, j);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts_cover_every_row_once() {
+        let s = split_rows(100, 0.15, 0.15, None, 7);
+        let mut all: Vec<usize> = s.train.iter().chain(&s.valid).chain(&s.test).copied().collect();
+        all.sort_unstable();
+        assert_eq!(all, (0..100).collect::<Vec<_>>());
+        assert_eq!((s.valid.len(), s.test.len()), (15, 15));
+    }
+
+    #[test]
+    fn stratified_split_keeps_class_balance_and_is_seeded() {
+        let labels: Vec<usize> = (0..90).map(|i| usize::from(i % 3 == 0)).collect();
+        let s = split_rows(90, 0.2, 0.2, Some(&labels), 1);
+        let ones = s.test.iter().filter(|&&r| labels[r] == 1).count();
+        assert_eq!(ones, 6); // 30 of class 1, 20% of them
+        assert_eq!(s, split_rows(90, 0.2, 0.2, Some(&labels), 1));
+        assert_ne!(s.train, split_rows(90, 0.2, 0.2, Some(&labels), 2).train);
+    }
+}

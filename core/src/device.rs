@@ -1,0 +1,43 @@
+//! Choosing where tensors live: the CPU (Flex) everywhere, WebGPU in the browser,
+//! Vulkan natively, CUDA behind a feature.
+
+use burn::tensor::Device;
+
+/// The CPU backend: always available, the browser's fallback.
+pub fn cpu() -> Device {
+    Device::flex()
+}
+
+/// The browser's WebGPU adapter, initialized asynchronously as the browser requires.
+#[cfg(feature = "wgpu")]
+pub async fn webgpu() -> crate::Result<Device> {
+    use burn::tensor::wgpu::WgpuBackend;
+    Device::wgpu_options()
+        .graphics_api(WgpuBackend::WebGpu)
+        .init_async()
+        .await
+        .map_err(|e| crate::Error::Backend(format!("WebGPU could not start: {e}")))
+}
+
+/// A native GPU through wgpu (Vulkan on Linux; Mesa's lavapipe when there is no GPU).
+#[cfg(all(feature = "wgpu", not(target_family = "wasm")))]
+pub fn vulkan() -> crate::Result<Device> {
+    use burn::tensor::wgpu::WgpuBackend;
+    Device::wgpu_options()
+        .graphics_api(WgpuBackend::Vulkan)
+        .init()
+        .map_err(|e| crate::Error::Backend(format!("Vulkan could not start: {e}")))
+}
+
+/// The first CUDA GPU.
+#[cfg(feature = "cuda")]
+pub fn cuda() -> Device {
+    Device::cuda(0)
+}
+
+/// Reads a float tensor back to the CPU, asynchronously (the only way in a browser).
+pub async fn read_floats<const D: usize>(tensor: burn::tensor::Tensor<D>) -> crate::Result<Vec<f32>> {
+    let backend = |e| crate::Error::Backend(format!("reading a tensor back failed: {e:?}"));
+    let data = tensor.into_data_async().await.map_err(backend)?;
+    data.try_to_vec::<f32>().map_err(|e| crate::Error::Backend(format!("unexpected tensor data: {e:?}")))
+}

@@ -1,0 +1,28 @@
+//! Fornax's pure logic: the same code runs in the browser (Wasm) and natively.
+//!
+//! The data path goes one way:
+//! bytes -> [`data::Table`] -> [`recipe::Recipe`] (fitted on the training split)
+//! -> tensors -> [`model::Mlp`] -> [`predict::Prediction`]s,
+//! and [`bundle::Bundle`] carries the model with its recipe so every place that
+//! loads it transforms inputs identically.
+//!
+//! ```
+//! use fornax_core::data::Table;
+//! let table = Table::from_csv_bytes(b"x,y\n1,a\n2,b\n").unwrap();
+//! assert_eq!(table.rows(), 2);
+//! assert_eq!(table.column_names(), vec!["x", "y"]);
+//! ```
+
+pub mod bundle;
+pub mod data;
+pub mod device;
+mod error;
+pub mod model;
+pub mod predict;
+pub mod recipe;
+pub mod train;
+
+pub use error::{Error, FieldError, Result};
+
+/// The version of this crate, shown by `fornax doctor` and the environment page.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,145 @@
+//! Predictions from a bundle: rows in (a CSV table or JSON objects), decoded labels,
+//! probabilities or values out. The recipe inside the bundle does the encoding.
+
+use std::collections::BTreeMap;
+
+use burn::tensor::{Device, Tensor, TensorData};
+use burn::tensor::activation::softmax;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::bundle::Bundle;
+use crate::data::{Cell, Table};
+use crate::model::Mlp;
+use crate::recipe::{Recipe, TargetEncoding};
+use crate::{Error, FieldError, Result};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Prediction {
+    Class { label: String, probabilities: BTreeMap<String, f64> },
+    Value { value: f64 },
+}
+
+impl Prediction {
+    /// The label or the value, as text (the CLI's output column).
+    pub fn text(&self) -> String {
+        match self {
+            Prediction::Class { label, .. } => label.clone(),
+            Prediction::Value { value } => value.to_string(),
+        }
+    }
+}
+
+/// A loaded model ready to answer, on the CPU.
+pub struct Predictor {
+    recipe: Recipe,
+    model: Mlp,
+    device: Device,
+}
+
+impl Predictor {
+    pub fn new(bundle: &Bundle) -> Result<Self> {
+        let device = crate::device::cpu();
+        let model = bundle.model(&device)?;
+        Ok(Predictor { recipe: bundle.manifest.recipe.clone(), model, device })
+    }
+
+    pub fn recipe(&self) -> &Recipe {
+        &self.recipe
+    }
+
+    /// Predicts every row of a table (the target column, if present, is ignored).
+    pub async fn predict_table(&self, table: &Table) -> Result<Vec<Prediction>> {
+        let rows: Vec<usize> = (0..table.rows()).collect();
+        let x = self.recipe.encode_table(table, &rows)?;
+        self.predict_encoded(x, rows.len()).await
+    }
+
+    /// Predicts JSON objects `{column: value}`; problems are reported per field with
+    /// their location (`["body", "rows", i, column]`), all of them at once.
+    pub async fn predict_json(&self, rows: &[Value]) -> Result<Vec<Prediction>> {
+        let mut x = Vec::with_capacity(rows.len() * self.recipe.width());
+        let mut errors = Vec::new();
+        for (i, row) in rows.iter().enumerate() {
+            let loc = |column: &str| vec![Value::from("body"), Value::from("rows"), Value::from(i), Value::from(column)];
+            let Some(object) = row.as_object() else {
+                errors.push(FieldError {
+                    loc: loc("")[..3].to_vec(),
+                    msg: "each row must be an object of column names to values".into(),
+                    kind: "dict_type".into(),
+                });
+                continue;
+            };
+            let mut bad_values = Vec::new();
+            let cell = |name: &str| -> Option<Cell<'_>> {
+                object.get(name).map(|v| match v {
+                    Value::Null => Cell::Missing,
+                    Value::Number(n) => Cell::Number(n.as_f64().unwrap_or(f64::NAN)),
+                    Value::String(s) => Cell::Text(s),
+                    Value::Bool(true) => Cell::Text("true"),
+                    Value::Bool(false) => Cell::Text("false"),
+                    Value::Array(_) | Value::Object(_) => Cell::Text("<a list or object>"),
+                })
+            };
+            for (name, value) in object {
+                if matches!(value, Value::Array(_) | Value::Object(_)) && self.recipe.schema().iter().any(|f| &f.name == name) {
+                    bad_values.push(FieldError {
+                        loc: loc(name),
+                        msg: "input should be a single value, not a list or object".into(),
+                        kind: "value_type".into(),
+                    });
+                }
+            }
+            if !bad_values.is_empty() {
+                errors.extend(bad_values);
+                continue;
+            }
+            if let Err(field_errors) = self.recipe.encode_row(cell, &mut x) {
+                errors.extend(field_errors.into_iter().map(|(column, msg, kind)| FieldError {
+                    loc: loc(&column),
+                    msg,
+                    kind: kind.into(),
+                }));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(Error::Validation(errors));
+        }
+        self.predict_encoded(x, rows.len()).await
+    }
+
+    async fn predict_encoded(&self, x: Vec<f32>, rows: usize) -> Result<Vec<Prediction>> {
+        if rows == 0 {
+            return Ok(Vec::new());
+        }
+        let input = Tensor::<2>::from_data(TensorData::new(x, [rows, self.recipe.width()]), &self.device);
+        let output = self.model.forward(input);
+        let output = match &self.recipe.target_encoding {
+            TargetEncoding::Classes { .. } => softmax(output, 1),
+            TargetEncoding::Standardize { .. } => output,
+        };
+        let values = crate::device::read_floats(output).await?;
+        Ok(decode(&self.recipe.target_encoding, &values, rows))
+    }
+}
+
+/// Model outputs (probabilities or standardized values) -> predictions.
+pub(crate) fn decode(encoding: &TargetEncoding, values: &[f32], rows: usize) -> Vec<Prediction> {
+    match encoding {
+        TargetEncoding::Classes { classes } => values
+            .chunks(classes.len())
+            .take(rows)
+            .map(|p| {
+                let best = crate::train::argmax(p);
+                Prediction::Class {
+                    label: classes[best].clone(),
+                    probabilities: classes.iter().cloned().zip(p.iter().map(|&v| v as f64)).collect(),
+                }
+            })
+            .collect(),
+        TargetEncoding::Standardize { mean, std } => {
+            values.iter().take(rows).map(|&v| Prediction::Value { value: v as f64 * std + mean }).collect()
+        }
+    }
+}

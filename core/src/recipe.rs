@@ -1,0 +1,357 @@
+//! The fitted preprocessing that travels with a model: numeric columns are mean-filled
+//! and standardized, categorical ones one-hot encoded, the target label-encoded (or
+//! standardized for regression). Fitted on the training rows only.
+
+use serde::{Deserialize, Serialize};
+
+use crate::data::{Cell, Column, ColumnData, ColumnKind, Table, format_number};
+use crate::{Error, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Task {
+    Classification,
+    Regression,
+}
+
+/// A numeric target with at most this many distinct integer values is taken as classes.
+const MAX_INTEGER_CLASSES: usize = 20;
+
+impl Task {
+    /// Text targets are classes; integer targets with few values are classes; other
+    /// numbers are a regression.
+    pub fn infer(target: &Column) -> Task {
+        match &target.data {
+            ColumnData::Categorical(_) => Task::Classification,
+            ColumnData::Numeric(values) => {
+                let mut distinct: Vec<i64> = Vec::new();
+                for x in values.iter().flatten() {
+                    if x.fract() != 0.0 {
+                        return Task::Regression;
+                    }
+                    if !distinct.contains(&(*x as i64)) {
+                        distinct.push(*x as i64);
+                        if distinct.len() > MAX_INTEGER_CLASSES {
+                            return Task::Regression;
+                        }
+                    }
+                }
+                Task::Classification
+            }
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Task> {
+        match text {
+            "classification" => Ok(Task::Classification),
+            "regression" => Ok(Task::Regression),
+            other => Err(Error::InvalidConfig(format!(
+                "unknown task `{other}`: use `classification` or `regression`"
+            ))),
+        }
+    }
+}
+
+/// How one input column becomes model inputs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Feature {
+    /// Missing -> the training mean; then `(x - mean) / std` (population std; 1 when zero).
+    Standardize { name: String, mean: f64, std: f64 },
+    /// One input per known category; missing or unseen categories give all zeros.
+    OneHot { name: String, categories: Vec<String> },
+}
+
+/// How the target becomes the training label, and back.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TargetEncoding {
+    Classes { classes: Vec<String> },
+    Standardize { mean: f64, std: f64 },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Recipe {
+    pub target: String,
+    pub task: Task,
+    pub features: Vec<Feature>,
+    pub target_encoding: TargetEncoding,
+}
+
+/// Labels ready for training: class ids or standardized values.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Targets {
+    Classes(Vec<i64>),
+    Values(Vec<f32>),
+}
+
+/// One input column as a client must send it (published with each served model).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InputField {
+    pub name: String,
+    pub kind: ColumnKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub categories: Option<Vec<String>>,
+}
+
+impl Recipe {
+    /// Fits the recipe on `train_rows` of `table`, using every column but the target.
+    pub fn fit(table: &Table, target: &str, task: Task, train_rows: &[usize]) -> Result<Recipe> {
+        let target_column = table.column(target)?;
+        let features = table
+            .columns()
+            .iter()
+            .filter(|c| c.name != target)
+            .map(|c| fit_feature(c, train_rows))
+            .collect::<Vec<_>>();
+        if features.is_empty() {
+            return Err(Error::InvalidTarget(format!(
+                "`{target}` is the only column: there is nothing to predict it from"
+            )));
+        }
+        let target_encoding = match task {
+            Task::Classification => {
+                let classes = distinct_texts(target_column, train_rows);
+                if classes.len() < 2 {
+                    return Err(Error::InvalidTarget(format!(
+                        "target `{target}` has only one class ({}): a classifier needs at least two",
+                        classes.first().map_or("none".to_string(), |c| format!("`{c}`"))
+                    )));
+                }
+                TargetEncoding::Classes { classes }
+            }
+            Task::Regression => {
+                let ColumnData::Numeric(values) = &target_column.data else {
+                    return Err(Error::InvalidTarget(format!(
+                        "target `{target}` holds text, so it cannot be a regression target; choose classification"
+                    )));
+                };
+                let (mean, std) = mean_std(train_rows.iter().filter_map(|&r| values[r]));
+                TargetEncoding::Standardize { mean, std }
+            }
+        };
+        Ok(Recipe { target: target.to_string(), task, features, target_encoding })
+    }
+
+    /// Number of model inputs this recipe produces per row.
+    pub fn width(&self) -> usize {
+        self.features
+            .iter()
+            .map(|f| match f {
+                Feature::Standardize { .. } => 1,
+                Feature::OneHot { categories, .. } => categories.len(),
+            })
+            .sum()
+    }
+
+    /// Number of model outputs: one per class, or one value.
+    pub fn outputs(&self) -> usize {
+        match &self.target_encoding {
+            TargetEncoding::Classes { classes } => classes.len(),
+            TargetEncoding::Standardize { .. } => 1,
+        }
+    }
+
+    pub fn schema(&self) -> Vec<InputField> {
+        self.features
+            .iter()
+            .map(|f| match f {
+                Feature::Standardize { name, .. } => {
+                    InputField { name: name.clone(), kind: ColumnKind::Numeric, categories: None }
+                }
+                Feature::OneHot { name, categories } => InputField {
+                    name: name.clone(),
+                    kind: ColumnKind::Categorical,
+                    categories: Some(categories.clone()),
+                },
+            })
+            .collect()
+    }
+
+    /// Encodes one row; `cell(name)` gives the row's value for a column, `None` when the
+    /// column is absent. Appends to `out`. Errors are `(column, message, type)`.
+    pub fn encode_row<'a>(
+        &self,
+        cell: impl Fn(&str) -> Option<Cell<'a>>,
+        out: &mut Vec<f32>,
+    ) -> std::result::Result<(), Vec<(String, String, &'static str)>> {
+        let mut errors = Vec::new();
+        for feature in &self.features {
+            match feature {
+                Feature::Standardize { name, mean, std } => match cell(name) {
+                    None => errors.push((name.clone(), "field required".into(), "missing")),
+                    Some(Cell::Missing) => out.push(0.0),
+                    Some(Cell::Number(x)) => out.push(((x - mean) / std) as f32),
+                    Some(Cell::Text(t)) => errors.push((
+                        name.clone(),
+                        format!("input should be a number, got `{}`", truncate(t)),
+                        "float_parsing",
+                    )),
+                },
+                Feature::OneHot { name, categories } => {
+                    let start = out.len();
+                    out.resize(start + categories.len(), 0.0);
+                    let text = match cell(name) {
+                        None => {
+                            errors.push((name.clone(), "field required".into(), "missing"));
+                            continue;
+                        }
+                        Some(Cell::Missing) => continue,
+                        Some(Cell::Number(x)) => format_number(x),
+                        Some(Cell::Text(t)) => t.to_string(),
+                    };
+                    // An unseen category encodes as all zeros, like a missing value.
+                    if let Ok(i) = categories.binary_search(&text) {
+                        out[start + i] = 1.0;
+                    }
+                }
+            }
+        }
+        if errors.is_empty() { Ok(()) } else { Err(errors) }
+    }
+
+    /// Encodes `rows` of a table into a row-major `rows x width` matrix. Errors name the
+    /// CSV line (row index + 2: one for the header, one because lines count from 1).
+    pub fn encode_table(&self, table: &Table, rows: &[usize]) -> Result<Vec<f32>> {
+        let mut out = Vec::with_capacity(rows.len() * self.width());
+        for &row in rows {
+            let cell = |name: &str| table.column(name).ok().map(|c| c.cell(row));
+            self.encode_row(cell, &mut out).map_err(|errors| {
+                let (column, msg, _) = &errors[0];
+                Error::Csv { line: row as u64 + 2, msg: format!("column `{column}`: {msg}") }
+            })?;
+        }
+        Ok(out)
+    }
+
+    /// The training labels of `rows`; rows must have a target value.
+    pub fn encode_targets(&self, table: &Table, rows: &[usize]) -> Result<Targets> {
+        let column = table.column(&self.target)?;
+        match &self.target_encoding {
+            TargetEncoding::Classes { classes } => rows
+                .iter()
+                .map(|&r| {
+                    let text = column.text(r).unwrap_or_default();
+                    classes.binary_search(&text).map(|i| i as i64).map_err(|_| {
+                        Error::InvalidTarget(format!(
+                            "line {}: class `{text}` of `{}` was not in the training rows",
+                            r + 2,
+                            self.target
+                        ))
+                    })
+                })
+                .collect::<Result<Vec<_>>>()
+                .map(Targets::Classes),
+            TargetEncoding::Standardize { mean, std } => rows
+                .iter()
+                .map(|&r| match column.cell(r) {
+                    Cell::Number(x) => Ok(((x - mean) / std) as f32),
+                    _ => Err(Error::InvalidTarget(format!("line {}: target `{}` is not a number", r + 2, self.target))),
+                })
+                .collect::<Result<Vec<_>>>()
+                .map(Targets::Values),
+        }
+    }
+}
+
+fn fit_feature(column: &Column, train_rows: &[usize]) -> Feature {
+    match &column.data {
+        ColumnData::Numeric(values) => {
+            let (mean, std) = mean_std(train_rows.iter().filter_map(|&r| values[r]));
+            Feature::Standardize { name: column.name.clone(), mean, std }
+        }
+        ColumnData::Categorical(_) => {
+            Feature::OneHot { name: column.name.clone(), categories: distinct_texts(column, train_rows) }
+        }
+    }
+}
+
+/// Sorted distinct non-missing texts of `rows` (sorted so lookups can binary-search).
+fn distinct_texts(column: &Column, rows: &[usize]) -> Vec<String> {
+    let mut texts: Vec<String> = rows.iter().filter_map(|&r| column.text(r)).collect();
+    texts.sort_unstable();
+    texts.dedup();
+    texts
+}
+
+/// Mean and population standard deviation (StandardScaler semantics); a zero or
+/// undefined spread becomes 1 so constant columns encode as 0 rather than NaN.
+fn mean_std(values: impl Iterator<Item = f64> + Clone) -> (f64, f64) {
+    let n = values.clone().count();
+    if n == 0 {
+        return (0.0, 1.0);
+    }
+    let mean = values.clone().sum::<f64>() / n as f64;
+    let var = values.map(|x| (x - mean).powi(2)).sum::<f64>() / n as f64;
+    let std = var.sqrt();
+    (mean, if std > 1e-12 { std } else { 1.0 })
+}
+
+fn truncate(text: &str) -> String {
+    if text.chars().count() > 40 { format!("{}...", text.chars().take(40).collect::<String>()) } else { text.to_string() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table() -> Table {
+        Table::from_csv_bytes(b"x,color,y\n1,red,a\n3,blue,b\n,red,a\n5,green,b\n").unwrap()
+    }
+
+    #[test]
+    fn fit_uses_training_rows_only() {
+        let recipe = Recipe::fit(&table(), "y", Task::Classification, &[0, 1, 2]).unwrap();
+        assert_eq!(
+            recipe.features[0],
+            Feature::Standardize { name: "x".into(), mean: 2.0, std: 1.0 }
+        );
+        assert_eq!(
+            recipe.features[1],
+            Feature::OneHot { name: "color".into(), categories: vec!["blue".into(), "red".into()] }
+        );
+        assert_eq!(recipe.width(), 3);
+        assert_eq!(recipe.outputs(), 2);
+    }
+
+    #[test]
+    fn apply_fills_missing_and_ignores_unseen_categories() {
+        let t = table();
+        let recipe = Recipe::fit(&t, "y", Task::Classification, &[0, 1, 2]).unwrap();
+        let x = recipe.encode_table(&t, &[2, 3]).unwrap();
+        // row 2: x missing -> mean -> 0; red. row 3: x=5 -> 3; green unseen -> zeros.
+        assert_eq!(x, vec![0.0, 0.0, 1.0, 3.0, 0.0, 0.0]);
+        assert_eq!(recipe.encode_targets(&t, &[0, 1]).unwrap(), Targets::Classes(vec![0, 1]));
+    }
+
+    #[test]
+    fn recipe_round_trips_through_json() {
+        let recipe = Recipe::fit(&table(), "x", Task::Regression, &[0, 1, 3]).unwrap();
+        let json = serde_json::to_string(&recipe).unwrap();
+        assert_eq!(serde_json::from_str::<Recipe>(&json).unwrap(), recipe);
+    }
+
+    #[test]
+    fn single_class_target_is_refused() {
+        let err = Recipe::fit(&table(), "y", Task::Classification, &[0, 2]).unwrap_err();
+        assert!(err.to_string().contains("only one class (`a`)"), "{err}");
+    }
+
+    #[test]
+    fn wrong_type_names_the_column() {
+        let recipe = Recipe::fit(&table(), "y", Task::Classification, &[0, 1]).unwrap();
+        let mut out = Vec::new();
+        let errors = recipe
+            .encode_row(|name| Some(if name == "x" { Cell::Text("old") } else { Cell::Missing }), &mut out)
+            .unwrap_err();
+        assert_eq!(errors[0].0, "x");
+        assert_eq!(errors[0].2, "float_parsing");
+    }
+
+    #[test]
+    fn small_integer_targets_are_classes() {
+        let t = Table::from_csv_bytes(b"a,b\n1,0.5\n2,1.5\n1,2\n").unwrap();
+        assert_eq!(Task::infer(&t.columns()[0]), Task::Classification);
+        assert_eq!(Task::infer(&t.columns()[1]), Task::Regression);
+    }
+}

@@ -1,0 +1,121 @@
+//! From a table and a target column to a bundle and test metrics: split, fit the
+//! recipe on the training rows, train the linear baseline and the MLP, evaluate both
+//! on the held-out test rows.
+
+use burn::tensor::Device;
+
+use super::train_loop::outputs;
+use super::{Encoded, EpochReport, Metrics, TrainConfig, TrainSink, classification_metrics, regression_metrics, train_model};
+use crate::bundle::{Bundle, FORMAT_VERSION, Manifest};
+use crate::data::{Cell, Table, split_rows};
+use crate::model::{Mlp, ModelSpec};
+use crate::predict::{Prediction, decode};
+use crate::recipe::{Recipe, Targets, Task};
+use crate::{Error, Result};
+
+/// Fewest rows with a target value that a run accepts: below this the validation and
+/// test parts are too small to mean anything.
+const MIN_ROWS: usize = 20;
+
+#[derive(Debug)]
+pub struct TrainOutcome {
+    pub bundle: Bundle,
+    /// Test metrics of the MLP (also in the bundle's manifest).
+    pub metrics: Metrics,
+    pub baseline: Metrics,
+    pub epochs_run: usize,
+    pub history: Vec<EpochReport>,
+}
+
+/// Trains on `table` to predict `target`. `task` overrides the inferred one.
+pub async fn train_table<S: TrainSink>(
+    device: &Device,
+    table: &Table,
+    target: &str,
+    task: Option<Task>,
+    config: &TrainConfig,
+    sink: &mut S,
+) -> Result<TrainOutcome> {
+    config.validate()?;
+    let column = table.column(target)?;
+    let labeled: Vec<usize> = (0..table.rows()).filter(|&r| column.cell(r) != Cell::Missing).collect();
+    if labeled.len() < MIN_ROWS {
+        return Err(Error::InvalidTarget(format!(
+            "target `{target}` has a value in {} rows; training needs at least {MIN_ROWS}",
+            labeled.len()
+        )));
+    }
+    let task = task.unwrap_or_else(|| Task::infer(column));
+
+    // Stratify classification splits by class so every part keeps the class balance.
+    let strata: Option<Vec<usize>> = (task == Task::Classification).then(|| {
+        let mut classes: Vec<String> = labeled.iter().filter_map(|&r| column.text(r)).collect();
+        classes.sort_unstable();
+        classes.dedup();
+        labeled
+            .iter()
+            .map(|&r| classes.binary_search(&column.text(r).unwrap_or_default()).unwrap_or(0))
+            .collect()
+    });
+    let split = split_rows(labeled.len(), config.valid_fraction, config.test_fraction, strata.as_deref(), config.seed);
+    let rows = |part: &[usize]| part.iter().map(|&i| labeled[i]).collect::<Vec<_>>();
+    let (train_rows, valid_rows, test_rows) = (rows(&split.train), rows(&split.valid), rows(&split.test));
+
+    let recipe = Recipe::fit(table, target, task, &train_rows)?;
+    let encode = |rows: &[usize]| -> Result<Encoded> {
+        Ok(Encoded { x: recipe.encode_table(table, rows)?, width: recipe.width(), targets: recipe.encode_targets(table, rows)? })
+    };
+    let (train, valid, test) = (encode(&train_rows)?, encode(&valid_rows)?, encode(&test_rows)?);
+
+    let baseline_spec = ModelSpec { inputs: recipe.width(), hidden: vec![], outputs: recipe.outputs() };
+    let baseline = train_model(device, &baseline_spec, config, &train, &valid, sink).await?;
+    let spec = ModelSpec { inputs: recipe.width(), hidden: config.hidden.clone(), outputs: recipe.outputs() };
+    let mlp = train_model(device, &spec, config, &train, &valid, sink).await?;
+    let history = baseline.history.iter().chain(&mlp.history).cloned().collect();
+
+    let baseline_metrics = test_metrics(&recipe, &baseline.model, &test, device).await?;
+    let metrics = test_metrics(&recipe, &mlp.model, &test, device).await?;
+    let manifest = Manifest {
+        format_version: FORMAT_VERSION,
+        fornax_version: crate::VERSION.to_string(),
+        task,
+        target: target.to_string(),
+        inputs: recipe.schema(),
+        model: spec,
+        recipe: recipe.clone(),
+        metrics: metrics.clone(),
+        baseline_metrics: baseline_metrics.clone(),
+        epochs_run: mlp.epochs_run,
+    };
+    let cpu_model = mlp.model.copy_to(&crate::device::cpu()).await?;
+    let bundle = Bundle::new(manifest, cpu_model)?;
+    Ok(TrainOutcome { bundle, metrics, baseline: baseline_metrics, epochs_run: mlp.epochs_run, history })
+}
+
+async fn test_metrics(recipe: &Recipe, model: &Mlp, test: &Encoded, device: &Device) -> Result<Metrics> {
+    let raw = outputs(model, test, device).await?;
+    Ok(match &test.targets {
+        Targets::Classes(truth) => {
+            let k = recipe.outputs();
+            let predicted: Vec<i64> = raw.chunks(k).map(|logits| super::argmax(logits) as i64).collect();
+            classification_metrics(truth, &predicted, k)
+        }
+        Targets::Values(truth) => {
+            let predicted: Vec<f64> = decode(&recipe.target_encoding, &raw, test.rows())
+                .into_iter()
+                .map(|p| match p {
+                    Prediction::Value { value } => value,
+                    Prediction::Class { .. } => f64::NAN,
+                })
+                .collect();
+            let unscaled: Vec<f64> = decode(&recipe.target_encoding, truth, truth.len())
+                .into_iter()
+                .map(|p| match p {
+                    Prediction::Value { value } => value,
+                    Prediction::Class { .. } => f64::NAN,
+                })
+                .collect();
+            regression_metrics(&unscaled, &predicted)
+        }
+    })
+}
