@@ -1,1 +1,63 @@
-fn main() {}
+//! `fornax`: the native command line and companion server, built on fornax-core.
+
+mod atomic_file;
+mod cli;
+mod serve;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "fornax", version, about = "Fornax: train, predict and serve tabular models")]
+struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// List the compute devices this build can use, and versions.
+    Doctor,
+    /// Look at a dataset.
+    Data {
+        #[command(subcommand)]
+        command: DataCommand,
+    },
+    /// Train a model on a CSV and write a .fornax bundle.
+    Train(cli::train::TrainArgs),
+    /// Predict every row of a CSV with a trained bundle.
+    Predict(cli::predict::PredictArgs),
+    /// Serve the web app and the prediction API.
+    Serve(serve::ServeArgs),
+}
+
+#[derive(Subcommand)]
+enum DataCommand {
+    /// Column types, missing values and distinct counts.
+    Profile {
+        file: PathBuf,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let result = match args.command {
+        Command::Doctor => cli::doctor::run(),
+        Command::Data { command: DataCommand::Profile { file, json } } => cli::profile::run(&file, json),
+        Command::Train(args) => cli::train::run(args),
+        Command::Predict(args) => cli::predict::run(args),
+        Command::Serve(args) => serve::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,57 @@
+//! `fornax serve`: the web app's files and a FastAPI-style prediction API on one port.
+
+mod api;
+mod api_error;
+mod registry;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::Router;
+use clap::Args;
+use tower_http::services::{ServeDir, ServeFile};
+
+pub use registry::Registry;
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// Directory of bundles: each NAME.fornax is served as model NAME.
+    #[arg(long, default_value = "models")]
+    models: PathBuf,
+    /// Directory of the built web app (trunk's dist/) to serve at `/`.
+    #[arg(long)]
+    web: Option<PathBuf>,
+}
+
+pub fn run(args: ServeArgs) -> Result<(), String> {
+    std::fs::create_dir_all(&args.models).map_err(|e| format!("cannot create {}: {e}", args.models.display()))?;
+    let registry = Registry::open(&args.models);
+    for (name, problem) in registry.load_errors() {
+        eprintln!("warning: model `{name}` was not loaded: {problem}");
+    }
+    let token = std::env::var("FORNAX_TOKEN").ok().filter(|t| !t.is_empty());
+    let state = Arc::new(api::AppState { registry, token });
+    let mut app: Router = api::router(state);
+    if let Some(web) = &args.web {
+        if !web.join("index.html").is_file() {
+            return Err(format!("{} has no index.html: build the app first (cargo xtask serve does)", web.display()));
+        }
+        app = app.fallback_service(ServeDir::new(web).fallback(ServeFile::new(web.join("index.html"))));
+    }
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| format!("cannot start the runtime: {e}"))?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(args.addr).await.map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
+        let url = format!("http://{}", listener.local_addr().map_err(|e| e.to_string())?);
+        println!("Fornax is serving on {url}  (API docs: {url}/v1/models; stop with Ctrl-C)");
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+            .map_err(|e| format!("server error: {e}"))
+    })
+}

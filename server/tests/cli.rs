@@ -1,0 +1,87 @@
+//! `fornax` on the command line: bad inputs exit non-zero with a message naming the
+//! problem and its place; good ones write a bundle and the metrics JSON contract.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+const FORNAX: &str = env!("CARGO_BIN_EXE_fornax");
+
+fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("fornax-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+/// Runs `fornax train` on a CSV with the given contents; returns (success, stderr).
+fn train_on(name: &str, csv: &[u8], target: &str) -> (bool, String) {
+    let data = temp(name);
+    std::fs::write(&data, csv).unwrap();
+    let out = temp(&format!("{name}.fornax"));
+    let output = Command::new(FORNAX)
+        .args(["train", "--target", target, "--data"])
+        .arg(&data)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(!out.exists() || output.status.success(), "a failed run must not leave a bundle");
+    (output.status.success(), String::from_utf8_lossy(&output.stderr).into_owned())
+}
+
+#[test]
+fn bad_csvs_are_explained() {
+    let (ok, err) = train_on("ragged.csv", b"a,b\n1,x\n2\n", "b");
+    assert!(!ok);
+    assert!(err.contains("line 3: this row has 1 fields but the header has 2"), "{err}");
+
+    let (ok, err) = train_on("latin1.csv", b"a,b\n1,x\n2,caf\xe9\n", "b");
+    assert!(!ok);
+    assert!(err.contains("line 3: the file is not UTF-8"), "{err}");
+
+    let (ok, err) = train_on("empty.csv", b"", "b");
+    assert!(!ok);
+    assert!(err.contains("the file is empty"), "{err}");
+
+    let (ok, err) = train_on("notarget.csv", b"a,b\n1,x\n", "label");
+    assert!(!ok);
+    assert!(err.contains("column `label` does not exist; the columns are: a, b"), "{err}");
+
+    let mut one_class = b"a,b\n".to_vec();
+    for i in 0..40 {
+        one_class.extend_from_slice(format!("{i},only\n").as_bytes());
+    }
+    let (ok, err) = train_on("oneclass.csv", &one_class, "b");
+    assert!(!ok);
+    assert!(err.contains("target `b` has only one class (`only`)"), "{err}");
+}
+
+#[test]
+fn train_writes_the_metrics_contract() {
+    let wine = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../public/demo/wine.csv");
+    let (bundle, metrics) = (temp("wine.fornax"), temp("metrics.json"));
+    let status = Command::new(FORNAX)
+        .args(["train", "--target", "cultivar", "--epochs", "40", "--data"])
+        .arg(&wine)
+        .arg("--out")
+        .arg(&bundle)
+        .arg("--metrics-json")
+        .arg(&metrics)
+        .output()
+        .unwrap();
+    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    let m: serde_json::Value = serde_json::from_slice(&std::fs::read(&metrics).unwrap()).unwrap();
+    assert_eq!(m["task"], "classification");
+    for key in ["accuracy", "f1_macro", "precision_macro", "recall_macro"] {
+        let (test, baseline) = (m["test"][key].as_f64().unwrap(), m["baseline"][key].as_f64().unwrap());
+        assert!((0.0..=1.0).contains(&test) && (0.0..=1.0).contains(&baseline), "{key}");
+    }
+    assert!(m["epochs_run"].as_u64().unwrap() >= 1);
+
+    let corrupt = temp("corrupt.fornax");
+    let mut bytes = std::fs::read(&bundle).unwrap();
+    bytes.truncate(bytes.len() / 2);
+    std::fs::write(&corrupt, bytes).unwrap();
+    let output = Command::new(FORNAX).args(["predict", "--model"]).arg(&corrupt).arg("--data").arg(&wine).output().unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("the bundle is corrupt"));
+}

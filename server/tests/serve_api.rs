@@ -1,0 +1,178 @@
+//! The companion server over real HTTP on loopback: a real `fornax serve` process, a
+//! real bundle trained by `fornax train`, raw HTTP/1.1 from the standard library.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use serde_json::{Value, json};
+
+const FORNAX: &str = env!("CARGO_BIN_EXE_fornax");
+const TOKEN: &str = "test-token-123";
+
+fn wine() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../public/demo/wine.csv")
+}
+
+struct Server {
+    child: Child,
+    addr: String,
+    dir: PathBuf,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Trains a wine bundle into a fresh models directory and serves it as `wine`.
+fn start() -> Server {
+    let dir = std::env::temp_dir().join(format!("fornax-serve-test-{}-{:?}", std::process::id(), std::thread::current().id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let models = dir.join("models");
+    let status = Command::new(FORNAX)
+        .args(["train", "--data"])
+        .arg(wine())
+        .args(["--target", "cultivar", "--epochs", "30", "--out"])
+        .arg(models.join("wine.fornax"))
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    std::fs::write(models.join("broken.fornax"), b"not a bundle").unwrap();
+    let mut child = Command::new(FORNAX)
+        .args(["serve", "--addr", "127.0.0.1:0", "--models"])
+        .arg(&models)
+        .env("FORNAX_TOKEN", TOKEN)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let addr = line.split("http://").nth(1).and_then(|s| s.split_whitespace().next()).expect("address line").to_string();
+    Server { child, addr, dir }
+}
+
+/// One request; returns the status code and the body as JSON.
+fn request(server: &Server, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, Value) {
+    let mut stream = TcpStream::connect(&server.addr).unwrap();
+    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: {}\r\n", server.addr, body.len());
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).unwrap();
+    stream.write_all(body).unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).unwrap();
+    let text = String::from_utf8_lossy(&response);
+    let status = text[9..12].parse().unwrap();
+    let (_, body) = text.split_once("\r\n\r\n").unwrap();
+    (status, serde_json::from_str(body).unwrap_or(Value::Null))
+}
+
+fn post_json(server: &Server, path: &str, body: &Value) -> (u16, Value) {
+    request(server, "POST", path, &[("Content-Type", "application/json")], body.to_string().as_bytes())
+}
+
+fn wine_rows(n: usize) -> Vec<Value> {
+    let text = std::fs::read_to_string(wine()).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    lines
+        .take(n)
+        .map(|line| {
+            let row: serde_json::Map<String, Value> = header
+                .iter()
+                .zip(line.split(','))
+                .filter(|(h, _)| **h != "cultivar")
+                .map(|(h, v)| (h.to_string(), json!(v.parse::<f64>().unwrap())))
+                .collect();
+            Value::Object(row)
+        })
+        .collect()
+}
+
+#[test]
+fn predictions_match_the_cli() {
+    let server = start();
+    let (status, body) = post_json(&server, "/v1/models/wine/predict", &json!({ "rows": wine_rows(5) }));
+    assert_eq!(status, 200, "{body}");
+    let served: Vec<String> = body["predictions"].as_array().unwrap().iter().map(|p| p["label"].as_str().unwrap().to_string()).collect();
+
+    let cli = Command::new(FORNAX)
+        .args(["predict", "--model"])
+        .arg(server.dir.join("models/wine.fornax"))
+        .arg("--data")
+        .arg(wine())
+        .output()
+        .unwrap();
+    assert!(cli.status.success());
+    let cli_labels: Vec<String> = String::from_utf8(cli.stdout).unwrap().lines().skip(1).take(5).map(|l| l.split(',').next().unwrap().to_string()).collect();
+    assert_eq!(served, cli_labels);
+    assert_eq!(served[0], "cultivar_0");
+    let p = &body["predictions"][0]["probabilities"];
+    let total: f64 = p.as_object().unwrap().values().map(|v| v.as_f64().unwrap()).sum();
+    assert!((total - 1.0).abs() < 1e-4);
+}
+
+#[test]
+fn bad_requests_get_fastapi_shaped_errors() {
+    let server = start();
+    let mut rows = wine_rows(2);
+    rows[1]["alcohol"] = json!("strong");
+    rows[1].as_object_mut().unwrap().remove("hue");
+    let (status, body) = post_json(&server, "/v1/models/wine/predict", &json!({ "rows": rows }));
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["detail"][0]["loc"], json!(["body", "rows", 1, "alcohol"]));
+    assert_eq!(body["detail"][0]["type"], "float_parsing");
+    assert_eq!(body["detail"][1]["loc"], json!(["body", "rows", 1, "hue"]));
+    assert_eq!(body["detail"][1]["type"], "missing");
+
+    let (status, body) = post_json(&server, "/v1/models/nope/predict", &json!({ "rows": [] }));
+    assert_eq!((status, body["detail"].as_str().unwrap()), (404, "model `nope` not found"));
+
+    let (status, body) = request(&server, "POST", "/v1/models/wine/predict", &[], b"{\"rows\": [");
+    assert_eq!((status, body["detail"][0]["type"].as_str().unwrap()), (422, "json_invalid"));
+
+    let (status, body) = post_json(&server, "/v1/models/wine/predict", &json!({ "data": [] }));
+    assert_eq!((status, body["detail"][0]["loc"].clone()), (422, json!(["body", "rows"])));
+
+    let many = json!({ "rows": vec![json!({}); 1001] });
+    let (status, body) = post_json(&server, "/v1/models/wine/predict", &many);
+    assert_eq!((status, body["detail"][0]["type"].as_str().unwrap()), (422, "too_long"));
+
+    let huge = vec![b' '; 2 * 1024 * 1024];
+    let (status, _) = request(&server, "POST", "/v1/models/wine/predict", &[], &huge);
+    assert_eq!(status, 413);
+}
+
+#[test]
+fn listing_skips_broken_bundles_and_uploads_need_the_token() {
+    let server = start();
+    let (status, body) = request(&server, "GET", "/v1/models", &[], b"");
+    assert_eq!(status, 200);
+    let names: Vec<&str> = body["models"].as_array().unwrap().iter().map(|m| m["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["wine"]);
+    assert_eq!(body["models"][0]["inputs"][0]["name"], "alcohol");
+
+    let bundle = std::fs::read(server.dir.join("models/wine.fornax")).unwrap();
+    let (status, _) = request(&server, "PUT", "/v1/models/copy", &[], &bundle);
+    assert_eq!(status, 401);
+    let auth = format!("Bearer {TOKEN}");
+    let (status, body) = request(&server, "PUT", "/v1/models/copy", &[("Authorization", &auth)], b"garbage");
+    assert_eq!(status, 422);
+    assert!(body["detail"][0]["msg"].as_str().unwrap().contains("not a Fornax bundle"));
+    let (status, _) = request(&server, "PUT", "/v1/models/copy", &[("Authorization", &auth)], &bundle);
+    assert_eq!(status, 201);
+    let (status, _) = post_json(&server, "/v1/models/copy/predict", &json!({ "rows": wine_rows(1) }));
+    assert_eq!(status, 200);
+    assert!(server.dir.join("models/copy.fornax").is_file());
+    let (status, body) = request(&server, "GET", "/healthz", &[], b"");
+    assert_eq!((status, body["status"].as_str().unwrap()), (200, "ok"));
+}
