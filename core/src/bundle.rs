@@ -86,9 +86,7 @@ impl Bundle {
         }
         let (body, checksum) = bytes.split_at(bytes.len() - CHECKSUM_LEN);
         if Sha256::digest(body).as_slice() != checksum {
-            return Err(Error::CorruptBundle(
-                "the checksum does not match: the file was truncated or altered".into(),
-            ));
+            return Err(Error::CorruptBundle("the checksum does not match: the file was truncated or altered".into()));
         }
         let mut reader = Reader { bytes: body, pos: reader.pos };
         let manifest_len = reader.length()?;

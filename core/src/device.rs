@@ -1,7 +1,7 @@
 //! Choosing where tensors live: the CPU (Flex) everywhere, WebGPU in the browser,
 //! Vulkan natively, CUDA behind a feature.
 
-use burn::tensor::Device;
+pub use burn::tensor::Device;
 
 /// The CPU backend: always available, the browser's fallback.
 pub fn cpu() -> Device {

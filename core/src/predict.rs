@@ -3,8 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use burn::tensor::{Device, Tensor, TensorData};
 use burn::tensor::activation::softmax;
+use burn::tensor::{Device, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -62,7 +62,8 @@ impl Predictor {
         let mut x = Vec::with_capacity(rows.len() * self.recipe.width());
         let mut errors = Vec::new();
         for (i, row) in rows.iter().enumerate() {
-            let loc = |column: &str| vec![Value::from("body"), Value::from("rows"), Value::from(i), Value::from(column)];
+            let loc =
+                |column: &str| vec![Value::from("body"), Value::from("rows"), Value::from(i), Value::from(column)];
             let Some(object) = row.as_object() else {
                 errors.push(FieldError {
                     loc: loc("")[..3].to_vec(),
@@ -83,7 +84,9 @@ impl Predictor {
                 })
             };
             for (name, value) in object {
-                if matches!(value, Value::Array(_) | Value::Object(_)) && self.recipe.schema().iter().any(|f| &f.name == name) {
+                if matches!(value, Value::Array(_) | Value::Object(_))
+                    && self.recipe.schema().iter().any(|f| &f.name == name)
+                {
                     bad_values.push(FieldError {
                         loc: loc(name),
                         msg: "input should be a single value, not a list or object".into(),

@@ -45,9 +45,7 @@ impl Task {
         match text {
             "classification" => Ok(Task::Classification),
             "regression" => Ok(Task::Regression),
-            other => Err(Error::InvalidConfig(format!(
-                "unknown task `{other}`: use `classification` or `regression`"
-            ))),
+            other => Err(Error::InvalidConfig(format!("unknown task `{other}`: use `classification` or `regression`"))),
         }
     }
 }
@@ -98,12 +96,8 @@ impl Recipe {
     /// Fits the recipe on `train_rows` of `table`, using every column but the target.
     pub fn fit(table: &Table, target: &str, task: Task, train_rows: &[usize]) -> Result<Recipe> {
         let target_column = table.column(target)?;
-        let features = table
-            .columns()
-            .iter()
-            .filter(|c| c.name != target)
-            .map(|c| fit_feature(c, train_rows))
-            .collect::<Vec<_>>();
+        let features =
+            table.columns().iter().filter(|c| c.name != target).map(|c| fit_feature(c, train_rows)).collect::<Vec<_>>();
         if features.is_empty() {
             return Err(Error::InvalidTarget(format!(
                 "`{target}` is the only column: there is nothing to predict it from"
@@ -288,7 +282,11 @@ fn mean_std(values: impl Iterator<Item = f64> + Clone) -> (f64, f64) {
 }
 
 fn truncate(text: &str) -> String {
-    if text.chars().count() > 40 { format!("{}...", text.chars().take(40).collect::<String>()) } else { text.to_string() }
+    if text.chars().count() > 40 {
+        format!("{}...", text.chars().take(40).collect::<String>())
+    } else {
+        text.to_string()
+    }
 }
 
 #[cfg(test)]
@@ -302,10 +300,7 @@ mod tests {
     #[test]
     fn fit_uses_training_rows_only() {
         let recipe = Recipe::fit(&table(), "y", Task::Classification, &[0, 1, 2]).unwrap();
-        assert_eq!(
-            recipe.features[0],
-            Feature::Standardize { name: "x".into(), mean: 2.0, std: 1.0 }
-        );
+        assert_eq!(recipe.features[0], Feature::Standardize { name: "x".into(), mean: 2.0, std: 1.0 });
         assert_eq!(
             recipe.features[1],
             Feature::OneHot { name: "color".into(), categories: vec!["blue".into(), "red".into()] }

@@ -4,7 +4,7 @@
 use fornax_core::bundle::Bundle;
 use fornax_core::data::Table;
 use fornax_core::predict::{Prediction, Predictor};
-use fornax_core::train::{Metrics, Progress, Quiet, TrainConfig, train_table, Control, TrainSink};
+use fornax_core::train::{Control, Metrics, Progress, Quiet, TrainConfig, TrainSink, train_table};
 use fornax_core::{Error, device};
 use futures_lite::future::block_on;
 
@@ -55,9 +55,8 @@ fn bundle_round_trips_and_predicts_the_same() {
 
     let predictions = block_on(Predictor::new(&loaded).unwrap().predict_table(&table)).unwrap();
     assert_eq!(predictions.len(), 178);
-    let correct = predictions.iter().enumerate().filter(|(r, p)| {
-        p.text() == table.column("cultivar").unwrap().text(*r).unwrap()
-    });
+    let correct =
+        predictions.iter().enumerate().filter(|(r, p)| p.text() == table.column("cultivar").unwrap().text(*r).unwrap());
     assert!(correct.count() >= 160);
     let Prediction::Class { probabilities, .. } = &predictions[0] else { panic!("class expected") };
     assert!((probabilities.values().sum::<f64>() - 1.0).abs() < 1e-4);
@@ -67,7 +66,8 @@ fn bundle_round_trips_and_predicts_the_same() {
 fn corrupt_or_foreign_bundles_are_refused() {
     let table = Table::from_csv_bytes(WINE).unwrap();
     let short = TrainConfig { epochs: 2, hidden: vec![4], ..TrainConfig::default() };
-    let bytes = block_on(train_table(&device::cpu(), &table, "cultivar", None, &short, &mut Quiet)).unwrap().bundle.to_bytes();
+    let bytes =
+        block_on(train_table(&device::cpu(), &table, "cultivar", None, &short, &mut Quiet)).unwrap().bundle.to_bytes();
 
     let mut flipped = bytes.clone();
     let middle = flipped.len() / 2;
@@ -87,7 +87,10 @@ fn corrupt_or_foreign_bundles_are_refused() {
 fn bad_targets_are_explained() {
     let table = Table::from_csv_bytes(WINE).unwrap();
     let err = block_on(train_table(&device::cpu(), &table, "colour", None, &config(), &mut Quiet)).unwrap_err();
-    assert!(err.to_string().starts_with("column `colour` does not exist; the columns are: alcohol, malic_acid"), "{err}");
+    assert!(
+        err.to_string().starts_with("column `colour` does not exist; the columns are: alcohol, malic_acid"),
+        "{err}"
+    );
 
     let mut one_class = String::from("x,y\n");
     for i in 0..30 {

@@ -81,7 +81,8 @@ fn train_writes_the_metrics_contract() {
     let mut bytes = std::fs::read(&bundle).unwrap();
     bytes.truncate(bytes.len() / 2);
     std::fs::write(&corrupt, bytes).unwrap();
-    let output = Command::new(FORNAX).args(["predict", "--model"]).arg(&corrupt).arg("--data").arg(&wine).output().unwrap();
+    let output =
+        Command::new(FORNAX).args(["predict", "--model"]).arg(&corrupt).arg("--data").arg(&wine).output().unwrap();
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("the bundle is corrupt"));
 }

@@ -31,7 +31,11 @@ impl Drop for Server {
 
 /// Trains a wine bundle into a fresh models directory and serves it as `wine`.
 fn start() -> Server {
-    let dir = std::env::temp_dir().join(format!("fornax-serve-test-{}-{:?}", std::process::id(), std::thread::current().id()));
+    let dir = std::env::temp_dir().join(format!(
+        "fornax-serve-test-{}-{:?}",
+        std::process::id(),
+        std::thread::current().id()
+    ));
     let _ = std::fs::remove_dir_all(&dir);
     let models = dir.join("models");
     let status = Command::new(FORNAX)
@@ -54,14 +58,19 @@ fn start() -> Server {
         .unwrap();
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let addr = line.split("http://").nth(1).and_then(|s| s.split_whitespace().next()).expect("address line").to_string();
+    let addr =
+        line.split("http://").nth(1).and_then(|s| s.split_whitespace().next()).expect("address line").to_string();
     Server { child, addr, dir }
 }
 
 /// One request; returns the status code and the body as JSON.
 fn request(server: &Server, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, Value) {
     let mut stream = TcpStream::connect(&server.addr).unwrap();
-    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: {}\r\n", server.addr, body.len());
+    let mut head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        server.addr,
+        body.len()
+    );
     for (k, v) in headers {
         head.push_str(&format!("{k}: {v}\r\n"));
     }
@@ -103,7 +112,8 @@ fn predictions_match_the_cli() {
     let server = start();
     let (status, body) = post_json(&server, "/v1/models/wine/predict", &json!({ "rows": wine_rows(5) }));
     assert_eq!(status, 200, "{body}");
-    let served: Vec<String> = body["predictions"].as_array().unwrap().iter().map(|p| p["label"].as_str().unwrap().to_string()).collect();
+    let served: Vec<String> =
+        body["predictions"].as_array().unwrap().iter().map(|p| p["label"].as_str().unwrap().to_string()).collect();
 
     let cli = Command::new(FORNAX)
         .args(["predict", "--model"])
@@ -113,7 +123,13 @@ fn predictions_match_the_cli() {
         .output()
         .unwrap();
     assert!(cli.status.success());
-    let cli_labels: Vec<String> = String::from_utf8(cli.stdout).unwrap().lines().skip(1).take(5).map(|l| l.split(',').next().unwrap().to_string()).collect();
+    let cli_labels: Vec<String> = String::from_utf8(cli.stdout)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .take(5)
+        .map(|l| l.split(',').next().unwrap().to_string())
+        .collect();
     assert_eq!(served, cli_labels);
     assert_eq!(served[0], "cultivar_0");
     let p = &body["predictions"][0]["probabilities"];

@@ -1,1 +1,103 @@
-fn main() {}
+//! Project automation: `cargo xtask <setup|serve|test|web>`.
+//!
+//! Everything a fresh machine needs is installed here, from the registries only
+//! (crates.io, npm, Debian): the wasm target, trunk, wasm-bindgen-cli at exactly the
+//! version in Cargo.lock, npm's binaryen (wasm-opt) and playwright-core, and Debian's
+//! chromium for the browser tests. Each step is skipped when already done.
+
+mod tools;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use tools::{root, run};
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  setup   install what building the app needs (wasm target, trunk, wasm-bindgen-cli, npm packages)
+  web     build the web app into dist/ (trunk build --release --offline)
+  serve   set up, build, train the demo model if missing, and start `fornax serve` on 127.0.0.1:8080
+  test    install test needs (chromium, npm packages) and run every test";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => tools::setup(),
+        Some("web") => tools::setup().and_then(|()| build_web()),
+        Some("serve") => serve(&args[1..]),
+        Some("test") => test(),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `trunk build --release --offline`, with the pinned tools first on PATH.
+fn build_web() -> Result<(), String> {
+    let mut trunk = Command::new("trunk");
+    trunk.args(["build", "--release", "--offline"]).current_dir(root());
+    tools::configure_trunk(&mut trunk)?;
+    run(&mut trunk)
+}
+
+fn build_server() -> Result<(), String> {
+    run(Command::new("cargo").args(["build", "--release", "-p", "fornax-server"]).current_dir(root()))
+}
+
+fn fornax_binary() -> PathBuf {
+    tools::target_dir().join("release/fornax")
+}
+
+fn serve(extra: &[String]) -> Result<(), String> {
+    tools::setup()?;
+    build_web()?;
+    build_server()?;
+    let models = root().join("models");
+    let demo_model = models.join("wine.fornax");
+    if !demo_model.exists() {
+        println!("xtask: training the demo model ({}) so the API has one to serve", demo_model.display());
+        run(Command::new(fornax_binary())
+            .args(["train", "--target", "cultivar", "--data"])
+            .arg(root().join("public/demo/wine.csv"))
+            .arg("--out")
+            .arg(&demo_model))?;
+    }
+    let mut serve = Command::new(fornax_binary());
+    serve.arg("serve").arg("--web").arg(root().join("dist")).arg("--models").arg(&models).args(extra);
+    run(&mut serve)
+}
+
+/// Cheapest checks first, so a broken build fails fast.
+fn test() -> Result<(), String> {
+    let root = root();
+    run(Command::new("cargo").args(["fmt", "--all", "--check"]).current_dir(&root))?;
+    tools::setup()?;
+    tools::ensure_chromium()?;
+    run(Command::new("cargo")
+        .args(["check", "-p", "fornax-core", "--target", "wasm32-unknown-unknown"])
+        .current_dir(&root))?;
+    run(Command::new("cargo").args(["nextest", "run", "--release", "--no-fail-fast"]).current_dir(&root))?;
+    build_server()?;
+    build_web()?;
+    e2e(&root)
+}
+
+/// The browser tests: node's test runner, playwright-core, Debian's chromium.
+fn e2e(root: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(root.join("tests/artifacts")).map_err(|e| e.to_string())?;
+    run(Command::new("node")
+        .args(["--test", "--test-concurrency=1", "e2e/"])
+        .current_dir(root.join("tests"))
+        .env("FORNAX_BIN", fornax_binary())
+        .env("FORNAX_WEB", root.join("dist"))
+        .env("CHROMIUM", tools::CHROMIUM))
+}

@@ -19,12 +19,7 @@ impl Table {
             });
         }
         let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(bytes);
-        let header: Vec<String> = reader
-            .headers()
-            .map_err(csv_error)?
-            .iter()
-            .map(|h| h.trim().to_string())
-            .collect();
+        let header: Vec<String> = reader.headers().map_err(csv_error)?.iter().map(|h| h.trim().to_string()).collect();
         check_header(&header)?;
 
         let mut cells: Vec<Vec<String>> = vec![Vec::new(); header.len()];

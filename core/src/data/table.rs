@@ -131,10 +131,10 @@ impl Table {
 
     /// The column called `name`, or an error that lists the columns there are.
     pub fn column(&self, name: &str) -> Result<&Column> {
-        self.columns.iter().find(|c| c.name == name).ok_or_else(|| Error::UnknownColumn {
-            name: name.to_string(),
-            available: self.column_names().join(", "),
-        })
+        self.columns
+            .iter()
+            .find(|c| c.name == name)
+            .ok_or_else(|| Error::UnknownColumn { name: name.to_string(), available: self.column_names().join(", ") })
     }
 
     pub fn summaries(&self) -> Vec<ColumnSummary> {
@@ -144,11 +144,7 @@ impl Table {
 
 /// Numbers as people write them: `3` rather than `3.0`, full precision otherwise.
 pub fn format_number(x: f64) -> String {
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        format!("{}", x as i64)
-    } else {
-        format!("{x}")
-    }
+    if x.fract() == 0.0 && x.abs() < 1e15 { format!("{}", x as i64) } else { format!("{x}") }
 }
 
 #[cfg(test)]

@@ -7,10 +7,12 @@ mod train_loop;
 
 pub use metrics::{Metrics, classification_metrics, regression_metrics};
 pub use table_run::{TrainOutcome, train_table};
-pub use train_loop::{Encoded, Trained, train_model};
 pub(crate) use train_loop::argmax;
+pub use train_loop::{Encoded, Trained, train_model};
 
 use serde::{Deserialize, Serialize};
+
+use crate::recipe::Task;
 
 /// Everything that controls a run; the same JSON in the tab, the CLI and the server.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -87,7 +89,7 @@ pub struct EpochReport {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Progress {
-    Started { model: String, epochs: usize, train_rows: usize, valid_rows: usize, test_rows: usize },
+    Started { model: String, task: Task, epochs: usize, train_rows: usize, valid_rows: usize },
     Epoch(EpochReport),
     EarlyStop { model: String, epoch: usize, best_epoch: usize },
 }

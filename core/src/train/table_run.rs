@@ -5,7 +5,9 @@
 use burn::tensor::Device;
 
 use super::train_loop::outputs;
-use super::{Encoded, EpochReport, Metrics, TrainConfig, TrainSink, classification_metrics, regression_metrics, train_model};
+use super::{
+    Encoded, EpochReport, Metrics, TrainConfig, TrainSink, classification_metrics, regression_metrics, train_model,
+};
 use crate::bundle::{Bundle, FORMAT_VERSION, Manifest};
 use crate::data::{Cell, Table, split_rows};
 use crate::model::{Mlp, ModelSpec};
@@ -52,10 +54,7 @@ pub async fn train_table<S: TrainSink>(
         let mut classes: Vec<String> = labeled.iter().filter_map(|&r| column.text(r)).collect();
         classes.sort_unstable();
         classes.dedup();
-        labeled
-            .iter()
-            .map(|&r| classes.binary_search(&column.text(r).unwrap_or_default()).unwrap_or(0))
-            .collect()
+        labeled.iter().map(|&r| classes.binary_search(&column.text(r).unwrap_or_default()).unwrap_or(0)).collect()
     });
     let split = split_rows(labeled.len(), config.valid_fraction, config.test_fraction, strata.as_deref(), config.seed);
     let rows = |part: &[usize]| part.iter().map(|&i| labeled[i]).collect::<Vec<_>>();
@@ -63,7 +62,11 @@ pub async fn train_table<S: TrainSink>(
 
     let recipe = Recipe::fit(table, target, task, &train_rows)?;
     let encode = |rows: &[usize]| -> Result<Encoded> {
-        Ok(Encoded { x: recipe.encode_table(table, rows)?, width: recipe.width(), targets: recipe.encode_targets(table, rows)? })
+        Ok(Encoded {
+            x: recipe.encode_table(table, rows)?,
+            width: recipe.width(),
+            targets: recipe.encode_targets(table, rows)?,
+        })
     };
     let (train, valid, test) = (encode(&train_rows)?, encode(&valid_rows)?, encode(&test_rows)?);
 

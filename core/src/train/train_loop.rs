@@ -4,16 +4,16 @@
 
 use burn::module::Module;
 // std's Instant panics in the browser; web-time's works in both.
-use web_time::Instant;
 use burn::nn::loss::CrossEntropyLossConfig;
 use burn::optim::{AdamConfig, GradientsParams};
 use burn::tensor::{Device, Int, Tensor, TensorData};
+use web_time::Instant;
 
 use super::{Control, EpochReport, Progress, TrainConfig, TrainSink};
 use crate::data::split::SplitMix64;
 use crate::device::read_floats;
 use crate::model::{Mlp, ModelSpec};
-use crate::recipe::Targets;
+use crate::recipe::{Targets, Task};
 use crate::{Error, Result};
 
 /// Encoded rows: a row-major `rows x width` matrix and the labels.
@@ -67,10 +67,13 @@ pub async fn train_model<S: TrainSink>(
     let mut history = Vec::new();
     let started = Progress::Started {
         model: name.clone(),
+        task: match train.targets {
+            Targets::Classes(_) => Task::Classification,
+            Targets::Values(_) => Task::Regression,
+        },
         epochs: config.epochs,
         train_rows: train.rows(),
         valid_rows: valid.rows(),
-        test_rows: 0,
     };
     if sink.report(&started).await == Control::Cancel {
         return Err(Error::Cancelled);

@@ -23,10 +23,13 @@ pub fn run(args: PredictArgs) -> Result<(), String> {
     let bundle = load_bundle(&args.model)?;
     let table = super::read_table(&args.data)?;
     let predictor = Predictor::new(&bundle).map_err(|e| e.to_string())?;
-    let predictions = pollster::block_on(predictor.predict_table(&table)).map_err(|e| format!("{}: {e}", args.data.display()))?;
+    let predictions =
+        pollster::block_on(predictor.predict_table(&table)).map_err(|e| format!("{}: {e}", args.data.display()))?;
     let csv = to_csv(&predictions);
     match &args.out {
-        Some(path) => crate::atomic_file::write(path, csv.as_bytes()).map_err(|e| format!("cannot write {}: {e}", path.display())),
+        Some(path) => {
+            crate::atomic_file::write(path, csv.as_bytes()).map_err(|e| format!("cannot write {}: {e}", path.display()))
+        }
         None => {
             print!("{csv}");
             Ok(())
@@ -43,7 +46,8 @@ pub fn load_bundle(path: &std::path::Path) -> Result<Bundle, String> {
 fn to_csv(predictions: &[Prediction]) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
     if let Some(Prediction::Class { probabilities, .. }) = predictions.first() {
-        let header = std::iter::once("prediction".to_string()).chain(probabilities.keys().map(|c| format!("probability_{c}")));
+        let header =
+            std::iter::once("prediction".to_string()).chain(probabilities.keys().map(|c| format!("probability_{c}")));
         writer.write_record(header).expect("writing to memory");
     } else {
         writer.write_record(["prediction"]).expect("writing to memory");

@@ -72,7 +72,8 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
     });
     let pretty = serde_json::to_string_pretty(&metrics).expect("metrics serialize");
     if let Some(path) = &args.metrics_json {
-        crate::atomic_file::write(path, pretty.as_bytes()).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        crate::atomic_file::write(path, pretty.as_bytes())
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
     println!("{pretty}");
     eprintln!("wrote {}", args.out.display());

@@ -1,8 +1,8 @@
 //! Errors at the HTTP edge, in FastAPI's shape: `{"detail": ...}`.
 
+use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use fornax_core::FieldError;
 use serde_json::json;
 
@@ -33,11 +33,12 @@ impl IntoResponse for ApiError {
         let (status, detail) = match self {
             ApiError::Validation(errors) => (StatusCode::UNPROCESSABLE_ENTITY, json!(errors)),
             ApiError::NotFound(msg) => (StatusCode::NOT_FOUND, json!(msg)),
-            ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, json!("a valid `Authorization: Bearer TOKEN` header is required")),
-            ApiError::AdminDisabled => (
-                StatusCode::FORBIDDEN,
-                json!("admin routes are disabled: start the server with FORNAX_TOKEN set"),
-            ),
+            ApiError::Unauthorized => {
+                (StatusCode::UNAUTHORIZED, json!("a valid `Authorization: Bearer TOKEN` header is required"))
+            }
+            ApiError::AdminDisabled => {
+                (StatusCode::FORBIDDEN, json!("admin routes are disabled: start the server with FORNAX_TOKEN set"))
+            }
             ApiError::TooLarge(msg) => (StatusCode::PAYLOAD_TOO_LARGE, json!(msg)),
             ApiError::Internal(msg) => (StatusCode::INTERNAL_SERVER_ERROR, json!(msg)),
         };

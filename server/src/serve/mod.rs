@@ -44,7 +44,9 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
     }
     let runtime = tokio::runtime::Runtime::new().map_err(|e| format!("cannot start the runtime: {e}"))?;
     runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(args.addr).await.map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
+        let listener = tokio::net::TcpListener::bind(args.addr)
+            .await
+            .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
         let url = format!("http://{}", listener.local_addr().map_err(|e| e.to_string())?);
         println!("Fornax is serving on {url}  (API docs: {url}/v1/models; stop with Ctrl-C)");
         axum::serve(listener, app)

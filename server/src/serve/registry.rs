@@ -21,9 +21,7 @@ pub struct Registry {
 
 /// Model names become file names: keep them to a safe alphabet.
 pub fn valid_name(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= 64
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    !name.is_empty() && name.len() <= 64 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 impl Registry {
@@ -35,7 +33,9 @@ impl Registry {
         let entries = std::fs::read_dir(dir).into_iter().flatten().flatten();
         for entry in entries {
             let path = entry.path();
-            let (Some(name), Some("fornax")) = (path.file_stem().and_then(|s| s.to_str()), path.extension().and_then(|e| e.to_str())) else {
+            let (Some(name), Some("fornax")) =
+                (path.file_stem().and_then(|s| s.to_str()), path.extension().and_then(|e| e.to_str()))
+            else {
                 continue;
             };
             match std::fs::read(&path).map_err(|e| e.to_string()).and_then(|bytes| load(&bytes)) {
@@ -63,7 +63,8 @@ impl Registry {
     /// Checks the bundle loads, writes it atomically, then starts serving it.
     pub fn put(&self, name: &str, bytes: &[u8]) -> Result<Arc<Served>, String> {
         let served = Arc::new(load(bytes)?);
-        crate::atomic_file::write(&self.dir.join(format!("{name}.fornax")), bytes).map_err(|e| format!("cannot save the bundle: {e}"))?;
+        crate::atomic_file::write(&self.dir.join(format!("{name}.fornax")), bytes)
+            .map_err(|e| format!("cannot save the bundle: {e}"))?;
         self.models.write().expect("registry lock").insert(name.to_string(), served.clone());
         Ok(served)
     }

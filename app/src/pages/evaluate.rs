@@ -1,0 +1,127 @@
+//! Step 3: test metrics of the MLP next to the linear baseline, and one prediction.
+
+use fornax_core::data::{ColumnKind, format_number};
+use fornax_core::predict::Prediction;
+use fornax_core::train::Metrics;
+use leptos::prelude::*;
+use serde_json::{Map, Value};
+
+use crate::protocol::{ToWorker, TrainedModel};
+use crate::studio::Studio;
+
+#[component]
+pub fn EvaluatePage() -> impl IntoView {
+    let studio = expect_context::<Studio>();
+    move || studio.trained.get().map(|model| view! { <Evaluation model=model/> })
+}
+
+#[component]
+fn Evaluation(
+    /// The model that just finished training.
+    model: TrainedModel,
+) -> impl IntoView {
+    let studio = expect_context::<Studio>();
+    let form = RwSignal::new(model.example.clone());
+    let inputs = model.inputs.clone();
+    let predict = move |_| {
+        let row: Map<String, Value> = form.get_untracked();
+        studio.send(&ToWorker::Predict { row });
+    };
+    let rows = metric_rows(&model.metrics, &model.baseline);
+    view! {
+        <section class="card">
+            <h2><span class="step">"3"</span>"Evaluate"</h2>
+            <p class="muted">{format!("Scores on the held-out test rows, predicting `{}`. The baseline is what a simpler model gets: more complex is not always better.", model.target)}</p>
+            <table class="metrics">
+                <thead><tr><th>"Metric"</th><th>"MLP"</th><th>"Linear baseline"</th></tr></thead>
+                <tbody>
+                    {rows.into_iter().map(|(name, id, mlp, base)| view! {
+                        <tr><td>{name}</td><td class="num strong" data-testid=id>{format!("{mlp:.3}")}</td><td class="num">{format!("{base:.3}")}</td></tr>
+                    }).collect::<Vec<_>>()}
+                </tbody>
+            </table>
+            <h3>"Try a prediction"</h3>
+            <div class="form">
+                {inputs.into_iter().map(|field| {
+                    let name = field.name.clone();
+                    let value = {
+                        let name = name.clone();
+                        move || form.with(|f| match f.get(&name) {
+                            Some(Value::Number(n)) => n.as_f64().map(format_number).unwrap_or_default(),
+                            Some(Value::String(s)) => s.clone(),
+                            _ => String::new(),
+                        })
+                    };
+                    let set = {
+                        let name = name.clone();
+                        let numeric = field.kind == ColumnKind::Numeric;
+                        move |ev| {
+                            let text = event_target_value(&ev);
+                            form.update(|f| { f.insert(name.clone(), parse_input(&text, numeric)); });
+                        }
+                    };
+                    match field.categories {
+                        Some(categories) => view! {
+                            <label>{name.clone()}
+                                <select on:change=set prop:value=value>
+                                    <option value="">"(missing)"</option>
+                                    {categories.into_iter().map(|c| { let label = c.clone(); view! { <option value=c>{label}</option> } }).collect::<Vec<_>>()}
+                                </select>
+                            </label>
+                        }.into_any(),
+                        None => view! {
+                            <label>{name.clone()}<input type="text" inputmode="decimal" prop:value=value on:input=set/></label>
+                        }.into_any(),
+                    }
+                }).collect::<Vec<_>>()}
+            </div>
+            <div class="row">
+                <button class="primary" on:click=predict>"Predict"</button>
+                <span class="prediction" data-testid="predict-result">{move || studio.prediction.get().map(describe)}</span>
+            </div>
+        </section>
+    }
+}
+
+/// Empty is missing; numbers parse for numeric fields; anything else is sent as typed,
+/// so the recipe's validation can say what is wrong with it.
+fn parse_input(text: &str, numeric: bool) -> Value {
+    let text = text.trim();
+    if text.is_empty() {
+        Value::Null
+    } else if numeric {
+        text.parse::<f64>().ok().and_then(serde_json::Number::from_f64).map_or_else(|| Value::from(text), Value::Number)
+    } else {
+        Value::from(text)
+    }
+}
+
+fn describe(result: Result<Prediction, String>) -> String {
+    match result {
+        Ok(Prediction::Class { label, probabilities }) => {
+            let p = probabilities.get(&label).copied().unwrap_or_default();
+            format!("{label} (probability {p:.3})")
+        }
+        Ok(Prediction::Value { value }) => format!("{value:.4}"),
+        Err(problems) => format!("Cannot predict: {problems}"),
+    }
+}
+
+/// (label, test id, model value, baseline value) for each metric of the task.
+fn metric_rows(model: &Metrics, baseline: &Metrics) -> Vec<(&'static str, &'static str, f64, f64)> {
+    match (model, baseline) {
+        (
+            Metrics::Classification { accuracy, f1_macro, precision_macro, recall_macro },
+            Metrics::Classification { accuracy: a, f1_macro: f, precision_macro: p, recall_macro: r },
+        ) => vec![
+            ("Accuracy", "metric-accuracy", *accuracy, *a),
+            ("F1 (macro)", "metric-f1", *f1_macro, *f),
+            ("Precision (macro)", "metric-precision", *precision_macro, *p),
+            ("Recall (macro)", "metric-recall", *recall_macro, *r),
+        ],
+        (Metrics::Regression { mae, rmse, r2 }, Metrics::Regression { mae: m, rmse: e, r2: r }) => {
+            vec![("R²", "metric-r2", *r2, *r), ("MAE", "metric-mae", *mae, *m), ("RMSE", "metric-rmse", *rmse, *e)]
+        }
+        _ => Vec::new(),
+    }
+}

@@ -1,0 +1,12 @@
+//! One module per step of the user's path through the studio.
+
+mod data;
+mod environment;
+mod evaluate;
+mod loss_curve;
+mod train;
+
+pub use data::DataPage;
+pub use environment::EnvironmentPage;
+pub use evaluate::EvaluatePage;
+pub use train::TrainPage;

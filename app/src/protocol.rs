@@ -1,0 +1,91 @@
+//! Messages between the UI and the training worker. Each message is a JS object
+//! `{json, bytes?}`: the JSON of one of these enums, plus an optional transferred
+//! ArrayBuffer for file contents (so large files are not copied into JSON).
+
+use fornax_core::FieldError;
+use fornax_core::data::ColumnSummary;
+use fornax_core::predict::Prediction;
+use fornax_core::recipe::{InputField, Task};
+use fornax_core::train::{Metrics, Progress, TrainConfig};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ToWorker {
+    /// Pick the compute backend; `webgpu: false` forces the CPU.
+    Init {
+        webgpu: bool,
+    },
+    /// Parse the CSV in the message's bytes.
+    LoadCsv {
+        name: String,
+    },
+    Train {
+        target: String,
+        config: TrainConfig,
+    },
+    Cancel,
+    Predict {
+        row: Map<String, Value>,
+    },
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum FromWorker {
+    /// The worker's message handler is installed; messages sent before this would be lost.
+    Alive,
+    Ready {
+        backend: Backend,
+    },
+    Loaded(Dataset),
+    Progress {
+        progress: Progress,
+    },
+    Trained(TrainedModel),
+    Predicted {
+        prediction: Prediction,
+    },
+    PredictRejected {
+        errors: Vec<FieldError>,
+    },
+    /// Something failed; the worker stays usable.
+    Failed {
+        message: String,
+    },
+}
+
+/// What the environment panel shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Backend {
+    /// `WebGPU (adapter)` or `CPU (Flex)`.
+    pub name: String,
+    /// Why this backend was chosen, in words.
+    pub reason: String,
+    /// Selected adapter limits, for WebGPU.
+    pub limits: Vec<(String, f64)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Dataset {
+    pub name: String,
+    pub rows: usize,
+    pub columns: Vec<ColumnSummary>,
+    /// The last column: a common place for the label.
+    pub suggested_target: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainedModel {
+    pub task: Task,
+    pub target: String,
+    pub metrics: Metrics,
+    pub baseline: Metrics,
+    pub epochs_run: usize,
+    pub inputs: Vec<InputField>,
+    /// The first row of the dataset, to prefill the prediction form.
+    pub example: Map<String, Value>,
+    pub bundle_bytes: usize,
+    pub seconds: f64,
+}

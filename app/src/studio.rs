@@ -1,0 +1,176 @@
+//! The studio's state (signals shared by every page through context), the root
+//! component, and how worker messages change that state.
+
+use fornax_core::predict::Prediction;
+use fornax_core::recipe::Task;
+use fornax_core::train::{EpochReport, Progress};
+use leptos::prelude::*;
+
+use crate::pages::{DataPage, EnvironmentPage, EvaluatePage, TrainPage};
+use crate::protocol::{Backend, Dataset, FromWorker, ToWorker, TrainedModel};
+use crate::worker_bridge;
+
+/// Everything the pages read and write. Signals are `Copy`, so this is too.
+#[derive(Clone, Copy)]
+pub struct Studio {
+    pub backend: RwSignal<Option<Backend>>,
+    pub dataset: RwSignal<Option<Dataset>>,
+    /// Set while the worker parses a file.
+    pub loading: RwSignal<Option<String>>,
+    pub target: RwSignal<String>,
+    pub epochs: RwSignal<usize>,
+    pub training: RwSignal<bool>,
+    pub status: RwSignal<String>,
+    pub history: RwSignal<Vec<EpochReport>>,
+    /// The task of the run in progress (known once training starts).
+    pub task: RwSignal<Option<Task>>,
+    pub trained: RwSignal<Option<TrainedModel>>,
+    pub prediction: RwSignal<Option<Result<Prediction, String>>>,
+    pub error: RwSignal<Option<String>>,
+}
+
+impl Studio {
+    fn new() -> Self {
+        Studio {
+            backend: RwSignal::new(None),
+            dataset: RwSignal::new(None),
+            loading: RwSignal::new(None),
+            target: RwSignal::new(String::new()),
+            epochs: RwSignal::new(100),
+            training: RwSignal::new(false),
+            status: RwSignal::new("Load a dataset to start.".into()),
+            history: RwSignal::new(Vec::new()),
+            task: RwSignal::new(None),
+            trained: RwSignal::new(None),
+            prediction: RwSignal::new(None),
+            error: RwSignal::new(None),
+        }
+    }
+
+    pub fn send(&self, message: &ToWorker) {
+        worker_bridge::send(message, None);
+    }
+
+    pub fn send_bytes(&self, message: &ToWorker, bytes: js_sys::ArrayBuffer) {
+        worker_bridge::send(message, Some(bytes));
+    }
+
+    fn on_message(self, message: FromWorker) {
+        match message {
+            FromWorker::Alive => {}
+            FromWorker::Ready { backend } => self.backend.set(Some(backend)),
+            FromWorker::Loaded(dataset) => {
+                self.loading.set(None);
+                self.error.set(None);
+                self.target.set(dataset.suggested_target.clone());
+                self.trained.set(None);
+                self.history.set(Vec::new());
+                self.prediction.set(None);
+                self.status.set(format!("{} loaded: pick the target column and train.", dataset.name));
+                self.dataset.set(Some(dataset));
+            }
+            FromWorker::Progress { progress } => self.on_progress(progress),
+            FromWorker::Trained(model) => {
+                self.training.set(false);
+                self.status.set(format!(
+                    "Done: the MLP trained for {} epochs in {:.1} s; the weights with the best validation loss were kept.",
+                    model.epochs_run, model.seconds
+                ));
+                self.trained.set(Some(model));
+            }
+            FromWorker::Predicted { prediction } => self.prediction.set(Some(Ok(prediction))),
+            FromWorker::PredictRejected { errors } => {
+                let text = errors
+                    .iter()
+                    .map(|e| format!("{}: {}", e.loc.last().map(|l| l.to_string()).unwrap_or_default(), e.msg));
+                self.prediction.set(Some(Err(text.collect::<Vec<_>>().join("; "))));
+            }
+            FromWorker::Failed { message } => {
+                self.loading.set(None);
+                if self.training.get_untracked() {
+                    self.training.set(false);
+                    self.status.set(format!("Stopped: {message}"));
+                }
+                self.error.set(Some(message));
+            }
+        }
+    }
+
+    fn on_progress(self, progress: Progress) {
+        match progress {
+            Progress::Started { model, task, epochs, train_rows, valid_rows } => {
+                self.task.set(Some(task));
+                self.status.set(format!(
+                    "Training {} for up to {epochs} epochs on {train_rows} rows ({valid_rows} for validation)...",
+                    model_label(&model)
+                ));
+            }
+            Progress::Epoch(report) => {
+                let metric = if self.task.get_untracked() == Some(Task::Regression) { "R²" } else { "accuracy" };
+                self.status.set(format!(
+                    "{}: epoch {}/{} · loss {:.4} · validation loss {:.4} · validation {metric} {:.3} · {:.0} samples/s",
+                    model_label(&report.model),
+                    report.epoch,
+                    report.epochs,
+                    report.train_loss,
+                    report.valid_loss,
+                    report.valid_metric,
+                    report.samples_per_second
+                ));
+                self.history.update(|h| h.push(report));
+            }
+            Progress::EarlyStop { model, epoch, best_epoch } => self
+                .status
+                .set(format!("{}: stopped early at epoch {epoch}; best epoch {best_epoch}.", model_label(&model))),
+        }
+    }
+}
+
+pub fn model_label(model: &str) -> &'static str {
+    if model == "linear" { "Linear baseline" } else { "MLP" }
+}
+
+/// The whole studio, in the order a user works: environment, data, train, evaluate.
+#[component]
+pub fn App() -> impl IntoView {
+    let studio = Studio::new();
+    provide_context(studio);
+    let started = worker_bridge::spawn(move |m| studio.on_message(m), move |e| studio.error.set(Some(e)));
+    match started {
+        Ok(()) => studio.send(&ToWorker::Init { webgpu: webgpu_wanted() }),
+        Err(e) => studio.error.set(Some(e)),
+    }
+    view! {
+        <header class="top">
+            <div class="brand">"Fornax"<span class="tagline">"machine learning in your browser"</span></div>
+            <EnvironmentPage/>
+        </header>
+        <ErrorBanner/>
+        <main>
+            <DataPage/>
+            <TrainPage/>
+            <EvaluatePage/>
+        </main>
+    }
+}
+
+/// `?backend=cpu` in the URL switches WebGPU off.
+fn webgpu_wanted() -> bool {
+    let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+    !search.contains("backend=cpu")
+}
+
+#[component]
+fn ErrorBanner() -> impl IntoView {
+    let studio = expect_context::<Studio>();
+    move || {
+        studio.error.get().map(|message| {
+            view! {
+                <div class="error" role="alert" data-testid="error-banner">
+                    <span>{message}</span>
+                    <button class="link" on:click=move |_| studio.error.set(None)>"Dismiss"</button>
+                </div>
+            }
+        })
+    }
+}

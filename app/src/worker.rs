@@ -1,0 +1,255 @@
+//! The training worker: owns the dataset, the device and the trained model, so the
+//! UI thread never runs Burn. Runs `fornax_core::train::train_table`, the same
+//! function as the CLI and the server.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use fornax_core::Error;
+use fornax_core::data::Table;
+use fornax_core::device::Device;
+use fornax_core::predict::Predictor;
+use fornax_core::train::{Control, Progress, TrainSink, train_table};
+use js_sys::{ArrayBuffer, Object, Reflect, Uint8Array};
+use serde_json::{Map, Value};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+
+use crate::protocol::{Backend, Dataset, FromWorker, ToWorker, TrainedModel};
+
+#[derive(Default)]
+struct State {
+    device: Option<Device>,
+    table: Option<Rc<Table>>,
+    predictor: Option<Rc<Predictor>>,
+    busy: bool,
+}
+
+thread_local! {
+    static STATE: RefCell<State> = RefCell::new(State::default());
+    static CANCEL: Rc<Cell<bool>> = Rc::new(Cell::new(false));
+}
+
+fn scope() -> DedicatedWorkerGlobalScope {
+    js_sys::global().unchecked_into()
+}
+
+/// Posts a message to the UI.
+pub fn post(message: &FromWorker) {
+    let object = Object::new();
+    let json = serde_json::to_string(message).expect("messages serialize");
+    let _ = Reflect::set(&object, &"json".into(), &json.into());
+    let _ = scope().post_message(&object);
+}
+
+fn fail(message: impl Into<String>) {
+    post(&FromWorker::Failed { message: message.into() });
+}
+
+/// Entry point of `bin/worker.rs`.
+pub fn start() {
+    console_error_panic_hook::set_once();
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
+        let data = event.data();
+        let json = Reflect::get(&data, &"json".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
+        let bytes = Reflect::get(&data, &"bytes".into()).ok().and_then(|v| v.dyn_into::<ArrayBuffer>().ok());
+        match serde_json::from_str::<ToWorker>(&json) {
+            Ok(ToWorker::Cancel) => CANCEL.with(|c| c.set(true)),
+            Ok(message) => wasm_bindgen_futures::spawn_local(handle(message, bytes)),
+            Err(e) => fail(format!("the worker got a message it does not understand: {e}")),
+        }
+    });
+    scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+    post(&FromWorker::Alive);
+}
+
+async fn handle(message: ToWorker, bytes: Option<ArrayBuffer>) {
+    match message {
+        ToWorker::Init { webgpu } => init(webgpu).await,
+        ToWorker::LoadCsv { name } => load_csv(name, bytes),
+        ToWorker::Train { target, config } => {
+            if STATE.with(|s| std::mem::replace(&mut s.borrow_mut().busy, true)) {
+                return fail("a training run is already in progress");
+            }
+            CANCEL.with(|c| c.set(false));
+            train(target, config).await;
+            STATE.with(|s| s.borrow_mut().busy = false);
+        }
+        ToWorker::Predict { row } => predict(row).await,
+        ToWorker::Cancel => {}
+    }
+}
+
+async fn init(webgpu: bool) {
+    let (device, backend) = if webgpu {
+        match webgpu_adapter().await {
+            Ok(Some((adapter_name, limits))) => match fornax_core::device::webgpu().await {
+                Ok(device) => (
+                    device,
+                    Backend {
+                        name: format!("WebGPU ({adapter_name})"),
+                        reason: "a WebGPU adapter is available".into(),
+                        limits,
+                    },
+                ),
+                Err(e) => (fornax_core::device::cpu(), cpu_backend(format!("{e}; using the CPU"))),
+            },
+            Ok(None) => (fornax_core::device::cpu(), cpu_backend("this browser offers no WebGPU adapter".into())),
+            Err(e) => (fornax_core::device::cpu(), cpu_backend(format!("WebGPU failed: {e}"))),
+        }
+    } else {
+        (fornax_core::device::cpu(), cpu_backend("WebGPU was switched off".into()))
+    };
+    STATE.with(|s| s.borrow_mut().device = Some(device));
+    post(&FromWorker::Ready { backend });
+}
+
+fn cpu_backend(reason: String) -> Backend {
+    Backend { name: "CPU (Flex)".into(), reason, limits: Vec::new() }
+}
+
+/// Asks `navigator.gpu` for an adapter; `None` when the browser has no WebGPU or no
+/// adapter. Read through `Reflect` because web-sys's WebGPU bindings are unstable.
+async fn webgpu_adapter() -> Result<Option<(String, Vec<(String, f64)>)>, String> {
+    let navigator = Reflect::get(&js_sys::global(), &"navigator".into()).map_err(|_| "no navigator")?;
+    let gpu = Reflect::get(&navigator, &"gpu".into()).map_err(|_| "navigator.gpu unreadable")?;
+    if gpu.is_undefined() || gpu.is_null() {
+        return Ok(None);
+    }
+    let request: js_sys::Function = Reflect::get(&gpu, &"requestAdapter".into())
+        .and_then(|f| f.dyn_into())
+        .map_err(|_| "navigator.gpu.requestAdapter is missing")?;
+    let promise: js_sys::Promise =
+        request.call0(&gpu).and_then(|p| p.dyn_into()).map_err(|_| "requestAdapter failed")?;
+    let adapter = JsFuture::from(promise).await.map_err(|e| format!("{e:?}"))?;
+    if adapter.is_null() || adapter.is_undefined() {
+        return Ok(None);
+    }
+    let info = Reflect::get(&adapter, &"info".into()).unwrap_or(JsValue::UNDEFINED);
+    let field =
+        |name: &str| Reflect::get(&info, &name.into()).ok().and_then(|v| v.as_string()).filter(|s| !s.is_empty());
+    let name = [field("vendor"), field("architecture"), field("description")]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let limits_object = Reflect::get(&adapter, &"limits".into()).unwrap_or(JsValue::UNDEFINED);
+    let limits = [
+        "maxBufferSize",
+        "maxStorageBufferBindingSize",
+        "maxComputeWorkgroupSizeX",
+        "maxComputeInvocationsPerWorkgroup",
+    ]
+    .iter()
+    .filter_map(|k| {
+        Reflect::get(&limits_object, &(*k).into()).ok().and_then(|v| v.as_f64()).map(|v| (k.to_string(), v))
+    })
+    .collect();
+    Ok(Some((if name.is_empty() { "unnamed adapter".into() } else { name }, limits)))
+}
+
+fn load_csv(name: String, bytes: Option<ArrayBuffer>) {
+    let Some(bytes) = bytes else { return fail("no file contents arrived") };
+    let bytes = Uint8Array::new(&bytes).to_vec();
+    match Table::from_csv_bytes(&bytes) {
+        Ok(table) => {
+            let columns = table.summaries();
+            let suggested_target = columns.last().map(|c| c.name.clone()).unwrap_or_default();
+            let dataset = Dataset { name: name.clone(), rows: table.rows(), columns, suggested_target };
+            STATE.with(|s| {
+                let mut s = s.borrow_mut();
+                s.table = Some(Rc::new(table));
+                s.predictor = None;
+            });
+            post(&FromWorker::Loaded(dataset));
+        }
+        Err(e) => fail(format!("{name}: {e}")),
+    }
+}
+
+/// Posts progress, and lets the worker's event loop run (so a cancel message can
+/// arrive) at most every 30 ms: often enough to feel instant, rarely enough to cost
+/// nothing.
+struct PostingSink {
+    last_yield: f64,
+}
+
+impl TrainSink for PostingSink {
+    async fn report(&mut self, progress: &Progress) -> Control {
+        post(&FromWorker::Progress { progress: progress.clone() });
+        let now = js_sys::Date::now();
+        if now - self.last_yield > 30.0 {
+            self.last_yield = now;
+            yield_to_event_loop().await;
+        }
+        if CANCEL.with(|c| c.get()) { Control::Cancel } else { Control::Continue }
+    }
+}
+
+async fn yield_to_event_loop() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = scope().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
+async fn train(target: String, config: fornax_core::train::TrainConfig) {
+    let (device, table) = STATE.with(|s| {
+        let s = s.borrow();
+        (s.device.clone(), s.table.clone())
+    });
+    let (Some(device), Some(table)) = (device, table) else {
+        return fail("load a dataset first");
+    };
+    let started = js_sys::Date::now();
+    let mut sink = PostingSink { last_yield: started };
+    let outcome = match train_table(&device, &table, &target, None, &config, &mut sink).await {
+        Ok(outcome) => outcome,
+        Err(Error::Cancelled) => return fail("training was cancelled"),
+        Err(e) => return fail(e.to_string()),
+    };
+    let predictor = match Predictor::new(&outcome.bundle) {
+        Ok(p) => p,
+        Err(e) => return fail(e.to_string()),
+    };
+    let manifest = &outcome.bundle.manifest;
+    let example: Map<String, Value> = manifest
+        .inputs
+        .iter()
+        .filter_map(|f| {
+            let column = table.column(&f.name).ok()?;
+            let value = match column.cell(0) {
+                fornax_core::data::Cell::Number(x) => Value::from(x),
+                fornax_core::data::Cell::Text(t) => Value::from(t),
+                fornax_core::data::Cell::Missing => Value::Null,
+            };
+            Some((f.name.clone(), value))
+        })
+        .collect();
+    let trained = TrainedModel {
+        task: manifest.task,
+        target: manifest.target.clone(),
+        metrics: outcome.metrics.clone(),
+        baseline: outcome.baseline.clone(),
+        epochs_run: outcome.epochs_run,
+        inputs: manifest.inputs.clone(),
+        example,
+        bundle_bytes: outcome.bundle.to_bytes().len(),
+        seconds: (js_sys::Date::now() - started) / 1000.0,
+    };
+    STATE.with(|s| s.borrow_mut().predictor = Some(Rc::new(predictor)));
+    post(&FromWorker::Trained(trained));
+}
+
+async fn predict(row: Map<String, Value>) {
+    let Some(predictor) = STATE.with(|s| s.borrow().predictor.clone()) else {
+        return fail("train a model first");
+    };
+    match predictor.predict_json(&[Value::Object(row)]).await {
+        Ok(mut predictions) => post(&FromWorker::Predicted { prediction: predictions.remove(0) }),
+        Err(Error::Validation(errors)) => post(&FromWorker::PredictRejected { errors }),
+        Err(e) => fail(e.to_string()),
+    }
+}

@@ -1,0 +1,74 @@
+//! The UI's side of the worker: starts it and sends it messages.
+
+use std::cell::RefCell;
+
+use js_sys::{Array, ArrayBuffer, Object, Reflect};
+use wasm_bindgen::prelude::*;
+use web_sys::{ErrorEvent, MessageEvent, Worker};
+
+use crate::protocol::{FromWorker, ToWorker};
+
+/// The worker, once it said it is alive; until then messages wait in `pending`
+/// (a worker drops messages that arrive before its Wasm has installed a handler).
+#[derive(Default)]
+struct Bridge {
+    worker: Option<Worker>,
+    alive: bool,
+    pending: Vec<(Object, Array)>,
+}
+
+thread_local! {
+    static BRIDGE: RefCell<Bridge> = RefCell::new(Bridge::default());
+}
+
+/// Starts the worker (trunk's loader for `bin/worker.rs`) and routes its messages.
+pub fn spawn(on_message: impl Fn(FromWorker) + 'static, on_error: impl Fn(String) + 'static) -> Result<(), String> {
+    let worker = Worker::new("./worker_loader.js").map_err(|e| format!("cannot start the training worker: {e:?}"))?;
+    let handler = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        let json = Reflect::get(&event.data(), &"json".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
+        match serde_json::from_str::<FromWorker>(&json) {
+            Ok(FromWorker::Alive) => BRIDGE.with(|b| {
+                let mut bridge = b.borrow_mut();
+                bridge.alive = true;
+                let pending = std::mem::take(&mut bridge.pending);
+                if let Some(worker) = &bridge.worker {
+                    for (message, transfer) in pending {
+                        let _ = worker.post_message_with_transfer(&message, &transfer);
+                    }
+                }
+            }),
+            Ok(message) => on_message(message),
+            Err(e) => web_sys::console::error_1(&format!("unreadable worker message: {e}").into()),
+        }
+    });
+    worker.set_onmessage(Some(handler.as_ref().unchecked_ref()));
+    handler.forget();
+    let error_handler = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
+        on_error(format!("the training worker failed: {}", event.message()));
+    });
+    worker.set_onerror(Some(error_handler.as_ref().unchecked_ref()));
+    error_handler.forget();
+    BRIDGE.with(|b| b.borrow_mut().worker = Some(worker));
+    Ok(())
+}
+
+/// Sends a message; `bytes` is transferred, not copied.
+pub fn send(message: &ToWorker, bytes: Option<ArrayBuffer>) {
+    let object = Object::new();
+    let json = serde_json::to_string(message).expect("messages serialize");
+    let _ = Reflect::set(&object, &"json".into(), &json.into());
+    let transfer = Array::new();
+    if let Some(bytes) = bytes {
+        let _ = Reflect::set(&object, &"bytes".into(), &bytes);
+        transfer.push(&bytes);
+    }
+    BRIDGE.with(|b| {
+        let mut bridge = b.borrow_mut();
+        match (&bridge.worker, bridge.alive) {
+            (Some(worker), true) => {
+                let _ = worker.post_message_with_transfer(&object, &transfer);
+            }
+            _ => bridge.pending.push((object, transfer)),
+        }
+    });
+}

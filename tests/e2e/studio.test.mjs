@@ -1,0 +1,106 @@
+// The walking skeleton as a user walks it: demo data -> columns -> target -> train
+// (loss shown live) -> test metrics -> one prediction. Once on WebGPU (SwiftShader,
+// the browser's CPU-emulated adapter) and once on the CPU (Flex) fallback.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { startServer } from './server.mjs';
+import { launch, artifacts } from './browser.mjs';
+
+// scikit-learn's standardized LogisticRegression scores 0.98 accuracy on this data
+// (public/demo/wine.reference.json, 5-fold CV, worst fold 0.97). The test split has 27
+// rows, so one mistake costs 3.7 points: 0.85 allows four mistakes and still fails a
+// model that learned little (the majority class alone scores 0.40).
+const reference = JSON.parse(readFileSync(new URL('../../public/demo/wine.reference.json', import.meta.url)));
+const MIN_ACCURACY = 0.85;
+assert.ok(reference.accuracy_mean - MIN_ACCURACY < 0.15, 'threshold stays close to the reference');
+
+let server;
+before(async () => { server = await startServer(); });
+after(() => server?.stop());
+
+for (const mode of [{ name: 'webgpu', webgpu: true, backend: /^WebGPU/ }, { name: 'cpu', webgpu: false, backend: /^CPU \(Flex\)$/ }]) {
+  test(`train and predict in the tab (${mode.name})`, { timeout: 600_000 }, async () => {
+    const { context, page, consoleErrors } = await launch(mode);
+    try {
+      await page.goto(server.url);
+      const backend = page.getByTestId('backend-name');
+      await assert.doesNotReject(backend.filter({ hasNotText: 'starting' }).waitFor({ timeout: 120_000 }));
+      assert.match(await backend.innerText(), mode.backend);
+
+      await page.getByTestId('dataset-demo').click();
+      const rows = page.getByTestId('column-table').locator('tbody tr');
+      await rows.nth(13).waitFor();
+      assert.equal(await rows.count(), 14);
+      assert.equal(await page.getByTestId('target-column').inputValue(), 'cultivar');
+
+      await page.locator('input[type=number]').fill('60');
+      await page.locator('input[type=number]').dispatchEvent('change');
+      await page.getByTestId('train-start').click();
+
+      // The status moves epoch by epoch while the page stays responsive.
+      const status = page.getByTestId('train-status');
+      await status.filter({ hasText: /MLP: epoch \d+\/60/ }).waitFor({ timeout: 300_000 });
+      const clicked = await page.evaluate(() => new Promise((resolve) => {
+        const t0 = performance.now();
+        requestAnimationFrame(() => resolve(performance.now() - t0));
+      }));
+      assert.ok(clicked < 5_000, `a frame took ${clicked} ms during training`);
+      await page.locator('svg.curve polyline.train').waitFor();
+
+      const accuracy = page.getByTestId('metric-accuracy');
+      await accuracy.waitFor({ timeout: 300_000 });
+      const acc = Number(await accuracy.innerText());
+      const f1 = Number(await page.getByTestId('metric-f1').innerText());
+      assert.ok(acc >= MIN_ACCURACY, `test accuracy ${acc}`);
+      assert.ok(f1 >= MIN_ACCURACY, `test macro F1 ${f1}`);
+      assert.match(await status.innerText(), /^Done: the MLP trained for \d+ epochs/);
+
+      // The form is prefilled with the first wine, a cultivar_0.
+      await page.getByRole('button', { name: 'Predict' }).click();
+      const result = page.getByTestId('predict-result');
+      await result.filter({ hasText: /cultivar/ }).waitFor();
+      assert.match(await result.innerText(), /^cultivar_0 \(probability [01]\.\d{3}\)$/);
+
+      await page.screenshot({ path: `${artifacts}studio-${mode.name}.png`, fullPage: true });
+      assert.deepEqual(consoleErrors, []);
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+test('bad files are explained and the studio stays usable', { timeout: 300_000 }, async () => {
+  const { context, page } = await launch({ webgpu: false });
+  try {
+    await page.goto(server.url);
+    await page.getByTestId('backend-name').filter({ hasNotText: 'starting' }).waitFor({ timeout: 120_000 });
+    const banner = page.getByTestId('error-banner');
+    const upload = (name, text) => page.getByTestId('dataset-file').setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.isBuffer(text) ? text : Buffer.from(text) });
+
+    await upload('ragged.csv', 'a,b\n1,x\n2\n');
+    await banner.waitFor();
+    assert.equal(await banner.locator('span').innerText(), 'ragged.csv: line 3: this row has 1 fields but the header has 2');
+
+    await upload('latin1.csv', Buffer.concat([Buffer.from('a,b\n1,x\n2,caf'), Buffer.from([0xe9]), Buffer.from('\n')]));
+    await banner.filter({ hasText: 'not UTF-8' }).waitFor();
+
+    await upload('empty.csv', '');
+    await banner.filter({ hasText: 'the file is empty' }).waitFor();
+
+    let oneClass = 'x,label\n';
+    for (let i = 0; i < 40; i++) oneClass += `${i},same\n`;
+    await upload('one-class.csv', oneClass);
+    await page.getByTestId('column-table').waitFor();
+    await page.getByTestId('train-start').click();
+    await banner.filter({ hasText: 'target `label` has only one class (`same`)' }).waitFor();
+    await page.screenshot({ path: `${artifacts}bad-input.png`, fullPage: true });
+
+    // Still usable: the demo loads and its columns show.
+    await page.getByTestId('dataset-demo').click();
+    await page.getByTestId('column-table').locator('tbody tr').nth(13).waitFor();
+    assert.equal(await page.getByTestId('target-column').inputValue(), 'cultivar');
+  } finally {
+    await context.close();
+  }
+});

@@ -1,0 +1,99 @@
+//! Finding and installing the tools the build and the tests need.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+const TRUNK_VERSION: &str = "0.22.1";
+
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits in the workspace").to_path_buf()
+}
+
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"))
+}
+
+/// Runs a command, echoing it; a non-zero exit is an error naming the command.
+pub fn run(command: &mut Command) -> Result<(), String> {
+    let shown = format!(
+        "{} {}",
+        command.get_program().to_string_lossy(),
+        command.get_args().map(|a| a.to_string_lossy()).collect::<Vec<_>>().join(" ")
+    );
+    println!("xtask: $ {shown}");
+    let status = command.status().map_err(|e| format!("cannot run `{shown}`: {e}"))?;
+    if status.success() { Ok(()) } else { Err(format!("`{shown}` failed ({status})")) }
+}
+
+/// Standard output of a command, or `None` when it cannot run or fails.
+fn output(program: &str, args: &[&str]) -> Option<String> {
+    let out = Command::new(program).args(args).output().ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// Everything needed to build the web app.
+pub fn setup() -> Result<(), String> {
+    let installed = output("rustup", &["target", "list", "--installed"]).unwrap_or_default();
+    if !installed.lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
+        run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+    }
+    if !output("trunk", &["--version"]).is_some_and(|v| v.contains(TRUNK_VERSION)) {
+        // trunk 0.22.1 declares rustc 1.96 but builds and runs on 1.95. Its release
+        // profile uses fat LTO (about 20 minutes on 2 cores); thin local LTO is enough.
+        run(Command::new("cargo")
+            .args(["install", "--locked", "trunk", "--version", TRUNK_VERSION, "--ignore-rust-version"])
+            .env("CARGO_PROFILE_RELEASE_LTO", "false")
+            .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16"))?;
+    }
+    let bindgen = wasm_bindgen_version()?;
+    if !output("wasm-bindgen", &["--version"]).is_some_and(|v| v.split_whitespace().nth(1) == Some(bindgen.as_str())) {
+        // Not --locked: one of its locked dependencies is missing from the reachable index.
+        run(Command::new("cargo")
+            .args(["install", "wasm-bindgen-cli", "--version", &bindgen])
+            .env("CARGO_PROFILE_RELEASE_LTO", "false")
+            .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16"))?;
+    }
+    if !root().join("tests/node_modules/.bin/wasm-opt").exists()
+        || !root().join("tests/node_modules/playwright-core").exists()
+    {
+        run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(root().join("tests")))?;
+    }
+    Ok(())
+}
+
+/// The `wasm-bindgen` version pinned in Cargo.lock: the CLI must match it exactly.
+pub fn wasm_bindgen_version() -> Result<String, String> {
+    let lock =
+        std::fs::read_to_string(root().join("Cargo.lock")).map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == "name = \"wasm-bindgen\"" {
+            let version = lines.next().and_then(|l| l.strip_prefix("version = \"")).and_then(|v| v.strip_suffix('"'));
+            return version.map(str::to_string).ok_or_else(|| "Cargo.lock: wasm-bindgen has no version line".into());
+        }
+    }
+    Err("Cargo.lock has no wasm-bindgen package".into())
+}
+
+/// Pins trunk's tools: wasm-bindgen from Cargo.lock, wasm-opt from npm's binaryen.
+pub fn configure_trunk(trunk: &mut Command) -> Result<(), String> {
+    let npm_bin = root().join("tests/node_modules/.bin");
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let mut paths = vec![npm_bin];
+    paths.extend(std::env::split_paths(&path));
+    trunk.env("PATH", std::env::join_paths(paths).map_err(|e| e.to_string())?);
+    trunk.env("TRUNK_TOOLS_WASM_BINDGEN", wasm_bindgen_version()?);
+    Ok(())
+}
+
+/// Debian's chromium for the browser tests (never a downloaded browser build).
+pub fn ensure_chromium() -> Result<(), String> {
+    if Path::new(CHROMIUM).exists() {
+        return Ok(());
+    }
+    let apt = |args: &[&str]| run(Command::new("apt-get").args(args).env("DEBIAN_FRONTEND", "noninteractive"));
+    apt(&["update", "-qq"])?;
+    apt(&["install", "-y", "-qq", "chromium", "chromium-driver"])
+        .map_err(|e| format!("{e}: the browser tests need Debian's chromium (run as root, or install it yourself)"))
+}
