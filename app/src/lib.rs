@@ -1,9 +1,8 @@
-//! The browser studio: a Leptos UI (`bin/app.rs`, no Burn: small and quick to start)
-//! and a training Web Worker (`bin/worker.rs`, Burn on WebGPU or the CPU) that talk
+//! The browser studio's UI: Leptos, small and quick to start. Training runs in a
+//! separate Web Worker binary (`app/worker`, Burn on WebGPU or the CPU); the two talk
 //! through the typed messages of [`protocol`].
 
 pub mod pages;
 pub mod protocol;
 pub mod studio;
-pub mod worker;
 mod worker_bridge;

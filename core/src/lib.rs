@@ -13,10 +13,13 @@
 //! assert_eq!(table.column_names(), vec!["x", "y"]);
 //! ```
 
+#[cfg(feature = "compute")]
 pub mod bundle;
 pub mod data;
+#[cfg(feature = "compute")]
 pub mod device;
 mod error;
+#[cfg(feature = "compute")]
 pub mod model;
 pub mod predict;
 pub mod recipe;

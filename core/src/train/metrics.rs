@@ -45,6 +45,17 @@ pub fn classification_metrics(truth: &[i64], predicted: &[i64], classes: usize) 
     }
 }
 
+/// Index of the largest value (the first one on ties): the predicted class.
+pub fn argmax(values: &[f32]) -> usize {
+    let mut best = 0;
+    for (i, v) in values.iter().enumerate() {
+        if *v > values[best] {
+            best = i;
+        }
+    }
+    best
+}
+
 /// Mean absolute error, root mean squared error and the coefficient of determination.
 pub fn regression_metrics(truth: &[f64], predicted: &[f64]) -> Metrics {
     let n = truth.len().max(1) as f64;

@@ -2,12 +2,15 @@
 //! only the [`TrainSink`] that receives progress differs.
 
 mod metrics;
+#[cfg(feature = "compute")]
 mod table_run;
+#[cfg(feature = "compute")]
 mod train_loop;
 
-pub use metrics::{Metrics, classification_metrics, regression_metrics};
+pub use metrics::{Metrics, argmax, classification_metrics, regression_metrics};
+#[cfg(feature = "compute")]
 pub use table_run::{TrainOutcome, train_table};
-pub(crate) use train_loop::argmax;
+#[cfg(feature = "compute")]
 pub use train_loop::{Encoded, Trained, train_model};
 
 use serde::{Deserialize, Serialize};

@@ -165,7 +165,7 @@ async fn evaluate_loss(model: &Mlp, data: &Encoded, device: &Device) -> Result<(
                 let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max) as f64;
                 let log_sum = logits.iter().map(|&l| (l as f64 - max).exp()).sum::<f64>().ln() + max;
                 loss += log_sum - logits[label as usize] as f64;
-                correct += usize::from(argmax(logits) == label as usize);
+                correct += usize::from(super::argmax(logits) == label as usize);
             }
             (loss / n, correct as f64 / n)
         }
@@ -176,16 +176,6 @@ async fn evaluate_loss(model: &Mlp, data: &Encoded, device: &Device) -> Result<(
             (mse, super::regression_metrics(&truth, &predicted).headline())
         }
     })
-}
-
-pub(crate) fn argmax(values: &[f32]) -> usize {
-    let mut best = 0;
-    for (i, v) in values.iter().enumerate() {
-        if *v > values[best] {
-            best = i;
-        }
-    }
-    best
 }
 
 async fn read_scalar(tensor: Tensor<1>) -> Result<f64> {

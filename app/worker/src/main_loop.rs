@@ -1,4 +1,4 @@
-//! The training worker: owns the dataset, the device and the trained model, so the
+//! The worker's message loop: owns the dataset, the device and the trained model, so the
 //! UI thread never runs Burn. Runs `fornax_core::train::train_table`, the same
 //! function as the CLI and the server.
 
@@ -16,7 +16,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use crate::protocol::{Backend, Dataset, FromWorker, ToWorker, TrainedModel};
+use fornax_app::protocol::{Backend, Dataset, FromWorker, ToWorker, TrainedModel};
 
 #[derive(Default)]
 struct State {

@@ -1,35 +1,15 @@
-//! Predictions from a bundle: rows in (a CSV table or JSON objects), decoded labels,
-//! probabilities or values out. The recipe inside the bundle does the encoding.
-
-use std::collections::BTreeMap;
+//! A bundle's model loaded on the CPU, answering rows from a CSV table or JSON.
 
 use burn::tensor::activation::softmax;
 use burn::tensor::{Device, Tensor, TensorData};
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::{Prediction, decode};
 use crate::bundle::Bundle;
 use crate::data::{Cell, Table};
 use crate::model::Mlp;
 use crate::recipe::{Recipe, TargetEncoding};
 use crate::{Error, FieldError, Result};
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum Prediction {
-    Class { label: String, probabilities: BTreeMap<String, f64> },
-    Value { value: f64 },
-}
-
-impl Prediction {
-    /// The label or the value, as text (the CLI's output column).
-    pub fn text(&self) -> String {
-        match self {
-            Prediction::Class { label, .. } => label.clone(),
-            Prediction::Value { value } => value.to_string(),
-        }
-    }
-}
 
 /// A loaded model ready to answer, on the CPU.
 pub struct Predictor {
@@ -124,25 +104,5 @@ impl Predictor {
         };
         let values = crate::device::read_floats(output).await?;
         Ok(decode(&self.recipe.target_encoding, &values, rows))
-    }
-}
-
-/// Model outputs (probabilities or standardized values) -> predictions.
-pub(crate) fn decode(encoding: &TargetEncoding, values: &[f32], rows: usize) -> Vec<Prediction> {
-    match encoding {
-        TargetEncoding::Classes { classes } => values
-            .chunks(classes.len())
-            .take(rows)
-            .map(|p| {
-                let best = crate::train::argmax(p);
-                Prediction::Class {
-                    label: classes[best].clone(),
-                    probabilities: classes.iter().cloned().zip(p.iter().map(|&v| v as f64)).collect(),
-                }
-            })
-            .collect(),
-        TargetEncoding::Standardize { mean, std } => {
-            values.iter().take(rows).map(|&v| Prediction::Value { value: v as f64 * std + mean }).collect()
-        }
     }
 }

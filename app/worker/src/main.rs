@@ -1,5 +1,7 @@
 //! The training worker binary, loaded by trunk's `worker_loader.js`.
 
+mod main_loop;
+
 fn main() {
-    fornax_app::worker::start();
+    main_loop::start();
 }
