@@ -86,6 +86,7 @@ pub struct TrainedModel {
     pub inputs: Vec<InputField>,
     /// The first row of the dataset, to prefill the prediction form.
     pub example: Map<String, Value>,
+    /// Size of the `.fornax` bundle, which travels as the message's bytes.
     pub bundle_bytes: usize,
     pub seconds: f64,
 }

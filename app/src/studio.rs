@@ -25,6 +25,8 @@ pub struct Studio {
     /// The task of the run in progress (known once training starts).
     pub task: RwSignal<Option<Task>>,
     pub trained: RwSignal<Option<TrainedModel>>,
+    /// An object URL of the trained model's `.fornax` bundle, for download.
+    pub bundle_url: RwSignal<Option<String>>,
     pub prediction: RwSignal<Option<Result<Prediction, String>>>,
     pub error: RwSignal<Option<String>>,
 }
@@ -42,6 +44,7 @@ impl Studio {
             history: RwSignal::new(Vec::new()),
             task: RwSignal::new(None),
             trained: RwSignal::new(None),
+            bundle_url: RwSignal::new(None),
             prediction: RwSignal::new(None),
             error: RwSignal::new(None),
         }
@@ -55,7 +58,7 @@ impl Studio {
         worker_bridge::send(message, Some(bytes));
     }
 
-    fn on_message(self, message: FromWorker) {
+    fn on_message(self, message: FromWorker, bytes: Option<js_sys::ArrayBuffer>) {
         match message {
             FromWorker::Alive => {}
             FromWorker::Ready { backend } => self.backend.set(Some(backend)),
@@ -72,6 +75,7 @@ impl Studio {
             FromWorker::Progress { progress } => self.on_progress(progress),
             FromWorker::Trained(model) => {
                 self.training.set(false);
+                self.set_bundle(bytes);
                 self.status.set(format!(
                     "Done: the MLP trained for {} epochs in {:.1} s; the weights with the best validation loss were kept.",
                     model.epochs_run, model.seconds
@@ -94,6 +98,21 @@ impl Studio {
                 self.error.set(Some(message));
             }
         }
+    }
+
+    /// Replaces the downloadable bundle, releasing the previous object URL.
+    fn set_bundle(self, bytes: Option<js_sys::ArrayBuffer>) {
+        if let Some(old) = self.bundle_url.get_untracked() {
+            let _ = web_sys::Url::revoke_object_url(&old);
+        }
+        let url = bytes.and_then(|bytes| {
+            let parts = js_sys::Array::of1(&bytes);
+            let options = web_sys::BlobPropertyBag::new();
+            options.set_type("application/octet-stream");
+            let blob = web_sys::Blob::new_with_buffer_source_sequence_and_options(&parts, &options).ok()?;
+            web_sys::Url::create_object_url_with_blob(&blob).ok()
+        });
+        self.bundle_url.set(url);
     }
 
     fn on_progress(self, progress: Progress) {
@@ -135,7 +154,7 @@ pub fn model_label(model: &str) -> &'static str {
 pub fn App() -> impl IntoView {
     let studio = Studio::new();
     provide_context(studio);
-    let started = worker_bridge::spawn(move |m| studio.on_message(m), move |e| studio.error.set(Some(e)));
+    let started = worker_bridge::spawn(move |m, bytes| studio.on_message(m, bytes), move |e| studio.error.set(Some(e)));
     match started {
         Ok(()) => studio.send(&ToWorker::Init { webgpu: webgpu_wanted() }),
         Err(e) => studio.error.set(Some(e)),

@@ -22,10 +22,15 @@ thread_local! {
 }
 
 /// Starts the worker (trunk's loader for `bin/worker.rs`) and routes its messages.
-pub fn spawn(on_message: impl Fn(FromWorker) + 'static, on_error: impl Fn(String) + 'static) -> Result<(), String> {
+/// `on_message` gets each message with its transferred bytes, if any.
+pub fn spawn(
+    on_message: impl Fn(FromWorker, Option<ArrayBuffer>) + 'static,
+    on_error: impl Fn(String) + 'static,
+) -> Result<(), String> {
     let worker = Worker::new("./worker_loader.js").map_err(|e| format!("cannot start the training worker: {e:?}"))?;
     let handler = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         let json = Reflect::get(&event.data(), &"json".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
+        let bytes = Reflect::get(&event.data(), &"bytes".into()).ok().and_then(|v| v.dyn_into::<ArrayBuffer>().ok());
         match serde_json::from_str::<FromWorker>(&json) {
             Ok(FromWorker::Alive) => BRIDGE.with(|b| {
                 let mut bridge = b.borrow_mut();
@@ -37,7 +42,7 @@ pub fn spawn(on_message: impl Fn(FromWorker) + 'static, on_error: impl Fn(String
                     }
                 }
             }),
-            Ok(message) => on_message(message),
+            Ok(message) => on_message(message, bytes),
             Err(e) => web_sys::console::error_1(&format!("unreadable worker message: {e}").into()),
         }
     });

@@ -4,6 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { startServer } from './server.mjs';
 import { launch, artifacts } from './browser.mjs';
 
@@ -61,6 +62,15 @@ for (const mode of [{ name: 'webgpu', webgpu: true, backend: /^WebGPU/ }, { name
       const result = page.getByTestId('predict-result');
       await result.filter({ hasText: /cultivar/ }).waitFor();
       assert.match(await result.innerText(), /^cultivar_0 \(probability [01]\.\d{3}\)$/);
+
+      // The bundle made in the tab works unchanged in the native CLI.
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('bundle-download').click()]);
+      const bundle = `${artifacts}wine-${mode.name}.fornax`;
+      await download.saveAs(bundle);
+      const wine = new URL('../../public/demo/wine.csv', import.meta.url).pathname;
+      const predicted = execFileSync(process.env.FORNAX_BIN, ['predict', '--model', bundle, '--data', wine]).toString().split('\n');
+      assert.match(predicted[0], /^prediction,probability_cultivar_0,/);
+      assert.match(predicted[1], /^cultivar_0,/);
 
       await page.screenshot({ path: `${artifacts}studio-${mode.name}.png`, fullPage: true });
       assert.deepEqual(consoleErrors, []);

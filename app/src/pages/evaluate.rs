@@ -28,6 +28,9 @@ fn Evaluation(
         studio.send(&ToWorker::Predict { row });
     };
     let rows = metric_rows(&model.metrics, &model.baseline);
+    let download_name =
+        model.target.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect::<String>();
+    let bundle_kb = model.bundle_bytes as f64 / 1024.0;
     view! {
         <section class="card">
             <h2><span class="step">"3"</span>"Evaluate"</h2>
@@ -40,6 +43,14 @@ fn Evaluation(
                     }).collect::<Vec<_>>()}
                 </tbody>
             </table>
+            <p class="row">
+                {move || studio.bundle_url.get().map(|url| view! {
+                    <a class="button" href=url download=format!("{}.fornax", download_name) data-testid="bundle-download">
+                        {format!("Download the model (.fornax, {:.0} KB)", bundle_kb)}
+                    </a>
+                })}
+                <span class="muted">"Use it with "<code>"fornax predict --model FILE --data rows.csv"</code>" or serve it with "<code>"fornax serve"</code>"."</span>
+            </p>
             <h3>"Try a prediction"</h3>
             <div class="form">
                 {inputs.into_iter().map(|field| {

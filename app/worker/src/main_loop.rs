@@ -37,10 +37,21 @@ fn scope() -> DedicatedWorkerGlobalScope {
 
 /// Posts a message to the UI.
 pub fn post(message: &FromWorker) {
+    post_with_bytes(message, None);
+}
+
+/// Posts a message with file contents, transferred rather than copied.
+fn post_with_bytes(message: &FromWorker, bytes: Option<&[u8]>) {
     let object = Object::new();
     let json = serde_json::to_string(message).expect("messages serialize");
     let _ = Reflect::set(&object, &"json".into(), &json.into());
-    let _ = scope().post_message(&object);
+    let transfer = js_sys::Array::new();
+    if let Some(bytes) = bytes {
+        let buffer = Uint8Array::from(bytes).buffer();
+        let _ = Reflect::set(&object, &"bytes".into(), &buffer);
+        transfer.push(&buffer);
+    }
+    let _ = scope().post_message_with_transfer(&object, &transfer);
 }
 
 fn fail(message: impl Into<String>) {
@@ -215,6 +226,7 @@ async fn train(target: String, config: fornax_core::train::TrainConfig) {
         Err(e) => return fail(e.to_string()),
     };
     let manifest = &outcome.bundle.manifest;
+    let bundle = outcome.bundle.to_bytes();
     let example: Map<String, Value> = manifest
         .inputs
         .iter()
@@ -236,11 +248,11 @@ async fn train(target: String, config: fornax_core::train::TrainConfig) {
         epochs_run: outcome.epochs_run,
         inputs: manifest.inputs.clone(),
         example,
-        bundle_bytes: outcome.bundle.to_bytes().len(),
+        bundle_bytes: bundle.len(),
         seconds: (js_sys::Date::now() - started) / 1000.0,
     };
     STATE.with(|s| s.borrow_mut().predictor = Some(Rc::new(predictor)));
-    post(&FromWorker::Trained(trained));
+    post_with_bytes(&FromWorker::Trained(trained), Some(&bundle));
 }
 
 async fn predict(row: Map<String, Value>) {
