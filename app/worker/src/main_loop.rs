@@ -58,7 +58,7 @@ fn fail(message: impl Into<String>) {
     post(&FromWorker::Failed { message: message.into() });
 }
 
-/// Entry point of `bin/worker.rs`.
+/// Entry point of the worker binary: installs the message handler, then says so.
 pub fn start() {
     console_error_panic_hook::set_once();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
