@@ -80,6 +80,9 @@ fn serve(extra: &[String]) -> Result<(), String> {
 fn test() -> Result<(), String> {
     let root = root();
     run(Command::new("cargo").args(["fmt", "--all", "--check"]).current_dir(&root))?;
+    run(Command::new("cargo")
+        .args(["clippy", "--release", "--all-targets", "--", "-D", "warnings"])
+        .current_dir(&root))?;
     tools::setup()?;
     tools::ensure_chromium()?;
     run(Command::new("cargo")

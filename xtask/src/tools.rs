@@ -38,7 +38,7 @@ pub fn setup() -> Result<(), String> {
     if !installed.lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
         run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
     }
-    if !output("trunk", &["--version"]).is_some_and(|v| v.contains(TRUNK_VERSION)) {
+    if output("trunk", &["--version"]).is_none_or(|v| !v.contains(TRUNK_VERSION)) {
         // trunk 0.22.1 declares rustc 1.96 but builds and runs on 1.95. Its release
         // profile uses fat LTO (about 20 minutes on 2 cores); thin local LTO is enough.
         run(Command::new("cargo")
@@ -47,7 +47,7 @@ pub fn setup() -> Result<(), String> {
             .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16"))?;
     }
     let bindgen = wasm_bindgen_version()?;
-    if !output("wasm-bindgen", &["--version"]).is_some_and(|v| v.split_whitespace().nth(1) == Some(bindgen.as_str())) {
+    if output("wasm-bindgen", &["--version"]).is_none_or(|v| v.split_whitespace().nth(1) != Some(bindgen.as_str())) {
         // Not --locked: one of its locked dependencies is missing from the reachable index.
         run(Command::new("cargo")
             .args(["install", "wasm-bindgen-cli", "--version", &bindgen])

@@ -26,7 +26,7 @@ pub struct Encoded {
 
 impl Encoded {
     pub fn rows(&self) -> usize {
-        if self.width == 0 { 0 } else { self.x.len() / self.width }
+        self.x.len().checked_div(self.width).unwrap_or(0)
     }
 
     fn inputs(&self, rows: &[usize], device: &Device) -> Tensor<2> {

@@ -27,8 +27,7 @@ fn compiled_backends() -> Vec<&'static str> {
 fn probe(device: &Device) -> String {
     let result = std::panic::catch_unwind(|| {
         let a = Tensor::<2>::ones([64, 64], device);
-        let sum = a.clone().matmul(a).sum().into_scalar::<f32>();
-        sum
+        a.clone().matmul(a).sum().into_scalar::<f32>()
     });
     match result {
         Ok(sum) if sum == 64.0 * 64.0 * 64.0 => "ok (64x64 matmul checked)".to_string(),
