@@ -41,12 +41,22 @@ fn main() -> ExitCode {
     }
 }
 
-/// `trunk build --release --offline`, with the pinned tools first on PATH.
+/// `trunk build --release --offline`, with the pinned tools first on PATH. Skipped when
+/// no input of the web build changed since the last one: trunk always reruns wasm-opt,
+/// which takes minutes on the worker.
 fn build_web() -> Result<(), String> {
+    // The stamp lives outside dist/, which is served to browsers.
+    let stamp_file = tools::target_dir().join("fornax-web-inputs");
+    let stamp = tools::web_inputs_stamp();
+    if root().join("dist/index.html").exists() && std::fs::read_to_string(&stamp_file).is_ok_and(|s| s == stamp) {
+        println!("xtask: dist/ is up to date");
+        return Ok(());
+    }
     let mut trunk = Command::new("trunk");
     trunk.args(["build", "--release", "--offline"]).current_dir(root());
     tools::configure_trunk(&mut trunk)?;
-    run(&mut trunk)
+    run(&mut trunk)?;
+    std::fs::write(&stamp_file, stamp).map_err(|e| format!("cannot write {}: {e}", stamp_file.display()))
 }
 
 fn build_server() -> Result<(), String> {

@@ -97,3 +97,27 @@ pub fn ensure_chromium() -> Result<(), String> {
     apt(&["install", "-y", "-qq", "chromium", "chromium-driver"])
         .map_err(|e| format!("{e}: the browser tests need Debian's chromium (run as root, or install it yourself)"))
 }
+
+/// A fingerprint of everything the web build reads: the size and modification time of
+/// each file of the app, the worker, core, the public assets and the build settings.
+pub fn web_inputs_stamp() -> String {
+    fn walk(path: &Path, out: &mut Vec<String>) {
+        let Ok(meta) = std::fs::metadata(path) else { return };
+        if meta.is_dir() {
+            let mut entries: Vec<PathBuf> =
+                std::fs::read_dir(path).into_iter().flatten().flatten().map(|e| e.path()).collect();
+            entries.sort();
+            for entry in entries {
+                walk(&entry, out);
+            }
+        } else {
+            let modified = meta.modified().ok().and_then(|m| m.duration_since(std::time::UNIX_EPOCH).ok());
+            out.push(format!("{} {} {}", path.display(), meta.len(), modified.map_or(0, |d| d.as_nanos())));
+        }
+    }
+    let mut lines = Vec::new();
+    for input in ["app", "core", "public", "index.html", "Trunk.toml", "Cargo.toml", "Cargo.lock"] {
+        walk(&root().join(input), &mut lines);
+    }
+    lines.join("\n")
+}

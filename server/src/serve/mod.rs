@@ -48,7 +48,7 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
             .await
             .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
         let url = format!("http://{}", listener.local_addr().map_err(|e| e.to_string())?);
-        println!("Fornax is serving on {url}  (API docs: {url}/v1/models; stop with Ctrl-C)");
+        println!("Fornax is serving on {url}  (models: {url}/v1/models; stop with Ctrl-C)");
         axum::serve(listener, app)
             .with_graceful_shutdown(async {
                 let _ = tokio::signal::ctrl_c().await;
