@@ -150,6 +150,13 @@ fn bad_requests_get_fastapi_shaped_errors() {
     assert_eq!(body["detail"][1]["loc"], json!(["body", "rows", 1, "hue"]));
     assert_eq!(body["detail"][1]["type"], "missing");
 
+    let mut rows = wine_rows(1);
+    rows[0]["ash"] = json!([2.43]);
+    let (status, body) = post_json(&server, "/v1/models/wine/predict", &json!({ "rows": rows }));
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["detail"][0]["loc"], json!(["body", "rows", 0, "ash"]));
+    assert_eq!(body["detail"][0]["type"], "value_type");
+
     let (status, body) = post_json(&server, "/v1/models/nope/predict", &json!({ "rows": [] }));
     assert_eq!((status, body["detail"].as_str().unwrap()), (404, "model `nope` not found"));
 

@@ -5,8 +5,6 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::recipe::TargetEncoding;
-
 #[cfg(feature = "compute")]
 mod predictor;
 #[cfg(feature = "compute")]
@@ -25,26 +23,6 @@ impl Prediction {
         match self {
             Prediction::Class { label, .. } => label.clone(),
             Prediction::Value { value } => value.to_string(),
-        }
-    }
-}
-
-/// Model outputs (probabilities or standardized values) -> predictions.
-pub fn decode(encoding: &TargetEncoding, values: &[f32], rows: usize) -> Vec<Prediction> {
-    match encoding {
-        TargetEncoding::Classes { classes } => values
-            .chunks(classes.len())
-            .take(rows)
-            .map(|p| {
-                let best = crate::train::argmax(p);
-                Prediction::Class {
-                    label: classes[best].clone(),
-                    probabilities: classes.iter().cloned().zip(p.iter().map(|&v| v as f64)).collect(),
-                }
-            })
-            .collect(),
-        TargetEncoding::Standardize { mean, std } => {
-            values.iter().take(rows).map(|&v| Prediction::Value { value: v as f64 * std + mean }).collect()
         }
     }
 }

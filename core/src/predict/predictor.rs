@@ -4,7 +4,7 @@ use burn::tensor::activation::softmax;
 use burn::tensor::{Device, Tensor, TensorData};
 use serde_json::Value;
 
-use super::{Prediction, decode};
+use super::Prediction;
 use crate::bundle::Bundle;
 use crate::data::{Cell, Table};
 use crate::model::Mlp;
@@ -41,6 +41,7 @@ impl Predictor {
     pub async fn predict_json(&self, rows: &[Value]) -> Result<Vec<Prediction>> {
         let mut x = Vec::with_capacity(rows.len() * self.recipe.width());
         let mut errors = Vec::new();
+        let inputs = self.recipe.schema();
         for (i, row) in rows.iter().enumerate() {
             let loc =
                 |column: &str| vec![Value::from("body"), Value::from("rows"), Value::from(i), Value::from(column)];
@@ -52,7 +53,20 @@ impl Predictor {
                 });
                 continue;
             };
-            let mut bad_values = Vec::new();
+            // A list or object is never a cell value: say so rather than guess.
+            let nested: Vec<FieldError> = inputs
+                .iter()
+                .filter(|f| matches!(object.get(&f.name), Some(Value::Array(_) | Value::Object(_))))
+                .map(|f| FieldError {
+                    loc: loc(&f.name),
+                    msg: "input should be a single value, not a list or object".into(),
+                    kind: "value_type".into(),
+                })
+                .collect();
+            if !nested.is_empty() {
+                errors.extend(nested);
+                continue;
+            }
             let cell = |name: &str| -> Option<Cell<'_>> {
                 object.get(name).map(|v| match v {
                     Value::Null => Cell::Missing,
@@ -60,24 +74,9 @@ impl Predictor {
                     Value::String(s) => Cell::Text(s),
                     Value::Bool(true) => Cell::Text("true"),
                     Value::Bool(false) => Cell::Text("false"),
-                    Value::Array(_) | Value::Object(_) => Cell::Text("<a list or object>"),
+                    Value::Array(_) | Value::Object(_) => Cell::Missing,
                 })
             };
-            for (name, value) in object {
-                if matches!(value, Value::Array(_) | Value::Object(_))
-                    && self.recipe.schema().iter().any(|f| &f.name == name)
-                {
-                    bad_values.push(FieldError {
-                        loc: loc(name),
-                        msg: "input should be a single value, not a list or object".into(),
-                        kind: "value_type".into(),
-                    });
-                }
-            }
-            if !bad_values.is_empty() {
-                errors.extend(bad_values);
-                continue;
-            }
             if let Err(field_errors) = self.recipe.encode_row(cell, &mut x) {
                 errors.extend(field_errors.into_iter().map(|(column, msg, kind)| FieldError {
                     loc: loc(&column),
@@ -104,5 +103,25 @@ impl Predictor {
         };
         let values = crate::device::read_floats(output).await?;
         Ok(decode(&self.recipe.target_encoding, &values, rows))
+    }
+}
+
+/// Model outputs (probabilities or standardized values) -> predictions.
+fn decode(encoding: &TargetEncoding, values: &[f32], rows: usize) -> Vec<Prediction> {
+    match encoding {
+        TargetEncoding::Classes { classes } => values
+            .chunks(classes.len())
+            .take(rows)
+            .map(|p| {
+                let best = crate::train::argmax(p);
+                Prediction::Class {
+                    label: classes[best].clone(),
+                    probabilities: classes.iter().cloned().zip(p.iter().map(|&v| v as f64)).collect(),
+                }
+            })
+            .collect(),
+        TargetEncoding::Standardize { mean, std } => {
+            values.iter().take(rows).map(|&v| Prediction::Value { value: v as f64 * std + mean }).collect()
+        }
     }
 }

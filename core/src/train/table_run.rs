@@ -11,8 +11,7 @@ use super::{
 use crate::bundle::{Bundle, FORMAT_VERSION, Manifest};
 use crate::data::{Cell, Table, split_rows};
 use crate::model::{Mlp, ModelSpec};
-use crate::predict::{Prediction, decode};
-use crate::recipe::{Recipe, Targets, Task};
+use crate::recipe::{Recipe, TargetEncoding, Targets, Task};
 use crate::{Error, Result};
 
 /// Fewest rows with a target value that a run accepts: below this the validation and
@@ -104,21 +103,12 @@ async fn test_metrics(recipe: &Recipe, model: &Mlp, test: &Encoded, device: &Dev
             classification_metrics(truth, &predicted, k)
         }
         Targets::Values(truth) => {
-            let predicted: Vec<f64> = decode(&recipe.target_encoding, &raw, test.rows())
-                .into_iter()
-                .map(|p| match p {
-                    Prediction::Value { value } => value,
-                    Prediction::Class { .. } => f64::NAN,
-                })
-                .collect();
-            let unscaled: Vec<f64> = decode(&recipe.target_encoding, truth, truth.len())
-                .into_iter()
-                .map(|p| match p {
-                    Prediction::Value { value } => value,
-                    Prediction::Class { .. } => f64::NAN,
-                })
-                .collect();
-            regression_metrics(&unscaled, &predicted)
+            let TargetEncoding::Standardize { mean, std } = recipe.target_encoding else {
+                return Err(Error::InvalidTarget("a regression recipe must standardize its target".into()));
+            };
+            // Back to the target's own units, so MAE and RMSE mean something to people.
+            let unscale = |values: &[f32]| values.iter().map(|&v| v as f64 * std + mean).collect::<Vec<f64>>();
+            regression_metrics(&unscale(truth), &unscale(&raw))
         }
     })
 }
