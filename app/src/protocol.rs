@@ -1,4 +1,4 @@
-//! Messages between the UI and the training worker. Each message is a JS object
+//! Messages between the UI and the training worker. Each message travels (see [`pack`]) as a JS object
 //! `{json, bytes?}`: the JSON of one of these enums, plus an optional transferred
 //! ArrayBuffer for file contents (so large files are not copied into JSON).
 
@@ -7,8 +7,11 @@ use fornax_core::data::ColumnSummary;
 use fornax_core::predict::Prediction;
 use fornax_core::recipe::{InputField, Task};
 use fornax_core::train::{Metrics, Progress, TrainConfig};
+use js_sys::{Array, ArrayBuffer, Object, Reflect};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use wasm_bindgen::{JsCast, JsValue};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -89,4 +92,24 @@ pub struct TrainedModel {
     /// Size of the `.fornax` bundle, which travels as the message's bytes.
     pub bundle_bytes: usize,
     pub seconds: f64,
+}
+
+/// Packs a message for `postMessage`: the object `{json, bytes?}` and its transfer list.
+pub fn pack(message: &impl Serialize, bytes: Option<ArrayBuffer>) -> (Object, Array) {
+    let object = Object::new();
+    let json = serde_json::to_string(message).expect("messages serialize");
+    let _ = Reflect::set(&object, &"json".into(), &json.into());
+    let transfer = Array::new();
+    if let Some(bytes) = bytes {
+        let _ = Reflect::set(&object, &"bytes".into(), &bytes);
+        transfer.push(&bytes);
+    }
+    (object, transfer)
+}
+
+/// Reads what [`pack`] made: the message and its bytes, if any.
+pub fn unpack<T: DeserializeOwned>(data: &JsValue) -> (serde_json::Result<T>, Option<ArrayBuffer>) {
+    let json = Reflect::get(data, &"json".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
+    let bytes = Reflect::get(data, &"bytes".into()).ok().and_then(|v| v.dyn_into::<ArrayBuffer>().ok());
+    (serde_json::from_str(&json), bytes)
 }

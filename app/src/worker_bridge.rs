@@ -2,11 +2,11 @@
 
 use std::cell::RefCell;
 
-use js_sys::{Array, ArrayBuffer, Object, Reflect};
+use js_sys::{Array, ArrayBuffer, Object};
 use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, MessageEvent, Worker};
 
-use crate::protocol::{FromWorker, ToWorker};
+use crate::protocol::{self, FromWorker, ToWorker};
 
 /// The worker, once it said it is alive; until then messages wait in `pending`
 /// (a worker drops messages that arrive before its Wasm has installed a handler).
@@ -29,9 +29,8 @@ pub fn spawn(
 ) -> Result<(), String> {
     let worker = Worker::new("./worker_loader.js").map_err(|e| format!("cannot start the training worker: {e:?}"))?;
     let handler = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        let json = Reflect::get(&event.data(), &"json".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
-        let bytes = Reflect::get(&event.data(), &"bytes".into()).ok().and_then(|v| v.dyn_into::<ArrayBuffer>().ok());
-        match serde_json::from_str::<FromWorker>(&json) {
+        let (message, bytes) = protocol::unpack::<FromWorker>(&event.data());
+        match message {
             Ok(FromWorker::Alive) => BRIDGE.with(|b| {
                 let mut bridge = b.borrow_mut();
                 bridge.alive = true;
@@ -59,14 +58,7 @@ pub fn spawn(
 
 /// Sends a message; `bytes` is transferred, not copied.
 pub fn send(message: &ToWorker, bytes: Option<ArrayBuffer>) {
-    let object = Object::new();
-    let json = serde_json::to_string(message).expect("messages serialize");
-    let _ = Reflect::set(&object, &"json".into(), &json.into());
-    let transfer = Array::new();
-    if let Some(bytes) = bytes {
-        let _ = Reflect::set(&object, &"bytes".into(), &bytes);
-        transfer.push(&bytes);
-    }
+    let (object, transfer) = protocol::pack(message, bytes);
     BRIDGE.with(|b| {
         let mut bridge = b.borrow_mut();
         match (&bridge.worker, bridge.alive) {

@@ -10,13 +10,13 @@ use fornax_core::data::Table;
 use fornax_core::device::Device;
 use fornax_core::predict::Predictor;
 use fornax_core::train::{Control, Progress, TrainSink, train_table};
-use js_sys::{ArrayBuffer, Object, Reflect, Uint8Array};
+use js_sys::{ArrayBuffer, Reflect, Uint8Array};
 use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use fornax_app::protocol::{Backend, Dataset, FromWorker, ToWorker, TrainedModel};
+use fornax_app::protocol::{self, Backend, Dataset, FromWorker, ToWorker, TrainedModel};
 
 #[derive(Default)]
 struct State {
@@ -42,15 +42,7 @@ pub fn post(message: &FromWorker) {
 
 /// Posts a message with file contents, transferred rather than copied.
 fn post_with_bytes(message: &FromWorker, bytes: Option<&[u8]>) {
-    let object = Object::new();
-    let json = serde_json::to_string(message).expect("messages serialize");
-    let _ = Reflect::set(&object, &"json".into(), &json.into());
-    let transfer = js_sys::Array::new();
-    if let Some(bytes) = bytes {
-        let buffer = Uint8Array::from(bytes).buffer();
-        let _ = Reflect::set(&object, &"bytes".into(), &buffer);
-        transfer.push(&buffer);
-    }
+    let (object, transfer) = protocol::pack(message, bytes.map(|b| Uint8Array::from(b).buffer()));
     let _ = scope().post_message_with_transfer(&object, &transfer);
 }
 
@@ -62,10 +54,8 @@ fn fail(message: impl Into<String>) {
 pub fn start() {
     console_error_panic_hook::set_once();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
-        let data = event.data();
-        let json = Reflect::get(&data, &"json".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
-        let bytes = Reflect::get(&data, &"bytes".into()).ok().and_then(|v| v.dyn_into::<ArrayBuffer>().ok());
-        match serde_json::from_str::<ToWorker>(&json) {
+        let (message, bytes) = protocol::unpack::<ToWorker>(&event.data());
+        match message {
             Ok(ToWorker::Cancel) => CANCEL.with(|c| c.set(true)),
             Ok(message) => wasm_bindgen_futures::spawn_local(handle(message, bytes)),
             Err(e) => fail(format!("the worker got a message it does not understand: {e}")),

@@ -5,9 +5,7 @@
 use burn::tensor::Device;
 
 use super::train_loop::outputs;
-use super::{
-    Encoded, EpochReport, Metrics, TrainConfig, TrainSink, classification_metrics, regression_metrics, train_model,
-};
+use super::{Encoded, Metrics, TrainConfig, TrainSink, classification_metrics, regression_metrics, train_model};
 use crate::bundle::{Bundle, FORMAT_VERSION, Manifest};
 use crate::data::{Cell, Table, split_rows};
 use crate::model::{Mlp, ModelSpec};
@@ -25,7 +23,6 @@ pub struct TrainOutcome {
     pub metrics: Metrics,
     pub baseline: Metrics,
     pub epochs_run: usize,
-    pub history: Vec<EpochReport>,
 }
 
 /// Trains on `table` to predict `target`. `task` overrides the inferred one.
@@ -73,7 +70,6 @@ pub async fn train_table<S: TrainSink>(
     let baseline = train_model(device, &baseline_spec, config, &train, &valid, sink).await?;
     let spec = ModelSpec { inputs: recipe.width(), hidden: config.hidden.clone(), outputs: recipe.outputs() };
     let mlp = train_model(device, &spec, config, &train, &valid, sink).await?;
-    let history = baseline.history.iter().chain(&mlp.history).cloned().collect();
 
     let baseline_metrics = test_metrics(&recipe, &baseline.model, &test, device).await?;
     let metrics = test_metrics(&recipe, &mlp.model, &test, device).await?;
@@ -91,7 +87,7 @@ pub async fn train_table<S: TrainSink>(
     };
     let cpu_model = mlp.model.copy_to(&crate::device::cpu()).await?;
     let bundle = Bundle::new(manifest, cpu_model)?;
-    Ok(TrainOutcome { bundle, metrics, baseline: baseline_metrics, epochs_run: mlp.epochs_run, history })
+    Ok(TrainOutcome { bundle, metrics, baseline: baseline_metrics, epochs_run: mlp.epochs_run })
 }
 
 async fn test_metrics(recipe: &Recipe, model: &Mlp, test: &Encoded, device: &Device) -> Result<Metrics> {
