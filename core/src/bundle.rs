@@ -37,6 +37,35 @@ pub struct Manifest {
     pub epochs_run: usize,
 }
 
+impl Manifest {
+    /// A checksum only proves the bytes are the ones written; this checks that what was
+    /// written is coherent (the recipe is valid, the model's shape fits it), so a
+    /// hand-made bundle cannot make prediction divide by zero or multiply mismatched
+    /// matrices.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |msg: String| Err(Error::CorruptBundle(msg));
+        if self.format_version != FORMAT_VERSION {
+            return bad(format!("the manifest says format version {}", self.format_version));
+        }
+        self.recipe.validate().map_err(|e| Error::CorruptBundle(e.to_string()))?;
+        self.model.validate().map_err(|e| Error::CorruptBundle(e.to_string()))?;
+        let r = &self.recipe;
+        if self.model.inputs != r.width() || self.model.outputs != r.outputs() {
+            return bad(format!(
+                "the model takes {} inputs and gives {} outputs, but its recipe makes {} and expects {}",
+                self.model.inputs,
+                self.model.outputs,
+                r.width(),
+                r.outputs()
+            ));
+        }
+        if self.task != r.task || self.target != r.target || self.inputs != r.schema() {
+            return bad("the manifest's task, target or inputs disagree with its recipe".into());
+        }
+        Ok(())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Bundle {
     pub manifest: Manifest,
@@ -92,6 +121,7 @@ impl Bundle {
         let manifest_len = reader.length()?;
         let manifest: Manifest = serde_json::from_slice(reader.take(manifest_len)?)
             .map_err(|e| Error::CorruptBundle(format!("the manifest is not valid: {e}")))?;
+        manifest.validate()?;
         let weights_len = reader.length()?;
         let weights = reader.take(weights_len)?.to_vec();
         if reader.pos != body.len() {
@@ -100,15 +130,20 @@ impl Bundle {
         Ok(Bundle { manifest, weights })
     }
 
-    /// The model with its trained weights, on `device`.
-    pub fn model(&self, device: &burn::tensor::Device) -> Result<Mlp> {
+    /// The model with its trained weights, on the CPU (Flex).
+    pub fn model(&self) -> Result<Mlp> {
         let record = burn::store::ModuleRecord::from_bytes(Bytes::from_bytes_vec(self.weights.clone()))
             .map_err(|e| Error::CorruptBundle(format!("the weights cannot be read: {e:?}")))?;
-        self.manifest
+        let model = self
+            .manifest
             .model
-            .init(device)
+            .init(&crate::device::cpu())
             .try_load_record(record)
-            .map_err(|e| Error::CorruptBundle(format!("the weights do not fit the model: {e:?}")))
+            .map_err(|e| Error::CorruptBundle(format!("the weights do not fit the model: {e:?}")))?;
+        if !model.is_finite() {
+            return Err(Error::CorruptBundle("the weights hold NaN or infinite values".into()));
+        }
+        Ok(model)
     }
 }
 

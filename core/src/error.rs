@@ -34,6 +34,9 @@ pub enum Error {
     CorruptBundle(String),
     #[error("{}", .0.iter().map(|e| format!("{}: {}", loc_text(&e.loc), e.msg)).collect::<Vec<_>>().join("; "))]
     Validation(Vec<FieldError>),
+    /// Input beyond one of the [`crate::limits`].
+    #[error("{0}")]
+    Limit(String),
     #[error("compute backend: {0}")]
     Backend(String),
     #[error("training was cancelled")]

@@ -19,6 +19,9 @@ pub mod data;
 #[cfg(feature = "compute")]
 pub mod device;
 mod error;
+#[doc(hidden)]
+pub mod invariants;
+pub mod limits;
 #[cfg(feature = "compute")]
 pub mod model;
 pub mod predict;

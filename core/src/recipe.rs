@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::data::{Cell, Column, ColumnData, ColumnKind, Table, format_number};
+use crate::limits::{MAX_CATEGORIES, MAX_CLASSES};
 use crate::{Error, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -96,8 +97,12 @@ impl Recipe {
     /// Fits the recipe on `train_rows` of `table`, using every column but the target.
     pub fn fit(table: &Table, target: &str, task: Task, train_rows: &[usize]) -> Result<Recipe> {
         let target_column = table.column(target)?;
-        let features =
-            table.columns().iter().filter(|c| c.name != target).map(|c| fit_feature(c, train_rows)).collect::<Vec<_>>();
+        let features = table
+            .columns()
+            .iter()
+            .filter(|c| c.name != target)
+            .map(|c| fit_feature(c, train_rows))
+            .collect::<Result<Vec<_>>>()?;
         if features.is_empty() {
             return Err(Error::InvalidTarget(format!(
                 "`{target}` is the only column: there is nothing to predict it from"
@@ -110,6 +115,13 @@ impl Recipe {
                     return Err(Error::InvalidTarget(format!(
                         "target `{target}` has only one class ({}): a classifier needs at least two",
                         classes.first().map_or("none".to_string(), |c| format!("`{c}`"))
+                    )));
+                }
+                if classes.len() > MAX_CLASSES {
+                    return Err(Error::Limit(format!(
+                        "target `{target}` has {} classes; Fornax trains at most {MAX_CLASSES}: \
+                         is it a numeric target that should be a regression?",
+                        classes.len()
                     )));
                 }
                 TargetEncoding::Classes { classes }
@@ -125,6 +137,54 @@ impl Recipe {
             }
         };
         Ok(Recipe { target: target.to_string(), task, features, target_encoding })
+    }
+
+    /// Checks a recipe that came from outside (a bundle, a JSON file) is one that
+    /// [`Recipe::fit`] could have made, so applying it can neither divide by zero nor
+    /// look categories up in an unsorted list.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |msg: String| Err(Error::InvalidConfig(format!("the recipe is not valid: {msg}")));
+        if self.features.is_empty() {
+            return bad("it has no features".into());
+        }
+        let scale_ok = |mean: f64, std: f64| mean.is_finite() && std.is_finite() && std > 0.0;
+        let mut names: Vec<&str> = Vec::with_capacity(self.features.len());
+        for feature in &self.features {
+            let name = match feature {
+                Feature::Standardize { name, mean, std } => {
+                    if !scale_ok(*mean, *std) {
+                        return bad(format!("feature `{name}` has mean {mean} and std {std}"));
+                    }
+                    name
+                }
+                Feature::OneHot { name, categories } => {
+                    if categories.len() > MAX_CATEGORIES || !strictly_sorted(categories) {
+                        return bad(format!(
+                            "feature `{name}` needs at most {MAX_CATEGORIES} sorted, distinct categories"
+                        ));
+                    }
+                    name
+                }
+            };
+            if name.is_empty() || *name == self.target || names.contains(&name.as_str()) {
+                return bad(format!("feature name `{name}` is empty, the target, or repeated"));
+            }
+            names.push(name);
+        }
+        match (&self.task, &self.target_encoding) {
+            (Task::Classification, TargetEncoding::Classes { classes }) => {
+                if classes.len() < 2 || classes.len() > MAX_CLASSES || !strictly_sorted(classes) {
+                    return bad(format!("a classifier needs 2 to {MAX_CLASSES} sorted, distinct classes"));
+                }
+            }
+            (Task::Regression, TargetEncoding::Standardize { mean, std }) => {
+                if !scale_ok(*mean, *std) {
+                    return bad(format!("the target has mean {mean} and std {std}"));
+                }
+            }
+            _ => return bad("its task and its target encoding disagree".into()),
+        }
+        Ok(())
     }
 
     /// Number of model inputs this recipe produces per row.
@@ -175,7 +235,18 @@ impl Recipe {
                 Feature::Standardize { name, mean, std } => match cell(name) {
                     None => errors.push((name.clone(), "field required".into(), "missing")),
                     Some(Cell::Missing) => out.push(0.0),
-                    Some(Cell::Number(x)) => out.push(((x - mean) / std) as f32),
+                    Some(Cell::Number(x)) => {
+                        let scaled = ((x - mean) / std) as f32;
+                        if scaled.is_finite() {
+                            out.push(scaled);
+                        } else {
+                            errors.push((
+                                name.clone(),
+                                format!("input should be a finite number within the training range, got {x}"),
+                                "finite_number",
+                            ));
+                        }
+                    }
                     Some(Cell::Text(t)) => errors.push((
                         name.clone(),
                         format!("input should be a number, got `{}`", truncate(t)),
@@ -248,16 +319,25 @@ impl Recipe {
     }
 }
 
-fn fit_feature(column: &Column, train_rows: &[usize]) -> Feature {
-    match &column.data {
+fn fit_feature(column: &Column, train_rows: &[usize]) -> Result<Feature> {
+    Ok(match &column.data {
         ColumnData::Numeric(values) => {
             let (mean, std) = mean_std(train_rows.iter().filter_map(|&r| values[r]));
             Feature::Standardize { name: column.name.clone(), mean, std }
         }
         ColumnData::Categorical(_) => {
-            Feature::OneHot { name: column.name.clone(), categories: distinct_texts(column, train_rows) }
+            let categories = distinct_texts(column, train_rows);
+            if categories.len() > MAX_CATEGORIES {
+                return Err(Error::Limit(format!(
+                    "column `{}` has {} distinct values in the training rows (at most {MAX_CATEGORIES} are \
+                     one-hot encoded): it looks like an identifier or free text; remove it from the CSV",
+                    column.name,
+                    categories.len()
+                )));
+            }
+            Feature::OneHot { name: column.name.clone(), categories }
         }
-    }
+    })
 }
 
 /// Sorted distinct non-missing texts of `rows` (sorted so lookups can binary-search).
@@ -279,6 +359,10 @@ fn mean_std(values: impl Iterator<Item = f64> + Clone) -> (f64, f64) {
     let var = values.map(|x| (x - mean).powi(2)).sum::<f64>() / n as f64;
     let std = var.sqrt();
     (mean, if std > 1e-12 { std } else { 1.0 })
+}
+
+fn strictly_sorted(values: &[String]) -> bool {
+    values.windows(2).all(|w| w[0] < w[1])
 }
 
 fn truncate(text: &str) -> String {

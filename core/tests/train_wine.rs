@@ -4,6 +4,7 @@
 use fornax_core::bundle::Bundle;
 use fornax_core::data::Table;
 use fornax_core::predict::{Prediction, Predictor};
+use fornax_core::recipe::{Feature, TargetEncoding};
 use fornax_core::train::{Control, Metrics, Progress, Quiet, TrainConfig, TrainSink, train_table};
 use fornax_core::{Error, device};
 use futures_lite::future::block_on;
@@ -81,6 +82,46 @@ fn corrupt_or_foreign_bundles_are_refused() {
 
     let err = Bundle::from_bytes(b"PK\x03\x04 a zip file, not a bundle").unwrap_err();
     assert_eq!(err.to_string(), "this is not a Fornax bundle (.fornax): it does not start with the Fornax signature");
+}
+
+#[test]
+fn forged_bundles_with_valid_checksums_are_refused() {
+    let table = Table::from_csv_bytes(WINE).unwrap();
+    let short = TrainConfig { epochs: 2, hidden: vec![4], ..TrainConfig::default() };
+    let bundle = block_on(train_table(&device::cpu(), &table, "cultivar", None, &short, &mut Quiet)).unwrap().bundle;
+    // Each edit is written by `to_bytes`, so the checksum is right and only the
+    // manifest's coherence can catch it.
+    let forged = |edit: &dyn Fn(&mut Bundle), expected: &str| {
+        let mut b = bundle.clone();
+        edit(&mut b);
+        let err = Bundle::from_bytes(&b.to_bytes()).unwrap_err();
+        assert!(matches!(err, Error::CorruptBundle(_)) && err.to_string().contains(expected), "{err}");
+    };
+    forged(&|b| b.manifest.model.inputs += 1, "the model takes 14 inputs");
+    forged(&|b| b.manifest.model.hidden = vec![1 << 40], "parameters");
+    forged(&|b| b.manifest.model.hidden = vec![0], "width of at least 1");
+    forged(
+        &|b| {
+            if let Feature::Standardize { std, .. } = &mut b.manifest.recipe.features[0] {
+                *std = 0.0;
+            }
+        },
+        "std 0",
+    );
+    forged(
+        &|b| {
+            if let TargetEncoding::Classes { classes } = &mut b.manifest.recipe.target_encoding {
+                classes.reverse();
+            }
+        },
+        "sorted, distinct classes",
+    );
+    forged(&|b| b.manifest.target = "alcohol".into(), "disagree with its recipe");
+    let mut wrong_weights = bundle.clone();
+    wrong_weights.weights.truncate(wrong_weights.weights.len() / 2);
+    let loaded = Bundle::from_bytes(&wrong_weights.to_bytes()).unwrap();
+    let err = Predictor::new(&loaded).err().expect("half the weights do not load");
+    assert!(err.to_string().contains("weights"), "{err}");
 }
 
 #[test]

@@ -1,89 +1,12 @@
 //! The companion server over real HTTP on loopback: a real `fornax serve` process, a
 //! real bundle trained by `fornax train`, raw HTTP/1.1 from the standard library.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+mod common;
 
+use std::process::Command;
+
+use common::{FORNAX, Server, TOKEN, request, start, wine};
 use serde_json::{Value, json};
-
-const FORNAX: &str = env!("CARGO_BIN_EXE_fornax");
-const TOKEN: &str = "test-token-123";
-
-fn wine() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../public/demo/wine.csv")
-}
-
-struct Server {
-    child: Child,
-    addr: String,
-    dir: PathBuf,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-/// Trains a wine bundle into a fresh models directory and serves it as `wine`.
-fn start() -> Server {
-    let dir = std::env::temp_dir().join(format!(
-        "fornax-serve-test-{}-{:?}",
-        std::process::id(),
-        std::thread::current().id()
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    let models = dir.join("models");
-    let status = Command::new(FORNAX)
-        .args(["train", "--data"])
-        .arg(wine())
-        .args(["--target", "cultivar", "--epochs", "30", "--out"])
-        .arg(models.join("wine.fornax"))
-        .stdout(Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success());
-    std::fs::write(models.join("broken.fornax"), b"not a bundle").unwrap();
-    let mut child = Command::new(FORNAX)
-        .args(["serve", "--addr", "127.0.0.1:0", "--models"])
-        .arg(&models)
-        .env("FORNAX_TOKEN", TOKEN)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let addr =
-        line.split("http://").nth(1).and_then(|s| s.split_whitespace().next()).expect("address line").to_string();
-    Server { child, addr, dir }
-}
-
-/// One request; returns the status code and the body as JSON.
-fn request(server: &Server, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, Value) {
-    let mut stream = TcpStream::connect(&server.addr).unwrap();
-    let mut head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: {}\r\n",
-        server.addr,
-        body.len()
-    );
-    for (k, v) in headers {
-        head.push_str(&format!("{k}: {v}\r\n"));
-    }
-    head.push_str("\r\n");
-    stream.write_all(head.as_bytes()).unwrap();
-    stream.write_all(body).unwrap();
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response).unwrap();
-    let text = String::from_utf8_lossy(&response);
-    let status = text[9..12].parse().unwrap();
-    let (_, body) = text.split_once("\r\n\r\n").unwrap();
-    (status, serde_json::from_str(body).unwrap_or(Value::Null))
-}
 
 fn post_json(server: &Server, path: &str, body: &Value) -> (u16, Value) {
     request(server, "POST", path, &[("Content-Type", "application/json")], body.to_string().as_bytes())

@@ -1,10 +1,11 @@
-//! Project automation: `cargo xtask <setup|serve|test|web>`.
+//! Project automation: `cargo xtask <setup|serve|test|web|fuzz>`.
 //!
 //! Everything a fresh machine needs is installed here, from the registries only
 //! (crates.io, npm, Debian): the wasm target, trunk, wasm-bindgen-cli at exactly the
 //! version in Cargo.lock, npm's binaryen (wasm-opt) and playwright-core, and Debian's
 //! chromium for the browser tests. Each step is skipped when already done.
 
+mod fuzz;
 mod tools;
 
 use std::path::{Path, PathBuf};
@@ -18,7 +19,8 @@ commands:
   setup   install what building the app needs (wasm target, trunk, wasm-bindgen-cli, npm packages)
   web     build the web app into dist/ (trunk build --release --offline)
   serve   set up, build, train the demo model if missing, and start `fornax serve` on 127.0.0.1:8080
-  test    install test needs (chromium, npm packages) and run every test";
+  test    install test needs (chromium, npm packages) and run every test
+  fuzz    [TARGET] [--time SECONDS]: run the fuzz targets (nightly, cargo-fuzz), 60 s each by default";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -27,6 +29,7 @@ fn main() -> ExitCode {
         Some("web") => tools::setup().and_then(|()| build_web()),
         Some("serve") => serve(&args[1..]),
         Some("test") => test(),
+        Some("fuzz") => fuzz::fuzz(&args[1..]),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);

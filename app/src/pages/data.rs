@@ -12,7 +12,8 @@ use crate::studio::Studio;
 /// The demo dataset shipped in `public/demo/`.
 const DEMO: &str = "demo/wine.csv";
 /// Larger files are refused before reading, so the tab never runs out of memory.
-const MAX_FILE_BYTES: f64 = 512.0 * 1024.0 * 1024.0;
+const MAX_FILE_BYTES: f64 = fornax_core::limits::MAX_TAB_CSV_BYTES as f64;
+const MIB: f64 = 1024.0 * 1024.0;
 
 #[component]
 pub fn DataPage() -> impl IntoView {
@@ -37,9 +38,10 @@ pub fn DataPage() -> impl IntoView {
         input.set_value("");
         if file.size() > MAX_FILE_BYTES {
             studio.error.set(Some(format!(
-                "{} is {:.0} MB; the tab takes files up to 512 MB",
+                "{} is {:.0} MiB; the tab takes files up to {:.0} MiB",
                 file.name(),
-                file.size() / 1e6
+                file.size() / MIB,
+                MAX_FILE_BYTES / MIB
             )));
             return;
         }

@@ -1,6 +1,7 @@
 //! CSV bytes -> [`Table`], with column types inferred and errors that name the line.
 
 use super::{Column, ColumnData, Table, is_missing};
+use crate::limits::MAX_COLUMNS;
 use crate::{Error, Result};
 
 impl Table {
@@ -19,7 +20,9 @@ impl Table {
             });
         }
         let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(bytes);
-        let header: Vec<String> = reader.headers().map_err(csv_error)?.iter().map(|h| h.trim().to_string()).collect();
+        // A second byte-order mark (files concatenated or re-saved) is trimmed like spaces.
+        let trim = |h: &str| h.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}').to_string();
+        let header: Vec<String> = reader.headers().map_err(csv_error)?.iter().map(trim).collect();
         check_header(&header)?;
 
         let mut cells: Vec<Vec<String>> = vec![Vec::new(); header.len()];
@@ -38,6 +41,16 @@ impl Table {
 }
 
 fn check_header(header: &[String]) -> Result<()> {
+    // Possible after byte-order marks only (the csv crate strips one more itself).
+    if header.is_empty() {
+        return Err(Error::EmptyCsv);
+    }
+    if header.len() > MAX_COLUMNS {
+        return Err(Error::Csv {
+            line: 1,
+            msg: format!("the header has {} columns; Fornax reads at most {MAX_COLUMNS}", header.len()),
+        });
+    }
     for (i, name) in header.iter().enumerate() {
         if name.is_empty() {
             return Err(Error::Csv { line: 1, msg: format!("column {} has an empty name in the header", i + 1) });

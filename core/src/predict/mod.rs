@@ -7,8 +7,11 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "compute")]
 mod predictor;
+mod request;
+
 #[cfg(feature = "compute")]
 pub use predictor::Predictor;
+pub use request::parse_rows;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
@@ -18,6 +21,14 @@ pub enum Prediction {
 }
 
 impl Prediction {
+    /// Whether every number in it is finite (NaN never reaches a client).
+    pub fn is_finite(&self) -> bool {
+        match self {
+            Prediction::Class { probabilities, .. } => probabilities.values().all(|p| p.is_finite()),
+            Prediction::Value { value } => value.is_finite(),
+        }
+    }
+
     /// The label or the value, as text (the CLI's output column).
     pub fn text(&self) -> String {
         match self {

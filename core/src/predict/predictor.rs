@@ -20,9 +20,8 @@ pub struct Predictor {
 
 impl Predictor {
     pub fn new(bundle: &Bundle) -> Result<Self> {
-        let device = crate::device::cpu();
-        let model = bundle.model(&device)?;
-        Ok(Predictor { recipe: bundle.manifest.recipe.clone(), model, device })
+        let model = bundle.model()?;
+        Ok(Predictor { recipe: bundle.manifest.recipe.clone(), model, device: crate::device::cpu() })
     }
 
     pub fn recipe(&self) -> &Recipe {
@@ -33,7 +32,9 @@ impl Predictor {
     pub async fn predict_table(&self, table: &Table) -> Result<Vec<Prediction>> {
         let rows: Vec<usize> = (0..table.rows()).collect();
         let x = self.recipe.encode_table(table, &rows)?;
-        self.predict_encoded(x, rows.len()).await
+        self.predict_encoded(x, rows.len())
+            .await?
+            .map_err(|row| Error::Csv { line: row as u64 + 2, msg: NOT_FINITE.to_string() })
     }
 
     /// Predicts JSON objects `{column: value}`; problems are reported per field with
@@ -88,12 +89,19 @@ impl Predictor {
         if !errors.is_empty() {
             return Err(Error::Validation(errors));
         }
-        self.predict_encoded(x, rows.len()).await
+        self.predict_encoded(x, rows.len()).await?.map_err(|row| {
+            Error::Validation(vec![FieldError {
+                loc: vec![Value::from("body"), Value::from("rows"), Value::from(row)],
+                msg: NOT_FINITE.into(),
+                kind: "finite_number".into(),
+            }])
+        })
     }
 
-    async fn predict_encoded(&self, x: Vec<f32>, rows: usize) -> Result<Vec<Prediction>> {
+    /// Predictions, or `Err(row)` for the first row whose output is not a finite number.
+    async fn predict_encoded(&self, x: Vec<f32>, rows: usize) -> Result<std::result::Result<Vec<Prediction>, usize>> {
         if rows == 0 {
-            return Ok(Vec::new());
+            return Ok(Ok(Vec::new()));
         }
         let input = Tensor::<2>::from_data(TensorData::new(x, [rows, self.recipe.width()]), &self.device);
         let output = self.model.forward(input);
@@ -106,22 +114,28 @@ impl Predictor {
     }
 }
 
-/// Model outputs (probabilities or standardized values) -> predictions.
-fn decode(encoding: &TargetEncoding, values: &[f32], rows: usize) -> Vec<Prediction> {
-    match encoding {
-        TargetEncoding::Classes { classes } => values
-            .chunks(classes.len())
-            .take(rows)
-            .map(|p| {
-                let best = crate::train::argmax(p);
-                Prediction::Class {
-                    label: classes[best].clone(),
+/// Why a row can have no prediction: inputs far outside what the model saw can
+/// overflow its arithmetic, and a NaN must never reach a client as an answer.
+const NOT_FINITE: &str =
+    "the model's output for this row is not a finite number (are its values far outside the training data?)";
+
+/// Model outputs (probabilities or standardized values) -> predictions, or the first
+/// row whose output is not finite.
+fn decode(encoding: &TargetEncoding, values: &[f32], rows: usize) -> std::result::Result<Vec<Prediction>, usize> {
+    let per_row = values.len() / rows.max(1);
+    values
+        .chunks(per_row.max(1))
+        .take(rows)
+        .enumerate()
+        .map(|(row, p)| {
+            let prediction = match encoding {
+                TargetEncoding::Classes { classes } => Prediction::Class {
+                    label: classes[crate::train::argmax(p)].clone(),
                     probabilities: classes.iter().cloned().zip(p.iter().map(|&v| v as f64)).collect(),
-                }
-            })
-            .collect(),
-        TargetEncoding::Standardize { mean, std } => {
-            values.iter().take(rows).map(|&v| Prediction::Value { value: v as f64 * std + mean }).collect()
-        }
-    }
+                },
+                TargetEncoding::Standardize { mean, std } => Prediction::Value { value: p[0] as f64 * std + mean },
+            };
+            if prediction.is_finite() { Ok(prediction) } else { Err(row) }
+        })
+        .collect()
 }

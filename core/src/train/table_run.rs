@@ -57,6 +57,9 @@ pub async fn train_table<S: TrainSink>(
     let (train_rows, valid_rows, test_rows) = (rows(&split.train), rows(&split.valid), rows(&split.test));
 
     let recipe = Recipe::fit(table, target, task, &train_rows)?;
+    // Before encoding: an over-wide recipe would exhaust memory in the encoded matrix.
+    let spec = ModelSpec { inputs: recipe.width(), hidden: config.hidden.clone(), outputs: recipe.outputs() };
+    spec.validate()?;
     let encode = |rows: &[usize]| -> Result<Encoded> {
         Ok(Encoded {
             x: recipe.encode_table(table, rows)?,
@@ -68,7 +71,6 @@ pub async fn train_table<S: TrainSink>(
 
     let baseline_spec = ModelSpec { inputs: recipe.width(), hidden: vec![], outputs: recipe.outputs() };
     let baseline = train_model(device, &baseline_spec, config, &train, &valid, sink).await?;
-    let spec = ModelSpec { inputs: recipe.width(), hidden: config.hidden.clone(), outputs: recipe.outputs() };
     let mlp = train_model(device, &spec, config, &train, &valid, sink).await?;
 
     let baseline_metrics = test_metrics(&recipe, &baseline.model, &test, device).await?;

@@ -62,7 +62,7 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
     let outcome = pollster::block_on(train_table(&device, &table, &args.target, task, &config, &mut bar))
         .map_err(|e| e.to_string())?;
     crate::atomic_file::write(&args.out, &outcome.bundle.to_bytes())
-        .map_err(|e| format!("cannot write {}: {e}", args.out.display()))?;
+        .map_err(|e| format!("cannot write {}: {e} (any previous file there is unchanged)", args.out.display()))?;
 
     let metrics = serde_json::json!({
         "task": outcome.bundle.manifest.task,

@@ -1,30 +1,37 @@
 //! The HTTP API (ARCHITECTURE.md, Contracts): health, model listing and upload, predict.
 
+use std::any::Any;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::extract::{DefaultBodyLimit, Path, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use fornax_core::Error;
 use serde_json::{Value, json};
+use tower_http::catch_panic::CatchPanicLayer;
 
 use super::api_error::ApiError;
-use super::registry::{Registry, Served, valid_name};
+use super::registry::{PutError, Registry, Served, valid_name};
 
 /// Largest request body for predictions.
 pub const MAX_PREDICT_BYTES: usize = 1024 * 1024;
 /// Largest bundle upload.
 pub const MAX_UPLOAD_BYTES: usize = 64 * 1024 * 1024;
-/// Most rows in one prediction request.
-pub const MAX_ROWS: usize = 1000;
 
 pub struct AppState {
     pub registry: Registry,
     /// Bearer token for admin routes; `None` disables them.
     pub token: Option<String>,
+    /// Longest a request may take, reading its body included (so a client that sends
+    /// its body slowly is cut off).
+    pub request_timeout: Duration,
 }
 
 type Shared = State<Arc<AppState>>;
@@ -33,10 +40,33 @@ pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/v1/models", get(list_models))
-        .route("/v1/models/{name}", get(model_info).put(upload_model))
-        .route("/v1/models/{name}/predict", post(predict))
-        .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
+        .route("/v1/models/{name}", get(model_info).put(upload_model).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)))
+        .route("/v1/models/{name}/predict", post(predict).layer(DefaultBodyLimit::max(MAX_PREDICT_BYTES)))
+        .layer(middleware::from_fn_with_state(state.clone(), time_limit))
+        .layer(CatchPanicLayer::custom(panic_response))
         .with_state(state)
+}
+
+/// Ends a request that runs past the configured timeout with 408.
+async fn time_limit(State(state): Shared, request: Request, next: Next) -> Response {
+    match tokio::time::timeout(state.request_timeout, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => ApiError::Timeout(state.request_timeout).into_response(),
+    }
+}
+
+/// A bug must not leave a client without an answer: a panic becomes a 500 whose id
+/// is also in the server's log, so the two can be matched.
+fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    let id = format!("{:x}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
+    let what = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)");
+    eprintln!("error: request {id} failed with an internal error: {what}");
+    ApiError::Internal(format!("internal error; the server log has the details under request id {id}")).into_response()
 }
 
 async fn healthz() -> Json<Value> {
@@ -88,22 +118,9 @@ async fn predict(
 ) -> Result<Json<Value>, ApiError> {
     let served = find(&state, &name)?;
     let bytes = body_bytes(body, MAX_PREDICT_BYTES)?;
-    let body: Value = serde_json::from_slice(&bytes)
-        .map_err(|e| ApiError::field(&["body"], format!("JSON decode error: {e}"), "json_invalid"))?;
-    let rows = match body.get("rows") {
-        None => return Err(ApiError::field(&["body", "rows"], "field required", "missing")),
-        Some(Value::Array(rows)) => rows,
-        Some(_) => return Err(ApiError::field(&["body", "rows"], "input should be a list of rows", "list_type")),
-    };
-    if rows.len() > MAX_ROWS {
-        return Err(ApiError::field(
-            &["body", "rows"],
-            format!("at most {MAX_ROWS} rows per request, got {}", rows.len()),
-            "too_long",
-        ));
-    }
+    let rows = fornax_core::predict::parse_rows(&bytes).map_err(|e| ApiError::Validation(vec![e]))?;
     let started = std::time::Instant::now();
-    let predictions = served.predictor.predict_json(rows).await.map_err(|e| match e {
+    let predictions = served.predictor.predict_json(&rows).await.map_err(|e| match e {
         Error::Validation(errors) => ApiError::Validation(errors),
         other => ApiError::Internal(other.to_string()),
     })?;
@@ -142,6 +159,9 @@ async fn upload_model(
         ));
     }
     let bytes = body_bytes(body, MAX_UPLOAD_BYTES)?;
-    let served = state.registry.put(&name, &bytes).map_err(|e| ApiError::field(&["body"], e, "bundle_invalid"))?;
+    let served = state.registry.put(&name, &bytes).map_err(|e| match e {
+        PutError::Invalid(msg) => ApiError::field(&["body"], msg, "bundle_invalid"),
+        PutError::Storage(msg) => ApiError::Storage(msg),
+    })?;
     Ok((StatusCode::CREATED, Json(describe(&name, &served))))
 }

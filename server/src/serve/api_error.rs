@@ -14,6 +14,9 @@ pub enum ApiError {
     /// Admin routes exist but no token was configured on the server.
     AdminDisabled,
     TooLarge(String),
+    Timeout(std::time::Duration),
+    /// The server could not write (disk full, permissions): 507, nothing changed.
+    Storage(String),
     Internal(String),
 }
 
@@ -40,6 +43,11 @@ impl IntoResponse for ApiError {
                 (StatusCode::FORBIDDEN, json!("admin routes are disabled: start the server with FORNAX_TOKEN set"))
             }
             ApiError::TooLarge(msg) => (StatusCode::PAYLOAD_TOO_LARGE, json!(msg)),
+            ApiError::Timeout(limit) => (
+                StatusCode::REQUEST_TIMEOUT,
+                json!(format!("the request took longer than {} s, reading its body included", limit.as_secs())),
+            ),
+            ApiError::Storage(msg) => (StatusCode::INSUFFICIENT_STORAGE, json!(msg)),
             ApiError::Internal(msg) => (StatusCode::INTERNAL_SERVER_ERROR, json!(msg)),
         };
         let mut response = (status, Json(json!({ "detail": detail }))).into_response();

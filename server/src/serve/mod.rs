@@ -2,11 +2,13 @@
 
 mod api;
 mod api_error;
+mod connections;
 mod registry;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use clap::Args;
@@ -25,6 +27,12 @@ pub struct ServeArgs {
     /// Directory of the built web app (trunk's dist/) to serve at `/`.
     #[arg(long)]
     web: Option<PathBuf>,
+    /// Seconds a request may take, reading its body included; then 408.
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    request_timeout: u64,
+    /// Seconds a client has to send a request's headers; then the connection is closed.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    header_timeout: u64,
 }
 
 pub fn run(args: ServeArgs) -> Result<(), String> {
@@ -34,7 +42,8 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
         eprintln!("warning: model `{name}` was not loaded: {problem}");
     }
     let token = std::env::var("FORNAX_TOKEN").ok().filter(|t| !t.is_empty());
-    let state = Arc::new(api::AppState { registry, token });
+    let request_timeout = Duration::from_secs(args.request_timeout);
+    let state = Arc::new(api::AppState { registry, token, request_timeout });
     let mut app: Router = api::router(state);
     if let Some(web) = &args.web {
         if !web.join("index.html").is_file() {
@@ -49,11 +58,10 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
             .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
         let url = format!("http://{}", listener.local_addr().map_err(|e| e.to_string())?);
         println!("Fornax is serving on {url}  (models: {url}/v1/models; stop with Ctrl-C)");
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
-            .map_err(|e| format!("server error: {e}"))
+        connections::serve(listener, app, Duration::from_secs(args.header_timeout), async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await;
+        Ok(())
     })
 }

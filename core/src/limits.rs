@@ -1,0 +1,17 @@
+//! Limits on what Fornax accepts, so hostile or mistaken input gets a clear error
+//! rather than exhausting memory. The README's security section lists them.
+
+/// Most columns in one table (CSV import).
+pub const MAX_COLUMNS: usize = 2_000;
+/// Most distinct training values of one categorical feature (its one-hot width).
+pub const MAX_CATEGORIES: usize = 1_000;
+/// Most classes of a classification target.
+pub const MAX_CLASSES: usize = 1_000;
+/// Most layers (hidden + output) of a model.
+pub const MAX_LAYERS: usize = 32;
+/// Most trainable parameters of a model: 64 Mi f32 values, 256 MiB.
+pub const MAX_PARAMETERS: usize = 64 * 1024 * 1024;
+/// Most rows in one prediction request.
+pub const MAX_PREDICT_ROWS: usize = 1_000;
+/// Largest CSV the tab reads (the worker holds it in memory as text and as columns).
+pub const MAX_TAB_CSV_BYTES: usize = 512 * 1024 * 1024;
