@@ -50,7 +50,9 @@ impl Manifest {
         self.recipe.validate().map_err(|e| Error::CorruptBundle(e.to_string()))?;
         self.model.validate().map_err(|e| Error::CorruptBundle(e.to_string()))?;
         let r = &self.recipe;
-        if self.model.inputs != r.width() || self.model.outputs != r.outputs() {
+        // A binary classifier trained with binary cross-entropy has one output.
+        let binary_logit = r.task == Task::Classification && r.outputs() == 2 && self.model.outputs == 1;
+        if self.model.inputs != r.width() || (self.model.outputs != r.outputs() && !binary_logit) {
             return bad(format!(
                 "the model takes {} inputs and gives {} outputs, but its recipe makes {} and expects {}",
                 self.model.inputs,

@@ -39,6 +39,12 @@ pub enum Error {
     Limit(String),
     #[error("compute backend: {0}")]
     Backend(String),
+    #[error(
+        "the training loss became {loss} at epoch {epoch} (learning rate {learning_rate}); \
+         try a smaller learning rate, such as {}",
+        learning_rate / 10.0
+    )]
+    Diverged { epoch: usize, loss: f64, learning_rate: f64 },
     #[error("training was cancelled")]
     Cancelled,
 }

@@ -166,7 +166,6 @@ mod with_models {
         use crate::bundle::{FORMAT_VERSION, Manifest};
         use crate::model::ModelSpec;
         use crate::recipe::{Feature, Recipe, TargetEncoding, Task};
-        use crate::train::Metrics;
 
         let recipe = Recipe {
             target: "kind".into(),
@@ -177,9 +176,9 @@ mod with_models {
             ],
             target_encoding: TargetEncoding::Classes { classes: vec!["a".into(), "b".into(), "c".into()] },
         };
-        let spec = ModelSpec { inputs: recipe.width(), hidden: vec![8], outputs: recipe.outputs() };
+        let spec = ModelSpec::new(recipe.width(), vec![8], recipe.outputs());
         let device = crate::device::cpu();
-        let metrics = Metrics::Classification { accuracy: 0.0, f1_macro: 0.0, precision_macro: 0.0, recall_macro: 0.0 };
+        let metrics = crate::train::classification_metrics(&[0], &[0], &["a".into(), "b".into(), "c".into()], None);
         let manifest = Manifest {
             format_version: FORMAT_VERSION,
             fornax_version: crate::VERSION.into(),

@@ -122,15 +122,15 @@ fn describe(result: Result<Prediction, String>) -> String {
 fn metric_rows(model: &Metrics, baseline: &Metrics) -> Vec<(&'static str, &'static str, f64, f64)> {
     match (model, baseline) {
         (
-            Metrics::Classification { accuracy, f1_macro, precision_macro, recall_macro },
-            Metrics::Classification { accuracy: a, f1_macro: f, precision_macro: p, recall_macro: r },
+            Metrics::Classification { accuracy, f1_macro, precision_macro, recall_macro, .. },
+            Metrics::Classification { accuracy: a, f1_macro: f, precision_macro: p, recall_macro: r, .. },
         ) => vec![
             ("Accuracy", "metric-accuracy", *accuracy, *a),
             ("F1 (macro)", "metric-f1", *f1_macro, *f),
             ("Precision (macro)", "metric-precision", *precision_macro, *p),
             ("Recall (macro)", "metric-recall", *recall_macro, *r),
         ],
-        (Metrics::Regression { mae, rmse, r2 }, Metrics::Regression { mae: m, rmse: e, r2: r }) => {
+        (Metrics::Regression { mae, rmse, r2, .. }, Metrics::Regression { mae: m, rmse: e, r2: r, .. }) => {
             vec![("R²", "metric-r2", *r2, *r), ("MAE", "metric-mae", *mae, *m), ("RMSE", "metric-rmse", *rmse, *e)]
         }
         _ => Vec::new(),

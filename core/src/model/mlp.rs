@@ -1,38 +1,61 @@
-//! A multilayer perceptron for tabular data; with no hidden layers it is the
-//! linear/logistic baseline that a bigger model has to beat.
+//! A multilayer perceptron for tabular data: linear layers, each hidden one optionally
+//! batch-normalized, then activated (ReLU, GELU or tanh), then dropped out while
+//! training. With no hidden layers it is the linear/logistic baseline that a bigger
+//! model has to beat.
 //!
 //! ```
-//! use burn::tensor::{Device, Tensor, TensorData};
+//! use burn::tensor::{Device, Tensor};
 //! use fornax_core::model::ModelSpec;
 //! let device = Device::flex();
-//! let model = ModelSpec { inputs: 4, hidden: vec![8], outputs: 3 }.init(&device);
+//! let model = ModelSpec::new(4, vec![8], 3).init(&device);
 //! let logits = model.forward(Tensor::<2>::zeros([5, 4], &device));
 //! assert_eq!(logits.dims(), [5, 3]);
 //! ```
 
-use burn::module::{Module, Param};
-use burn::nn::{Linear, LinearConfig};
-use burn::tensor::activation::relu;
+use burn::module::{Module, Param, RunningState};
+use burn::nn::{BatchNorm, BatchNormConfig, Linear, LinearConfig};
+use burn::tensor::activation::{gelu, relu};
 use burn::tensor::{Device, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
+use crate::data::split::SplitMix64;
 use crate::limits::{MAX_LAYERS, MAX_PARAMETERS};
+use crate::train::Activation;
 use crate::{Error, Result};
 
-/// The shape of an MLP: `inputs -> hidden... -> outputs`, ReLU between layers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// The shape of an MLP: `inputs -> hidden... -> outputs`. Serialized in every bundle;
+/// the fields after `outputs` default so older bundles still load.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelSpec {
     pub inputs: usize,
     pub hidden: Vec<usize>,
     pub outputs: usize,
+    #[serde(default)]
+    pub activation: Activation,
+    /// Dropout probability after each hidden layer (empty: none).
+    #[serde(default)]
+    pub dropout: Vec<f64>,
+    #[serde(default)]
+    pub batch_norm: bool,
 }
 
 #[derive(Module, Debug)]
 pub struct Mlp {
     layers: Vec<Linear>,
+    /// One per hidden layer with batch normalization, else empty.
+    norms: Vec<BatchNorm>,
+    #[module(skip)]
+    activation: Activation,
+    #[module(skip)]
+    dropout: Vec<f64>,
 }
 
 impl ModelSpec {
+    /// ReLU, no dropout, no batch normalization.
+    pub fn new(inputs: usize, hidden: Vec<usize>, outputs: usize) -> Self {
+        Self { inputs, hidden, outputs, activation: Activation::Relu, dropout: Vec::new(), batch_norm: false }
+    }
+
     /// `linear` for the baseline, `mlp` otherwise.
     pub fn name(&self) -> &'static str {
         if self.hidden.is_empty() { "linear" } else { "mlp" }
@@ -42,16 +65,31 @@ impl ModelSpec {
         std::iter::once(self.inputs).chain(self.hidden.iter().copied()).chain(std::iter::once(self.outputs)).collect()
     }
 
-    /// Weights and biases of every layer; `None` when the count overflows.
+    /// Weights and biases of every layer (and batch norms); `None` when it overflows.
     pub fn parameters(&self) -> Option<usize> {
-        self.widths().windows(2).try_fold(0usize, |sum, w| w[0].checked_add(1)?.checked_mul(w[1])?.checked_add(sum))
+        let linear = self
+            .widths()
+            .windows(2)
+            .try_fold(0usize, |sum, w| w[0].checked_add(1)?.checked_mul(w[1])?.checked_add(sum))?;
+        let norms =
+            if self.batch_norm { self.hidden.iter().try_fold(0usize, |s, &h| s.checked_add(h * 2)) } else { Some(0) };
+        linear.checked_add(norms?)
     }
 
-    /// Refuses shapes that cannot be built: a zero width, or more layers or
-    /// parameters than [`crate::limits`] allow (which would exhaust memory first).
+    /// Refuses shapes that cannot be built: a zero width, dropout that does not fit,
+    /// or more layers or parameters than [`crate::limits`] allow (which would exhaust
+    /// memory first).
     pub fn validate(&self) -> Result<()> {
         if self.widths().contains(&0) {
             return Err(Error::InvalidConfig(format!("every layer needs a width of at least 1, got {self:?}")));
+        }
+        if !(self.dropout.is_empty() || self.dropout.len() == self.hidden.len())
+            || self.dropout.iter().any(|p| !(0.0..1.0).contains(p))
+        {
+            return Err(Error::InvalidConfig(format!(
+                "dropout must be one probability in [0, 1) per hidden layer, got {:?}",
+                self.dropout
+            )));
         }
         if self.hidden.len() + 1 > MAX_LAYERS {
             return Err(Error::Limit(format!(
@@ -72,18 +110,50 @@ impl ModelSpec {
     /// shapes that came from outside.
     pub fn init(&self, device: &Device) -> Mlp {
         let layers = self.widths().windows(2).map(|w| LinearConfig::new(w[0], w[1]).init(device)).collect();
-        Mlp { layers }
+        let norms = if self.batch_norm {
+            self.hidden.iter().map(|&h| BatchNormConfig::new(h).init(device)).collect()
+        } else {
+            Vec::new()
+        };
+        Mlp { layers, norms, activation: self.activation, dropout: self.dropout.clone() }
     }
 }
 
 impl Mlp {
-    /// `[batch, inputs] -> [batch, outputs]` (logits or standardized values).
-    pub fn forward(&self, mut x: Tensor<2>) -> Tensor<2> {
+    /// `[batch, inputs] -> [batch, outputs]` (logits or standardized values), for
+    /// evaluation and prediction: no dropout, batch norm with its running statistics.
+    pub fn forward(&self, x: Tensor<2>) -> Tensor<2> {
+        self.run(x, None)
+    }
+
+    /// The training forward pass: dropout masks come from `rng` (not the backend's
+    /// generator), so a resumed run draws exactly the masks an uninterrupted one would.
+    pub fn forward_train(&self, x: Tensor<2>, rng: &mut SplitMix64) -> Tensor<2> {
+        self.run(x, Some(rng))
+    }
+
+    fn run(&self, mut x: Tensor<2>, mut rng: Option<&mut SplitMix64>) -> Tensor<2> {
         let last = self.layers.len() - 1;
         for (i, layer) in self.layers.iter().enumerate() {
             x = layer.forward(x);
-            if i < last {
-                x = relu(x);
+            if i == last {
+                break;
+            }
+            if let Some(norm) = self.norms.get(i) {
+                x = norm.forward(x);
+            }
+            x = match self.activation {
+                Activation::Relu => relu(x),
+                Activation::Gelu => gelu(x),
+                Activation::Tanh => x.tanh(),
+            };
+            let p = self.dropout.get(i).copied().unwrap_or(0.0);
+            if let Some(rng) = rng.as_deref_mut().filter(|_| p > 0.0) {
+                // Inverted dropout: keep with probability 1 - p, scale by 1 / (1 - p).
+                let [rows, width] = x.dims();
+                let keep = (1.0 / (1.0 - p)) as f32;
+                let mask: Vec<f32> = (0..rows * width).map(|_| if rng.next_f64() < p { 0.0 } else { keep }).collect();
+                x = x.clone() * Tensor::from_data(TensorData::new(mask, [rows, width]), &x.device());
             }
         }
         x
@@ -92,9 +162,14 @@ impl Mlp {
     /// Whether every weight and bias is a finite number. Reads synchronously, so only
     /// for models on the CPU (a loaded bundle's, before it answers anything).
     pub fn is_finite(&self) -> bool {
-        let finite = |t: Tensor<2>| t.is_finite().all().into_scalar::<bool>();
+        let finite = |t: Tensor<1>| t.is_finite().all().into_scalar::<bool>();
         self.layers.iter().all(|layer| {
-            finite(layer.weight.val()) && layer.bias.as_ref().is_none_or(|b| finite(b.val().unsqueeze::<2>()))
+            finite(layer.weight.val().flatten(0, 1)) && layer.bias.as_ref().is_none_or(|b| finite(b.val()))
+        }) && self.norms.iter().all(|n| {
+            finite(n.gamma.val())
+                && finite(n.beta.val())
+                && finite(n.running_mean.value())
+                && finite(n.running_var.value())
         })
     }
 
@@ -110,7 +185,18 @@ impl Mlp {
             };
             layers.push(Linear { weight: Param::from_tensor(weight), bias });
         }
-        Ok(Mlp { layers })
+        let mut norms = Vec::with_capacity(self.norms.len());
+        for norm in &self.norms {
+            let [features] = norm.gamma.shape().dims();
+            let mut copy =
+                BatchNormConfig::new(features).with_momentum(norm.momentum).with_epsilon(norm.epsilon).init(device);
+            copy.gamma = Param::from_tensor(read_param(norm.gamma.val(), device).await?);
+            copy.beta = Param::from_tensor(read_param(norm.beta.val(), device).await?);
+            copy.running_mean = RunningState::new(read_param(norm.running_mean.value(), device).await?);
+            copy.running_var = RunningState::new(read_param(norm.running_var.value(), device).await?);
+            norms.push(copy);
+        }
+        Ok(Mlp { layers, norms, activation: self.activation, dropout: self.dropout.clone() })
     }
 }
 

@@ -1,6 +1,6 @@
 //! A bundle's model loaded on the CPU, answering rows from a CSV table or JSON.
 
-use burn::tensor::activation::softmax;
+use burn::tensor::activation::{sigmoid, softmax};
 use burn::tensor::{Device, Tensor, TensorData};
 use serde_json::Value;
 
@@ -106,6 +106,11 @@ impl Predictor {
         let input = Tensor::<2>::from_data(TensorData::new(x, [rows, self.recipe.width()]), &self.device);
         let output = self.model.forward(input);
         let output = match &self.recipe.target_encoding {
+            // One output: a binary model's logit of the second class.
+            TargetEncoding::Classes { .. } if output.dims()[1] == 1 => {
+                let p = sigmoid(output);
+                Tensor::cat(vec![p.clone().neg() + 1.0, p], 1)
+            }
             TargetEncoding::Classes { .. } => softmax(output, 1),
             TargetEncoding::Standardize { .. } => output,
         };

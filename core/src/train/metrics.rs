@@ -2,12 +2,49 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Test metrics as the metrics JSON reports them.
+/// Test metrics as the metrics JSON reports them. The first numbers of each variant
+/// are the contract of ARCHITECTURE.md; the details after them default when absent
+/// (bundles written before they existed).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Metrics {
-    Classification { accuracy: f64, f1_macro: f64, precision_macro: f64, recall_macro: f64 },
-    Regression { mae: f64, rmse: f64, r2: f64 },
+    Classification {
+        accuracy: f64,
+        f1_macro: f64,
+        precision_macro: f64,
+        recall_macro: f64,
+        /// One entry per class, in the recipe's class order.
+        #[serde(default)]
+        per_class: Vec<ClassScore>,
+        /// `confusion[true][predicted]` row counts, in the recipe's class order.
+        #[serde(default)]
+        confusion: Vec<Vec<u64>>,
+        /// Binary classification only: area under the ROC curve of the second class's
+        /// probability.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        roc_auc: Option<f64>,
+    },
+    Regression {
+        mae: f64,
+        rmse: f64,
+        r2: f64,
+        /// Up to [`MAX_POINTS`] `[actual, predicted]` pairs for the predicted-vs-actual plot.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        points: Vec<[f64; 2]>,
+    },
+}
+
+/// Most points kept for the predicted-vs-actual plot (an even sample of the test rows).
+pub const MAX_POINTS: usize = 500;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClassScore {
+    pub label: String,
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+    /// Test rows of this class.
+    pub support: u64,
 }
 
 impl Metrics {
@@ -20,29 +57,61 @@ impl Metrics {
     }
 }
 
-/// Accuracy and macro-averaged precision, recall and F1 (scikit-learn's
-/// `average="macro"`, with 0 for a class that is never predicted or never present).
-pub fn classification_metrics(truth: &[i64], predicted: &[i64], classes: usize) -> Metrics {
-    let n = truth.len().max(1) as f64;
-    let correct = truth.iter().zip(predicted).filter(|(t, p)| t == p).count() as f64;
-    let (mut precision, mut recall, mut f1) = (0.0, 0.0, 0.0);
-    for c in 0..classes as i64 {
-        let tp = truth.iter().zip(predicted).filter(|&(&t, &p)| t == c && p == c).count() as f64;
-        let predicted_c = predicted.iter().filter(|&&p| p == c).count() as f64;
-        let actual_c = truth.iter().filter(|&&t| t == c).count() as f64;
-        let p = if predicted_c > 0.0 { tp / predicted_c } else { 0.0 };
-        let r = if actual_c > 0.0 { tp / actual_c } else { 0.0 };
-        precision += p;
-        recall += r;
-        f1 += if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
+/// scikit-learn's accuracy, per-class and macro-averaged precision, recall and F1
+/// (`zero_division=0`: 0 for a class never predicted or never present), confusion
+/// matrix, and for two classes with `scores` (the second class's probability) ROC-AUC.
+pub fn classification_metrics(truth: &[i64], predicted: &[i64], classes: &[String], scores: Option<&[f64]>) -> Metrics {
+    let k = classes.len();
+    let mut confusion = vec![vec![0u64; k]; k];
+    for (&t, &p) in truth.iter().zip(predicted) {
+        if let (Some(row), true) = (confusion.get_mut(t as usize), (p as usize) < k) {
+            row[p as usize] += 1;
+        }
     }
-    let k = classes.max(1) as f64;
+    let per_class: Vec<ClassScore> = (0..k)
+        .map(|c| {
+            let tp = confusion[c][c] as f64;
+            let actual: u64 = confusion[c].iter().sum();
+            let predicted_c: u64 = confusion.iter().map(|row| row[c]).sum();
+            let precision = if predicted_c > 0 { tp / predicted_c as f64 } else { 0.0 };
+            let recall = if actual > 0 { tp / actual as f64 } else { 0.0 };
+            let f1 = if precision + recall > 0.0 { 2.0 * precision * recall / (precision + recall) } else { 0.0 };
+            ClassScore { label: classes[c].clone(), precision, recall, f1, support: actual }
+        })
+        .collect();
+    let mean = |f: fn(&ClassScore) -> f64| per_class.iter().map(f).sum::<f64>() / k.max(1) as f64;
+    let correct = truth.iter().zip(predicted).filter(|(t, p)| t == p).count();
     Metrics::Classification {
-        accuracy: correct / n,
-        f1_macro: f1 / k,
-        precision_macro: precision / k,
-        recall_macro: recall / k,
+        accuracy: correct as f64 / truth.len().max(1) as f64,
+        f1_macro: mean(|c| c.f1),
+        precision_macro: mean(|c| c.precision),
+        recall_macro: mean(|c| c.recall),
+        roc_auc: scores.filter(|_| k == 2).and_then(|s| roc_auc(truth, s)),
+        per_class,
+        confusion,
     }
+}
+
+/// Area under the ROC curve: the probability that a random positive scores above a
+/// random negative, ties counting half (Mann-Whitney U with mid-ranks, which equals
+/// scikit-learn's trapezoidal `roc_auc_score`). `None` when a class is absent.
+pub fn roc_auc(truth: &[i64], scores: &[f64]) -> Option<f64> {
+    let mut order: Vec<usize> = (0..truth.len()).collect();
+    order.sort_by(|&a, &b| scores[a].total_cmp(&scores[b]));
+    let (mut rank_sum, mut i) = (0.0, 0);
+    while i < order.len() {
+        let mut j = i;
+        while j + 1 < order.len() && scores[order[j + 1]] == scores[order[i]] {
+            j += 1;
+        }
+        let mid_rank = (i + j) as f64 / 2.0 + 1.0;
+        rank_sum += order[i..=j].iter().filter(|&&r| truth[r] == 1).count() as f64 * mid_rank;
+        i = j + 1;
+    }
+    let positives = truth.iter().filter(|&&t| t == 1).count() as f64;
+    let negatives = truth.len() as f64 - positives;
+    (positives > 0.0 && negatives > 0.0)
+        .then(|| (rank_sum - positives * (positives + 1.0) / 2.0) / (positives * negatives))
 }
 
 /// Index of the largest value (the first one on ties): the predicted class.
@@ -56,7 +125,18 @@ pub fn argmax(values: &[f32]) -> usize {
     best
 }
 
-/// Mean absolute error, root mean squared error and the coefficient of determination.
+/// The class a row of raw model outputs predicts: the largest logit, or for a single
+/// output (binary cross-entropy) whether the logit is positive.
+pub fn predicted_class(outputs: &[f32]) -> usize {
+    match outputs {
+        [logit] => usize::from(*logit > 0.0),
+        logits => argmax(logits),
+    }
+}
+
+/// Mean absolute error, root mean squared error and the coefficient of determination
+/// (scikit-learn's `r2_score`: 0 when the truth is constant), with up to
+/// [`MAX_POINTS`] `[actual, predicted]` pairs.
 pub fn regression_metrics(truth: &[f64], predicted: &[f64]) -> Metrics {
     let n = truth.len().max(1) as f64;
     let mae = truth.iter().zip(predicted).map(|(t, p)| (t - p).abs()).sum::<f64>() / n;
@@ -64,7 +144,9 @@ pub fn regression_metrics(truth: &[f64], predicted: &[f64]) -> Metrics {
     let mean = truth.iter().sum::<f64>() / n;
     let sst = truth.iter().map(|t| (t - mean).powi(2)).sum::<f64>();
     let r2 = if sst > 0.0 { 1.0 - sse / sst } else { 0.0 };
-    Metrics::Regression { mae, rmse: (sse / n).sqrt(), r2 }
+    let step = truth.len().div_ceil(MAX_POINTS).max(1);
+    let points = truth.iter().zip(predicted).step_by(step).map(|(&t, &p)| [t, p]).collect();
+    Metrics::Regression { mae, rmse: (sse / n).sqrt(), r2, points }
 }
 
 #[cfg(test)]
@@ -72,26 +154,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn macro_scores_match_scikit_learn() {
-        // sklearn.metrics on y_true=[0,0,1,1,2,2], y_pred=[0,1,1,1,2,0]:
-        // accuracy 0.6667, precision_macro 0.7222, recall_macro 0.6667, f1_macro 0.6556
-        let m = classification_metrics(&[0, 0, 1, 1, 2, 2], &[0, 1, 1, 1, 2, 0], 3);
-        let Metrics::Classification { accuracy, f1_macro, precision_macro, recall_macro } = m else {
-            panic!("classification metrics expected")
-        };
-        assert!((accuracy - 0.666_666_7).abs() < 1e-6);
-        assert!((precision_macro - 0.722_222_2).abs() < 1e-6);
-        assert!((recall_macro - 0.666_666_7).abs() < 1e-6);
-        assert!((f1_macro - 0.655_555_6).abs() < 1e-6);
+    fn roc_auc_counts_ties_as_half() {
+        assert_eq!(roc_auc(&[0, 1], &[0.2, 0.8]), Some(1.0));
+        assert_eq!(roc_auc(&[0, 1], &[0.5, 0.5]), Some(0.5));
+        assert_eq!(roc_auc(&[1, 1], &[0.5, 0.6]), None);
     }
 
     #[test]
-    fn regression_scores() {
-        let Metrics::Regression { mae, rmse, r2 } = regression_metrics(&[1.0, 2.0, 3.0], &[1.0, 2.0, 4.0]) else {
-            panic!("regression metrics expected")
-        };
-        assert!((mae - 1.0 / 3.0).abs() < 1e-12);
-        assert!((rmse - (1.0f64 / 3.0).sqrt()).abs() < 1e-12);
-        assert!((r2 - 0.5).abs() < 1e-12);
+    fn regression_points_are_an_even_sample() {
+        let truth: Vec<f64> = (0..1200).map(f64::from).collect();
+        let Metrics::Regression { points, r2, .. } = regression_metrics(&truth, &truth) else { panic!() };
+        assert!(points.len() <= MAX_POINTS && points.len() >= MAX_POINTS / 2);
+        assert_eq!(r2, 1.0);
     }
 }

@@ -5,7 +5,10 @@
 use burn::tensor::Device;
 
 use super::train_loop::outputs;
-use super::{Encoded, Metrics, TrainConfig, TrainSink, classification_metrics, regression_metrics, train_model};
+use super::{
+    Encoded, Metrics, Objective, TrainConfig, TrainSink, classification_metrics, predicted_class, regression_metrics,
+    train_model,
+};
 use crate::bundle::{Bundle, FORMAT_VERSION, Manifest};
 use crate::data::{Cell, Table, split_rows};
 use crate::model::{Mlp, ModelSpec};
@@ -57,8 +60,21 @@ pub async fn train_table<S: TrainSink>(
     let (train_rows, valid_rows, test_rows) = (rows(&split.train), rows(&split.valid), rows(&split.test));
 
     let recipe = Recipe::fit(table, target, task, &train_rows)?;
+    let loss = config.loss_for(task, recipe.outputs())?;
+    let outputs = loss.outputs(recipe.outputs());
+    let dropout = match config.dropout.is_empty() {
+        true => Vec::new(),
+        false => (0..config.hidden.len()).map(|layer| config.dropout_after(layer)).collect(),
+    };
+    let spec = ModelSpec {
+        inputs: recipe.width(),
+        hidden: config.hidden.clone(),
+        outputs,
+        activation: config.activation,
+        dropout,
+        batch_norm: config.batch_norm,
+    };
     // Before encoding: an over-wide recipe would exhaust memory in the encoded matrix.
-    let spec = ModelSpec { inputs: recipe.width(), hidden: config.hidden.clone(), outputs: recipe.outputs() };
     spec.validate()?;
     let encode = |rows: &[usize]| -> Result<Encoded> {
         Ok(Encoded {
@@ -68,10 +84,11 @@ pub async fn train_table<S: TrainSink>(
         })
     };
     let (train, valid, test) = (encode(&train_rows)?, encode(&valid_rows)?, encode(&test_rows)?);
+    let objective = Objective::new(loss, recipe.outputs(), &train.targets);
 
-    let baseline_spec = ModelSpec { inputs: recipe.width(), hidden: vec![], outputs: recipe.outputs() };
-    let baseline = train_model(device, &baseline_spec, config, &train, &valid, sink).await?;
-    let mlp = train_model(device, &spec, config, &train, &valid, sink).await?;
+    let baseline_spec = ModelSpec::new(recipe.width(), vec![], outputs);
+    let baseline = train_model(device, &baseline_spec, config, &objective, &train, &valid, sink).await?;
+    let mlp = train_model(device, &spec, config, &objective, &train, &valid, sink).await?;
 
     let baseline_metrics = test_metrics(&recipe, &baseline.model, &test, device).await?;
     let metrics = test_metrics(&recipe, &mlp.model, &test, device).await?;
@@ -92,13 +109,30 @@ pub async fn train_table<S: TrainSink>(
     Ok(TrainOutcome { bundle, metrics, baseline: baseline_metrics, epochs_run: mlp.epochs_run })
 }
 
+fn sigmoid(z: f64) -> f64 {
+    1.0 / (1.0 + (-z).exp())
+}
+
 async fn test_metrics(recipe: &Recipe, model: &Mlp, test: &Encoded, device: &Device) -> Result<Metrics> {
     let raw = outputs(model, test, device).await?;
     Ok(match &test.targets {
         Targets::Classes(truth) => {
-            let k = recipe.outputs();
-            let predicted: Vec<i64> = raw.chunks(k).map(|logits| super::argmax(logits) as i64).collect();
-            classification_metrics(truth, &predicted, k)
+            let TargetEncoding::Classes { classes } = &recipe.target_encoding else {
+                return Err(Error::InvalidTarget("a classification recipe must encode classes".into()));
+            };
+            let per_row = (raw.len() / truth.len().max(1)).max(1);
+            let predicted: Vec<i64> = raw.chunks(per_row).map(|o| predicted_class(o) as i64).collect();
+            // The second class's probability, for ROC-AUC: sigmoid of a single logit, or
+            // softmax of two, which is the sigmoid of their difference.
+            let scores: Vec<f64> = raw
+                .chunks(per_row)
+                .map(|o| match o {
+                    [z] => sigmoid(*z as f64),
+                    [a, b] => sigmoid((*b - *a) as f64),
+                    _ => f64::NAN,
+                })
+                .collect();
+            classification_metrics(truth, &predicted, classes, Some(&scores))
         }
         Targets::Values(truth) => {
             let TargetEncoding::Standardize { mean, std } = recipe.target_encoding else {

@@ -1,0 +1,197 @@
+//! Everything that controls a run: one JSON object, the same in the tab ("copy as
+//! config"), `fornax train --config` and server jobs. Every field has a default, unknown
+//! fields are refused, and [`TrainConfig::validate`] says what is wrong in words.
+
+use serde::{Deserialize, Serialize};
+
+use super::early_stop::EarlyStopping;
+use super::loss::Loss;
+use super::optim::OptimizerKind;
+use super::schedule::Schedule;
+use crate::recipe::Task;
+use crate::{Error, Result};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TrainConfig {
+    /// Most epochs to run; early stopping may end sooner.
+    pub epochs: usize,
+    /// Rows per step; `None` picks 32, 64 or 128 by the size of the training split.
+    pub batch_size: Option<usize>,
+    /// The starting learning rate; the schedule moves it from there.
+    pub learning_rate: f64,
+    /// Hidden layer widths of the MLP (empty: the linear model alone).
+    pub hidden: Vec<usize>,
+    pub activation: Activation,
+    /// Dropout probability after each hidden layer: none, one for all, or one per layer.
+    pub dropout: Vec<f64>,
+    /// Batch normalization after each hidden layer's linear transform.
+    pub batch_norm: bool,
+    /// `None`: cross-entropy for classification, mean squared error for regression.
+    pub loss: Option<Loss>,
+    pub optimizer: OptimizerKind,
+    /// L2 penalty (SGD, Adam) or decoupled weight decay (AdamW).
+    pub weight_decay: f64,
+    /// Clip the gradient's global norm to this value.
+    pub grad_clip_norm: Option<f64>,
+    pub schedule: Schedule,
+    pub early_stopping: EarlyStopping,
+    pub valid_fraction: f64,
+    pub test_fraction: f64,
+    /// Same seed + same backend = same split, same initialization, same result.
+    pub seed: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Activation {
+    #[default]
+    Relu,
+    Gelu,
+    Tanh,
+}
+
+impl Default for TrainConfig {
+    fn default() -> Self {
+        Self {
+            epochs: 100,
+            batch_size: None,
+            learning_rate: 1e-3,
+            hidden: vec![64, 32],
+            activation: Activation::Relu,
+            dropout: Vec::new(),
+            batch_norm: false,
+            loss: None,
+            optimizer: OptimizerKind::default(),
+            weight_decay: 0.0,
+            grad_clip_norm: None,
+            schedule: Schedule::Constant,
+            early_stopping: EarlyStopping::default(),
+            valid_fraction: 0.15,
+            test_fraction: 0.15,
+            seed: 42,
+        }
+    }
+}
+
+impl TrainConfig {
+    pub fn validate(&self) -> Result<()> {
+        let bad = |msg: String| Err(Error::InvalidConfig(msg));
+        let positive = |x: f64| x.is_finite() && x > 0.0;
+        if self.epochs == 0 {
+            return bad("epochs must be at least 1".into());
+        }
+        if self.batch_size == Some(0) {
+            return bad("batch_size must be at least 1".into());
+        }
+        if !positive(self.learning_rate) {
+            return bad(format!("learning_rate must be a positive number, got {}", self.learning_rate));
+        }
+        let held_out = self.valid_fraction + self.test_fraction;
+        if !(self.valid_fraction > 0.0 && self.test_fraction > 0.0 && held_out < 0.9) {
+            return bad("valid_fraction and test_fraction must be above 0 and together below 0.9".into());
+        }
+        if self.hidden.contains(&0) {
+            return bad("hidden layer widths must be at least 1".into());
+        }
+        if !(self.dropout.len() <= 1 || self.dropout.len() == self.hidden.len()) {
+            return bad(format!(
+                "dropout takes one probability for all hidden layers or one per layer ({}), got {}",
+                self.hidden.len(),
+                self.dropout.len()
+            ));
+        }
+        if let Some(p) = self.dropout.iter().find(|p| !(0.0..1.0).contains(*p)) {
+            return bad(format!("dropout probabilities are from 0 up to (not including) 1, got {p}"));
+        }
+        if !(self.weight_decay.is_finite() && self.weight_decay >= 0.0) {
+            return bad(format!("weight_decay must be 0 or more, got {}", self.weight_decay));
+        }
+        if let Some(clip) = self.grad_clip_norm.filter(|&c| !positive(c)) {
+            return bad(format!("grad_clip_norm must be a positive number, got {clip}"));
+        }
+        self.optimizer.validate()?;
+        self.schedule.validate(self.epochs)?;
+        self.early_stopping.validate()?;
+        if let Some(loss) = &self.loss {
+            loss.validate()?;
+        }
+        Ok(())
+    }
+
+    /// The batch size to use for `train_rows` rows: the configured one (refused when
+    /// larger than the data), or 32/64/128 by size.
+    pub fn batch_size_for(&self, train_rows: usize) -> Result<usize> {
+        match self.batch_size {
+            Some(b) if b > train_rows => Err(Error::InvalidConfig(format!(
+                "batch_size {b} is larger than the {train_rows} training rows; use at most {train_rows}"
+            ))),
+            Some(b) => Ok(b),
+            None if train_rows < 2_000 => Ok(32),
+            None if train_rows < 20_000 => Ok(64),
+            None => Ok(128),
+        }
+    }
+
+    /// Dropout probability after hidden layer `layer`.
+    pub fn dropout_after(&self, layer: usize) -> f64 {
+        match self.dropout.as_slice() {
+            [] => 0.0,
+            [all] => *all,
+            each => each[layer],
+        }
+    }
+
+    /// The loss to train with for `task` (the configured one, checked against the task).
+    pub fn loss_for(&self, task: Task, classes: usize) -> Result<Loss> {
+        let loss = self.loss.clone().unwrap_or(match task {
+            Task::Classification => Loss::CrossEntropy(Default::default()),
+            Task::Regression => Loss::Mse,
+        });
+        loss.check_task(task, classes)?;
+        Ok(loss)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_fill_missing_fields_and_unknown_fields_are_refused() {
+        let config: TrainConfig = serde_json::from_str(r#"{"epochs": 5}"#).unwrap();
+        assert_eq!(config, TrainConfig { epochs: 5, ..TrainConfig::default() });
+        let err = serde_json::from_str::<TrainConfig>(r#"{"epoch": 5}"#).unwrap_err().to_string();
+        assert!(err.contains("unknown field `epoch`"), "{err}");
+        let full = serde_json::to_string(&TrainConfig::default()).unwrap();
+        assert_eq!(serde_json::from_str::<TrainConfig>(&full).unwrap(), TrainConfig::default());
+    }
+
+    #[test]
+    fn bad_values_are_explained() {
+        let check = |config: TrainConfig, expected: &str| {
+            let err = config.validate().unwrap_err().to_string();
+            assert!(err.contains(expected), "{err}");
+        };
+        let base = TrainConfig::default;
+        check(TrainConfig { learning_rate: 0.0, ..base() }, "learning_rate must be a positive number, got 0");
+        check(TrainConfig { learning_rate: -1.0, ..base() }, "got -1");
+        check(TrainConfig { batch_size: Some(0), ..base() }, "batch_size must be at least 1");
+        check(TrainConfig { dropout: vec![0.1, 0.2, 0.3], ..base() }, "one per layer (2), got 3");
+        check(TrainConfig { dropout: vec![1.0], ..base() }, "got 1");
+        check(TrainConfig { grad_clip_norm: Some(0.0), ..base() }, "grad_clip_norm");
+        let err = base()
+            .batch_size_for(10)
+            .map(|_| ())
+            .and(TrainConfig { batch_size: Some(11), ..base() }.batch_size_for(10).map(|_| ()));
+        assert!(err.unwrap_err().to_string().contains("larger than the 10 training rows"));
+    }
+
+    #[test]
+    fn batch_size_grows_with_the_data() {
+        let config = TrainConfig::default();
+        assert_eq!(config.batch_size_for(150).unwrap(), 32);
+        assert_eq!(config.batch_size_for(5_000).unwrap(), 64);
+        assert_eq!(config.batch_size_for(50_000).unwrap(), 128);
+    }
+}

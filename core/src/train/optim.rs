@@ -1,0 +1,110 @@
+//! Optimizers: SGD (momentum, Nesterov), Adam and AdamW on Burn's optimizers, with
+//! PyTorch's defaults (Adam's epsilon 1e-8, SGD without dampening), weight decay and
+//! gradient-norm clipping. Each builds one `ModuleOptimizer`, whose state a checkpoint
+//! can save and restore.
+
+#[cfg(feature = "compute")]
+use burn::grad_clipping::GradientClippingConfig;
+#[cfg(feature = "compute")]
+use burn::optim::decay::WeightDecayConfig;
+#[cfg(feature = "compute")]
+use burn::optim::momentum::MomentumConfig;
+#[cfg(feature = "compute")]
+use burn::optim::{AdamConfig, AdamWConfig, ModuleOptimizer, SgdConfig};
+use serde::{Deserialize, Serialize};
+
+use crate::{Error, Result};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum OptimizerKind {
+    Sgd {
+        #[serde(default)]
+        momentum: f64,
+        #[serde(default)]
+        nesterov: bool,
+    },
+    Adam {
+        #[serde(default = "beta1")]
+        beta1: f64,
+        #[serde(default = "beta2")]
+        beta2: f64,
+        #[serde(default = "epsilon")]
+        epsilon: f64,
+    },
+    /// Adam with decoupled weight decay (`weight_decay` is its decay rate).
+    Adamw {
+        #[serde(default = "beta1")]
+        beta1: f64,
+        #[serde(default = "beta2")]
+        beta2: f64,
+        #[serde(default = "epsilon")]
+        epsilon: f64,
+    },
+}
+
+fn beta1() -> f64 {
+    0.9
+}
+fn beta2() -> f64 {
+    0.999
+}
+fn epsilon() -> f64 {
+    1e-8
+}
+
+impl Default for OptimizerKind {
+    fn default() -> Self {
+        OptimizerKind::Adam { beta1: beta1(), beta2: beta2(), epsilon: epsilon() }
+    }
+}
+
+impl OptimizerKind {
+    pub fn validate(&self) -> Result<()> {
+        let ok = match *self {
+            OptimizerKind::Sgd { momentum, nesterov } => {
+                (0.0..1.0).contains(&momentum) && !(nesterov && momentum == 0.0)
+            }
+            OptimizerKind::Adam { beta1, beta2, epsilon } | OptimizerKind::Adamw { beta1, beta2, epsilon } => {
+                (0.0..1.0).contains(&beta1) && (0.0..1.0).contains(&beta2) && epsilon > 0.0
+            }
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(Error::InvalidConfig(format!(
+                "optimizer: {self:?} is not valid (momentum and betas are from 0 up to 1, epsilon is positive, \
+                 Nesterov needs momentum)"
+            )))
+        }
+    }
+}
+
+#[cfg(feature = "compute")]
+impl OptimizerKind {
+    pub fn build(&self, weight_decay: f64, grad_clip_norm: Option<f64>) -> ModuleOptimizer {
+        let clip = grad_clip_norm.map(|c| GradientClippingConfig::Norm(c as f32));
+        let decay = (weight_decay > 0.0).then_some(WeightDecayConfig { penalty: weight_decay as f32 });
+        match *self {
+            OptimizerKind::Sgd { momentum, nesterov } => SgdConfig::new()
+                .with_momentum((momentum > 0.0).then_some(MomentumConfig { momentum, dampening: 0.0, nesterov }))
+                .with_weight_decay(decay)
+                .with_gradient_clipping(clip)
+                .init(),
+            OptimizerKind::Adam { beta1, beta2, epsilon } => AdamConfig::new()
+                .with_beta_1(beta1 as f32)
+                .with_beta_2(beta2 as f32)
+                .with_epsilon(epsilon as f32)
+                .with_weight_decay(decay)
+                .with_grad_clipping(clip)
+                .init(),
+            OptimizerKind::Adamw { beta1, beta2, epsilon } => AdamWConfig::new()
+                .with_beta_1(beta1 as f32)
+                .with_beta_2(beta2 as f32)
+                .with_epsilon(epsilon as f32)
+                .with_weight_decay(weight_decay as f32)
+                .with_grad_clipping(clip)
+                .init(),
+        }
+    }
+}
