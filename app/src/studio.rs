@@ -3,7 +3,7 @@
 
 use fornax_core::predict::Prediction;
 use fornax_core::recipe::Task;
-use fornax_core::train::{EpochReport, Progress};
+use fornax_core::train::{EpochReport, Monitor, Progress, TrainConfig};
 use leptos::prelude::*;
 
 use crate::pages::{DataPage, EnvironmentPage, EvaluatePage, TrainPage};
@@ -18,7 +18,10 @@ pub struct Studio {
     /// Set while the worker parses a file.
     pub loading: RwSignal<Option<String>>,
     pub target: RwSignal<String>,
-    pub epochs: RwSignal<usize>,
+    /// The settings of the next run (the train page edits them).
+    pub config: RwSignal<TrainConfig>,
+    /// Training rows of the run in progress, for the time estimate.
+    pub train_rows: RwSignal<usize>,
     pub training: RwSignal<bool>,
     pub status: RwSignal<String>,
     pub history: RwSignal<Vec<EpochReport>>,
@@ -38,7 +41,8 @@ impl Studio {
             dataset: RwSignal::new(None),
             loading: RwSignal::new(None),
             target: RwSignal::new(String::new()),
-            epochs: RwSignal::new(100),
+            config: RwSignal::new(TrainConfig::default()),
+            train_rows: RwSignal::new(0),
             training: RwSignal::new(false),
             status: RwSignal::new("Load a dataset to start.".into()),
             history: RwSignal::new(Vec::new()),
@@ -76,8 +80,14 @@ impl Studio {
             FromWorker::Trained(model) => {
                 self.training.set(false);
                 self.set_bundle(bytes);
+                let kept =
+                    self.config.with_untracked(|c| match (c.early_stopping.restore_best, c.early_stopping.monitor) {
+                        (false, _) => "the last epoch's weights were kept",
+                        (true, Monitor::ValidLoss) => "the weights with the best validation loss were kept",
+                        (true, Monitor::ValidMetric) => "the weights with the best validation score were kept",
+                    });
                 self.status.set(format!(
-                    "Done: the MLP trained for {} epochs in {:.1} s; the weights with the best validation loss were kept.",
+                    "Done: the model trained for {} epochs in {:.1} s; {kept}.",
                     model.epochs_run, model.seconds
                 ));
                 self.trained.set(Some(model));
@@ -119,6 +129,7 @@ impl Studio {
         match progress {
             Progress::Started { model, task, epochs, train_rows, valid_rows } => {
                 self.task.set(Some(task));
+                self.train_rows.set(train_rows);
                 self.status.set(format!(
                     "Training {} for up to {epochs} epochs on {train_rows} rows ({valid_rows} for validation)...",
                     model_label(&model)
@@ -126,15 +137,21 @@ impl Studio {
             }
             Progress::Epoch(report) => {
                 let metric = if self.task.get_untracked() == Some(Task::Regression) { "R²" } else { "accuracy" };
+                // Time left if the remaining epochs run at this epoch's speed (early stopping
+                // may end sooner).
+                let seconds_per_epoch = self.train_rows.get_untracked() as f64 / report.samples_per_second.max(1e-9);
+                let eta = (report.epochs - report.epoch) as f64 * seconds_per_epoch;
                 self.status.set(format!(
-                    "{}: epoch {}/{} · loss {:.4} · validation loss {:.4} · validation {metric} {:.3} · {:.0} samples/s",
+                    "{}: epoch {}/{} · loss {:.4} · validation loss {:.4} · validation {metric} {:.3} · lr {:.2e} · {:.0} samples/s · about {:.0} s left",
                     model_label(&report.model),
                     report.epoch,
                     report.epochs,
                     report.train_loss,
                     report.valid_loss,
                     report.valid_metric,
-                    report.samples_per_second
+                    report.learning_rate,
+                    report.samples_per_second,
+                    eta.ceil()
                 ));
                 self.history.update(|h| h.push(report));
             }

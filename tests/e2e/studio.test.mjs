@@ -20,7 +20,33 @@ let server;
 before(async () => { server = await startServer(); });
 after(() => server?.stop());
 
-for (const mode of [{ name: 'webgpu', webgpu: true, backend: /^WebGPU/ }, { name: 'cpu', webgpu: false, backend: /^CPU \(Flex\)$/ }]) {
+// The CPU run also drives the settings: a bad value is explained and blocks training,
+// then SGD with Nesterov momentum and warmup + cosine, exported as the CLI's config.
+async function sgdWithWarmup(page, setting) {
+  await setting('setting-learning-rate', '0');
+  await page.getByTestId('settings-problem').filter({ hasText: 'learning_rate must be a positive number, got 0' }).waitFor();
+  assert.ok(await page.getByTestId('train-start').isDisabled());
+  await setting('setting-learning-rate', '0.05');
+  await setting('setting-optimizer', 'sgd');
+  await setting('setting-schedule', 'warmup_cosine');
+  assert.equal(await page.getByTestId('settings-problem').count(), 0);
+  await page.getByTestId('copy-config').click();
+  const config = JSON.parse(await page.getByTestId('config-json').innerText());
+  assert.deepEqual(config.optimizer, { kind: 'sgd', momentum: 0.9, nesterov: true });
+  assert.deepEqual(config.schedule, { kind: 'warmup_cosine', warmup_epochs: 6, start_factor: 0.1, eta_min: 0 });
+  assert.equal(config.learning_rate, 0.05);
+  assert.equal(config.epochs, 60);
+  // The planned rate climbs for six epochs, then falls: the curve is drawn before training.
+  const points = (await page.getByTestId('lr-curve').locator('polyline.planned').getAttribute('points')).split(' ');
+  assert.equal(points.length, 60);
+  const y = points.map((p) => Number(p.split(',')[1]));
+  assert.ok(y[6] < y[0] && y[59] > y[6], 'warmup then decay (SVG y grows downwards)');
+}
+
+for (const mode of [
+  { name: 'webgpu', webgpu: true, backend: /^WebGPU/ },
+  { name: 'cpu', webgpu: false, backend: /^CPU \(Flex\)$/, configure: sgdWithWarmup },
+]) {
   test(`train and predict in the tab (${mode.name})`, { timeout: 600_000 }, async () => {
     const { context, page, consoleErrors } = await launch(mode);
     try {
@@ -35,13 +61,25 @@ for (const mode of [{ name: 'webgpu', webgpu: true, backend: /^WebGPU/ }, { name
       assert.equal(await rows.count(), 14);
       assert.equal(await page.getByTestId('target-column').inputValue(), 'cultivar');
 
-      await page.locator('input[type=number]').fill('60');
-      await page.locator('input[type=number]').dispatchEvent('change');
+      await page.getByTestId('train-settings').locator('summary').click();
+      const setting = async (id, value) => {
+        const field = page.getByTestId(id);
+        if (await field.evaluate((e) => e.tagName) === 'SELECT') await field.selectOption(value);
+        else { await field.fill(value); await field.dispatchEvent('change'); }
+      };
+      await setting('setting-epochs', '60');
+      await mode.configure?.(page, setting);
+      // Every status line is recorded: on the CPU a run can finish between two polls.
+      const status = page.getByTestId('train-status');
+      await status.evaluate((el) => {
+        window.statusLines = [];
+        new MutationObserver(() => window.statusLines.push(el.innerText)).observe(el, { childList: true, subtree: true, characterData: true });
+      });
       await page.getByTestId('train-start').click();
 
       // The status moves epoch by epoch while the page stays responsive.
-      const status = page.getByTestId('train-status');
-      await status.filter({ hasText: /MLP: epoch \d+\/60/ }).waitFor({ timeout: 300_000 });
+      const live = /^MLP: epoch \d+\/60 · .* · lr \d\.\d\de-?\d+ · \d+ samples\/s · about \d+ s left$/;
+      await page.waitForFunction((source) => window.statusLines.some((l) => new RegExp(source).test(l)), live.source, { timeout: 300_000 });
       const clicked = await page.evaluate(() => new Promise((resolve) => {
         const t0 = performance.now();
         requestAnimationFrame(() => resolve(performance.now() - t0));
@@ -55,7 +93,15 @@ for (const mode of [{ name: 'webgpu', webgpu: true, backend: /^WebGPU/ }, { name
       const f1 = Number(await page.getByTestId('metric-f1').innerText());
       assert.ok(acc >= MIN_ACCURACY, `test accuracy ${acc}`);
       assert.ok(f1 >= MIN_ACCURACY, `test macro F1 ${f1}`);
-      assert.match(await status.innerText(), /^Done: the MLP trained for \d+ epochs/);
+      assert.match(await status.innerText(), /^Done: the model trained for \d+ epochs in [\d.]+ s; the weights with the best validation loss were kept\.$/);
+
+      // The confusion matrix counts each of the 27 test rows once, mostly on the diagonal.
+      const cells = page.getByTestId('confusion-matrix').locator('tbody tr');
+      assert.equal(await cells.count(), 3);
+      const counts = await cells.evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => Number(td.innerText))));
+      assert.equal(counts.flat().reduce((a, b) => a + b, 0), 27);
+      assert.ok(counts[0][0] + counts[1][1] + counts[2][2] >= 0.85 * 27);
+      assert.equal(await page.getByTestId('per-class').locator('tbody tr').count(), 3);
 
       // The form is prefilled with the first wine, a cultivar_0.
       await page.getByRole('button', { name: 'Predict' }).click();

@@ -6,6 +6,8 @@ use fornax_core::train::Metrics;
 use leptos::prelude::*;
 use serde_json::{Map, Value};
 
+use super::confusion::ConfusionMatrix;
+use super::scatter::PredictedVsActual;
 use crate::protocol::{ToWorker, TrainedModel};
 use crate::studio::Studio;
 
@@ -43,6 +45,7 @@ fn Evaluation(
                     }).collect::<Vec<_>>()}
                 </tbody>
             </table>
+            {details(&model.metrics)}
             <p class="row">
                 {move || studio.bundle_url.get().map(|url| view! {
                     <a class="button" href=url download=format!("{}.fornax", download_name) data-testid="bundle-download">
@@ -94,6 +97,23 @@ fn Evaluation(
     }
 }
 
+/// The MLP's confusion matrix and per-class scores, or its predicted-vs-actual plot.
+fn details(metrics: &Metrics) -> AnyView {
+    match metrics.clone() {
+        Metrics::Classification { per_class, confusion, .. } if !confusion.is_empty() => view! {
+            <h3>"Confusion matrix and per-class scores (test rows)"</h3>
+            <ConfusionMatrix confusion=confusion per_class=per_class/>
+        }
+        .into_any(),
+        Metrics::Regression { points, .. } if !points.is_empty() => view! {
+            <h3>"Predicted against actual (test rows)"</h3>
+            <PredictedVsActual points=points/>
+        }
+        .into_any(),
+        _ => ().into_any(),
+    }
+}
+
 /// Empty is missing; numbers parse for numeric fields; anything else is sent as typed,
 /// so the recipe's validation can say what is wrong with it.
 fn parse_input(text: &str, numeric: bool) -> Value {
@@ -122,14 +142,22 @@ fn describe(result: Result<Prediction, String>) -> String {
 fn metric_rows(model: &Metrics, baseline: &Metrics) -> Vec<(&'static str, &'static str, f64, f64)> {
     match (model, baseline) {
         (
-            Metrics::Classification { accuracy, f1_macro, precision_macro, recall_macro, .. },
-            Metrics::Classification { accuracy: a, f1_macro: f, precision_macro: p, recall_macro: r, .. },
-        ) => vec![
-            ("Accuracy", "metric-accuracy", *accuracy, *a),
-            ("F1 (macro)", "metric-f1", *f1_macro, *f),
-            ("Precision (macro)", "metric-precision", *precision_macro, *p),
-            ("Recall (macro)", "metric-recall", *recall_macro, *r),
-        ],
+            Metrics::Classification { accuracy, f1_macro, precision_macro, recall_macro, roc_auc, .. },
+            Metrics::Classification {
+                accuracy: a, f1_macro: f, precision_macro: p, recall_macro: r, roc_auc: auc, ..
+            },
+        ) => {
+            let mut rows = vec![
+                ("Accuracy", "metric-accuracy", *accuracy, *a),
+                ("F1 (macro)", "metric-f1", *f1_macro, *f),
+                ("Precision (macro)", "metric-precision", *precision_macro, *p),
+                ("Recall (macro)", "metric-recall", *recall_macro, *r),
+            ];
+            if let (Some(model), Some(base)) = (roc_auc, auc) {
+                rows.push(("ROC-AUC", "metric-roc-auc", *model, *base));
+            }
+            rows
+        }
         (Metrics::Regression { mae, rmse, r2, .. }, Metrics::Regression { mae: m, rmse: e, r2: r, .. }) => {
             vec![("R²", "metric-r2", *r2, *r), ("MAE", "metric-mae", *mae, *m), ("RMSE", "metric-rmse", *rmse, *e)]
         }

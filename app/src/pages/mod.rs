@@ -1,9 +1,13 @@
 //! One module per step of the user's path through the studio.
 
+mod confusion;
 mod data;
 mod environment;
 mod evaluate;
 mod loss_curve;
+mod lr_curve;
+mod scatter;
+mod settings;
 mod train;
 
 pub use data::DataPage;

@@ -1,9 +1,10 @@
 //! Step 2: choose the target and train, watching the loss go down.
 
-use fornax_core::train::TrainConfig;
 use leptos::prelude::*;
 
 use super::loss_curve::LossCurve;
+use super::lr_curve::LrCurve;
+use super::settings::TrainSettings;
 use crate::protocol::ToWorker;
 use crate::studio::{Studio, model_label};
 
@@ -17,7 +18,7 @@ pub fn TrainPage() -> impl IntoView {
         studio.prediction.set(None);
         studio.training.set(true);
         studio.status.set("Starting...".into());
-        let config = TrainConfig { epochs: studio.epochs.get_untracked(), ..TrainConfig::default() };
+        let config = studio.config.get_untracked();
         studio.send(&ToWorker::Train { target: studio.target.get_untracked(), config });
     };
     let cancel = move |_| studio.send(&ToWorker::Cancel);
@@ -28,6 +29,7 @@ pub fn TrainPage() -> impl IntoView {
             h.iter().filter(|r| r.model == model).cloned().collect::<Vec<_>>()
         })
     });
+    let planned = Signal::derive(move || studio.config.with(|c| c.schedule.preview(c.learning_rate, c.epochs)));
     let ready = move || studio.dataset.with(Option::is_some) && studio.backend.with(Option::is_some);
 
     view! {
@@ -44,25 +46,20 @@ pub fn TrainPage() -> impl IntoView {
                         }).collect::<Vec<_>>())}
                     </select>
                 </label>
-                <label>"Epochs "
-                    <input type="number" min="1" max="10000" class="short" prop:value=move || studio.epochs.get().to_string()
-                        on:change=move |ev| {
-                            if let Ok(n) = event_target_value(&ev).parse::<usize>() {
-                                studio.epochs.set(n.clamp(1, 10_000));
-                            }
-                        }/>
-                </label>
                 <button class="primary" data-testid="train-start" on:click=start
-                    disabled=move || !ready() || studio.training.get()>"Train"</button>
+                    disabled=move || !ready() || studio.training.get() || studio.config.with(|c| c.validate().is_err())>"Train"</button>
                 <Show when=move || studio.training.get()>
                     <button on:click=cancel>"Cancel"</button>
                 </Show>
             </div>
-            <p class="muted">"A linear baseline trains first, then a 2-layer MLP (64, 32; ReLU; Adam, lr 0.001, batch 32), with 15% of rows for validation, 15% held out for testing, and early stopping on validation loss."</p>
+            <p class="muted">"A linear baseline trains first, then the model the settings describe, with 15% of rows for validation and 15% held out for testing."</p>
+            <TrainSettings/>
             <p class="status" data-testid="train-status">{move || studio.status.get()}</p>
             <Show when=move || studio.history.with(|h| !h.is_empty())>
                 <p class="curve-title">{move || current.with(|c| c.first().map(|r| model_label(&r.model)).unwrap_or_default())}</p>
                 <LossCurve epochs=current/>
+                <p class="curve-title">"Learning rate (planned, and used so far)"</p>
+                <LrCurve planned=planned used=current/>
             </Show>
         </section>
     }

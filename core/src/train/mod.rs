@@ -17,7 +17,9 @@ mod train_loop;
 pub use config::{Activation, TrainConfig};
 pub use early_stop::{EarlyStopping, Mode, Monitor, StopState, Verdict};
 pub use loss::{Balanced, ClassWeights, CrossEntropy, Loss};
-pub use metrics::{Metrics, argmax, classification_metrics, predicted_class, regression_metrics};
+pub use metrics::{
+    ClassScore, MAX_POINTS, Metrics, argmax, classification_metrics, predicted_class, regression_metrics, roc_auc,
+};
 #[cfg(feature = "compute")]
 pub use objective::Objective;
 pub use optim::OptimizerKind;

@@ -1,0 +1,227 @@
+//! The training settings: every control of the training config, the learning-rate
+//! curve they give, and "copy as config" (the same JSON `fornax train --config` reads).
+
+use fornax_core::train::{
+    Activation, Balanced, ClassWeights, CrossEntropy, EarlyStopping, Loss, OptimizerKind, Schedule, TrainConfig,
+};
+use leptos::prelude::*;
+
+use super::lr_curve::LrCurve;
+use crate::studio::Studio;
+
+#[component]
+pub fn TrainSettings() -> impl IntoView {
+    let studio = expect_context::<Studio>();
+    let config = studio.config;
+    let copied = RwSignal::new(None::<String>);
+    let edit = move |change: &dyn Fn(&mut TrainConfig)| {
+        config.update(|c| change(c));
+        copied.set(None);
+    };
+    let problem = move || config.with(|c| c.validate().err().map(|e| e.to_string()));
+    let copy = move |_| {
+        let json = config.with_untracked(|c| serde_json::to_string_pretty(c).expect("a config serializes"));
+        if let Some(window) = web_sys::window() {
+            // Where the page may not write the clipboard (no permission), the JSON below is
+            // there to select and copy by hand.
+            let _ = window.navigator().clipboard().write_text(&json);
+        }
+        copied.set(Some(json));
+    };
+    let lr_preview = Signal::derive(move || config.with(|c| c.schedule.preview(c.learning_rate, c.epochs)));
+    let disabled = move || studio.training.get();
+
+    view! {
+        <details class="settings" data-testid="train-settings">
+            <summary>{move || config.with(summary)}</summary>
+            <div class="form">
+                <label>"Epochs"
+                    <input type="number" min="1" max="10000" data-testid="setting-epochs" disabled=disabled
+                        prop:value=move || config.with(|c| c.epochs.to_string())
+                        on:change=move |ev| { if let Ok(n) = event_target_value(&ev).parse::<usize>() {
+                            edit(&|c| c.epochs = n.clamp(1, 10_000));
+                        } }/>
+                </label>
+                <label>"Hidden layers (widths)"
+                    <input type="text" data-testid="setting-hidden" disabled=disabled placeholder="none: linear only"
+                        prop:value=move || config.with(|c| c.hidden.iter().map(|w| w.to_string()).collect::<Vec<_>>().join(", "))
+                        on:change=move |ev| {
+                            let widths: Result<Vec<usize>, _> = event_target_value(&ev)
+                                .split(',').map(str::trim).filter(|w| !w.is_empty()).map(str::parse).collect();
+                            if let Ok(widths) = widths { edit(&|c| { c.hidden = widths.clone(); c.dropout.truncate(1); }); }
+                        }/>
+                </label>
+                <label>"Activation"
+                    <select disabled=disabled on:change=move |ev| {
+                            let a = match event_target_value(&ev).as_str() { "gelu" => Activation::Gelu, "tanh" => Activation::Tanh, _ => Activation::Relu };
+                            edit(&|c| c.activation = a);
+                        }
+                        prop:value=move || config.with(|c| format!("{:?}", c.activation).to_lowercase())>
+                        <option value="relu">"ReLU"</option><option value="gelu">"GELU"</option><option value="tanh">"tanh"</option>
+                    </select>
+                </label>
+                <label>"Dropout"
+                    <input type="number" min="0" max="0.9" step="0.05" disabled=disabled
+                        prop:value=move || config.with(|c| c.dropout.first().copied().unwrap_or(0.0).to_string())
+                        on:change=move |ev| { if let Ok(p) = event_target_value(&ev).parse::<f64>() {
+                            edit(&|c| c.dropout = if p > 0.0 { vec![p] } else { Vec::new() });
+                        } }/>
+                </label>
+                <label class="check">
+                    <input type="checkbox" disabled=disabled prop:checked=move || config.with(|c| c.batch_norm)
+                        on:change=move |ev| { let on = event_target_checked(&ev); edit(&|c| c.batch_norm = on); }/>
+                    "Batch normalization"
+                </label>
+                <label>"Optimizer"
+                    <select data-testid="setting-optimizer" disabled=disabled
+                        on:change=move |ev| { let o = optimizer(&event_target_value(&ev)); edit(&|c| c.optimizer = o.clone()); }
+                        prop:value=move || config.with(|c| optimizer_name(&c.optimizer).to_string())>
+                        <option value="adam">"Adam"</option>
+                        <option value="adamw">"AdamW"</option>
+                        <option value="sgd">"SGD + Nesterov 0.9"</option>
+                    </select>
+                </label>
+                <label>"Learning rate"
+                    <input type="number" min="0" step="0.0001" data-testid="setting-learning-rate" disabled=disabled
+                        prop:value=move || config.with(|c| c.learning_rate.to_string())
+                        on:change=move |ev| { if let Ok(lr) = event_target_value(&ev).parse::<f64>() { edit(&|c| c.learning_rate = lr); } }/>
+                </label>
+                <label>"Schedule"
+                    <select data-testid="setting-schedule" disabled=disabled
+                        on:change=move |ev| { let name = event_target_value(&ev); edit(&|c| c.schedule = schedule(&name, c.epochs)); }
+                        prop:value=move || config.with(|c| schedule_name(&c.schedule).to_string())>
+                        <option value="constant">"Constant"</option>
+                        <option value="step">"Step (halve each third)"</option>
+                        <option value="exponential">"Exponential (x0.97)"</option>
+                        <option value="cosine">"Cosine"</option>
+                        <option value="warmup_cosine">"Warmup + cosine"</option>
+                        <option value="reduce_on_plateau">"Reduce on plateau"</option>
+                    </select>
+                </label>
+                <label>"Batch size"
+                    <input type="number" min="1" disabled=disabled placeholder="auto"
+                        prop:value=move || config.with(|c| c.batch_size.map(|b| b.to_string()).unwrap_or_default())
+                        on:change=move |ev| { let b = event_target_value(&ev).parse::<usize>().ok(); edit(&|c| c.batch_size = b); }/>
+                </label>
+                <label>"Weight decay"
+                    <input type="number" min="0" step="0.0001" disabled=disabled
+                        prop:value=move || config.with(|c| c.weight_decay.to_string())
+                        on:change=move |ev| { if let Ok(w) = event_target_value(&ev).parse::<f64>() { edit(&|c| c.weight_decay = w); } }/>
+                </label>
+                <label>"Loss"
+                    <select data-testid="setting-loss" disabled=disabled
+                        on:change=move |ev| { let l = loss(&event_target_value(&ev)); edit(&|c| c.loss = l.clone()); }
+                        prop:value=move || config.with(|c| loss_name(&c.loss).to_string())>
+                        <option value="auto">"Auto (CE or MSE)"</option>
+                        <option value="balanced">"CE, balanced weights"</option>
+                        <option value="smoothed">"CE, smoothing 0.1"</option>
+                        <option value="bce">"Binary CE (2 classes)"</option>
+                        <option value="mae">"MAE"</option>
+                        <option value="huber">"Huber (delta 1)"</option>
+                    </select>
+                </label>
+                <label>"Early stopping patience (0: off)"
+                    <input type="number" min="0" disabled=disabled
+                        prop:value=move || config.with(|c| c.early_stopping.patience.to_string())
+                        on:change=move |ev| { if let Ok(p) = event_target_value(&ev).parse::<usize>() {
+                            edit(&|c| c.early_stopping = EarlyStopping { patience: p, ..c.early_stopping.clone() });
+                        } }/>
+                </label>
+            </div>
+            {move || problem().map(|p| view! { <p class="problem" data-testid="settings-problem">{p}</p> })}
+            <p class="curve-title">"Learning rate per epoch"</p>
+            <LrCurve planned=lr_preview/>
+            <div class="row">
+                <button on:click=copy data-testid="copy-config">"Copy as config"</button>
+                <span class="muted">"The same JSON works with "<code>"fornax train --config FILE"</code>"."</span>
+            </div>
+            {move || copied.get().map(|json| view! { <pre class="config" data-testid="config-json">{json}</pre> })}
+        </details>
+    }
+}
+
+/// One line that says what will train, shown while the settings are folded.
+fn summary(c: &TrainConfig) -> String {
+    let model = if c.hidden.is_empty() {
+        "linear model only".to_string()
+    } else {
+        format!("MLP {}", c.hidden.iter().map(|w| w.to_string()).collect::<Vec<_>>().join("-"))
+    };
+    format!(
+        "Settings: {model}, {}, lr {}, {}, {} epochs, batch {}",
+        optimizer_name(&c.optimizer),
+        c.learning_rate,
+        schedule_name(&c.schedule).replace('_', " "),
+        c.epochs,
+        c.batch_size.map_or("auto".to_string(), |b| b.to_string())
+    )
+}
+
+fn optimizer_name(o: &OptimizerKind) -> &'static str {
+    match o {
+        OptimizerKind::Sgd { .. } => "sgd",
+        OptimizerKind::Adam { .. } => "adam",
+        OptimizerKind::Adamw { .. } => "adamw",
+    }
+}
+
+fn optimizer(name: &str) -> OptimizerKind {
+    match name {
+        "sgd" => OptimizerKind::Sgd { momentum: 0.9, nesterov: true },
+        "adamw" => OptimizerKind::Adamw { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
+        _ => OptimizerKind::default(),
+    }
+}
+
+fn schedule_name(s: &Schedule) -> &'static str {
+    match s {
+        Schedule::Constant => "constant",
+        Schedule::Step { .. } => "step",
+        Schedule::Exponential { .. } => "exponential",
+        Schedule::Cosine { .. } => "cosine",
+        Schedule::WarmupCosine { .. } => "warmup_cosine",
+        Schedule::ReduceOnPlateau { .. } => "reduce_on_plateau",
+    }
+}
+
+/// Each schedule with settings that suit a run of `epochs` epochs.
+fn schedule(name: &str, epochs: usize) -> Schedule {
+    match name {
+        "step" => Schedule::Step { step_size: (epochs / 3).max(1), gamma: 0.5 },
+        "exponential" => Schedule::Exponential { gamma: 0.97 },
+        "cosine" => Schedule::Cosine { t_max: None, eta_min: 0.0 },
+        "warmup_cosine" => Schedule::WarmupCosine {
+            warmup_epochs: (epochs / 10).clamp(1, epochs.max(2) - 1),
+            start_factor: 0.1,
+            eta_min: 0.0,
+        },
+        "reduce_on_plateau" => Schedule::ReduceOnPlateau { factor: 0.5, patience: 5, threshold: 1e-4, min_lr: 1e-6 },
+        _ => Schedule::Constant,
+    }
+}
+
+fn loss_name(l: &Option<Loss>) -> &'static str {
+    match l {
+        None => "auto",
+        Some(Loss::CrossEntropy(ce)) if ce.class_weights.is_some() => "balanced",
+        Some(Loss::CrossEntropy(_)) => "smoothed",
+        Some(Loss::BinaryCrossEntropy) => "bce",
+        Some(Loss::Mae) => "mae",
+        Some(Loss::Huber { .. }) => "huber",
+        Some(Loss::Mse) => "auto",
+    }
+}
+
+fn loss(name: &str) -> Option<Loss> {
+    match name {
+        "balanced" => Some(Loss::CrossEntropy(CrossEntropy {
+            class_weights: Some(ClassWeights::Named(Balanced::Balanced)),
+            label_smoothing: 0.0,
+        })),
+        "smoothed" => Some(Loss::CrossEntropy(CrossEntropy { class_weights: None, label_smoothing: 0.1 })),
+        "bce" => Some(Loss::BinaryCrossEntropy),
+        "mae" => Some(Loss::Mae),
+        "huber" => Some(Loss::Huber { delta: 1.0 }),
+        _ => None,
+    }
+}
