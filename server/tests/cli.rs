@@ -86,3 +86,38 @@ fn train_writes_the_metrics_contract() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("the bundle is corrupt"));
 }
+
+#[test]
+fn the_config_the_tab_exports_drives_the_cli() {
+    let wine = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../public/demo/wine.csv");
+    let run = |name: &str, config: &str| {
+        let path = temp(name);
+        std::fs::write(&path, config).unwrap();
+        Command::new(FORNAX)
+            .args(["train", "--target", "cultivar", "--data"])
+            .arg(&wine)
+            .arg("--config")
+            .arg(&path)
+            .arg("--out")
+            .arg(temp(&format!("{name}.fornax")))
+            .output()
+            .unwrap()
+    };
+    let output = run(
+        "sgd.json",
+        r#"{"epochs": 40, "learning_rate": 0.05, "optimizer": {"kind": "sgd", "momentum": 0.9, "nesterov": true},
+            "schedule": {"kind": "warmup_cosine", "warmup_epochs": 4, "start_factor": 0.1, "eta_min": 0},
+            "dropout": [0.1], "batch_norm": true}"#,
+    );
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let m: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(m["test"]["accuracy"].as_f64().unwrap() >= 0.85, "{m}");
+    assert_eq!(m["test"]["confusion"].as_array().unwrap().len(), 3);
+
+    let output = run("typo.json", r#"{"epochs": 5, "learning_rat": 0.1}"#);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("unknown field `learning_rat`"));
+    let output = run("zero.json", r#"{"learning_rate": 0}"#);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("learning_rate must be a positive number, got 0"));
+}

@@ -119,8 +119,8 @@ impl TrainSink for Bar {
                 if let Some(bar) = &self.0 {
                     bar.set_position(e.epoch as u64);
                     bar.set_message(format!(
-                        "loss {:.4} val_loss {:.4} val_metric {:.3}",
-                        e.train_loss, e.valid_loss, e.valid_metric
+                        "loss {:.4} val_loss {:.4} val_metric {:.3} lr {:.2e}",
+                        e.train_loss, e.valid_loss, e.valid_metric, e.learning_rate
                     ));
                 }
             }
