@@ -134,8 +134,11 @@ impl Bundle {
 
     /// The model with its trained weights, on the CPU (Flex).
     pub fn model(&self) -> Result<Mlp> {
+        // Cast every tensor to the model's own dtype: a record that declares another one
+        // (say integers where floats belong) would otherwise stop Burn with a panic.
         let record = burn::store::ModuleRecord::from_bytes(Bytes::from_bytes_vec(self.weights.clone()))
-            .map_err(|e| Error::CorruptBundle(format!("the weights cannot be read: {e:?}")))?;
+            .map_err(|e| Error::CorruptBundle(format!("the weights cannot be read: {e:?}")))?
+            .cast_to_module_dtype();
         let model = self
             .manifest
             .model
