@@ -5,8 +5,8 @@ use fornax_core::bundle::Bundle;
 use fornax_core::data::Table;
 use fornax_core::predict::{Prediction, Predictor};
 use fornax_core::train::{
-    Activation, Balanced, ClassWeights, CrossEntropy, EarlyStopping, Loss, Metrics, Monitor, OptimizerKind, Quiet,
-    Schedule, TrainConfig, train_table,
+    Activation, AdamParams, Balanced, ClassWeights, CrossEntropy, EarlyStopping, Loss, Metrics, Monitor, OptimizerKind,
+    Quiet, Schedule, TrainConfig, train_table,
 };
 use fornax_core::{Error, device};
 use futures_lite::future::block_on;
@@ -38,7 +38,7 @@ fn each_optimizer_and_schedule_learns_wine() {
         (OptimizerKind::Sgd { momentum: 0.0, nesterov: false }, Schedule::Exponential { gamma: 0.99 }, 0.1),
         (OptimizerKind::default(), Schedule::Cosine { t_max: None, eta_min: 1e-5 }, 0.01),
         (
-            OptimizerKind::Adamw { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
+            OptimizerKind::Adamw(AdamParams::default()),
             Schedule::WarmupCosine { warmup_epochs: 5, start_factor: 0.1, eta_min: 0.0 },
             0.01,
         ),

@@ -2,7 +2,7 @@
 //! curve they give, and "copy as config" (the same JSON `fornax train --config` reads).
 
 use fornax_core::train::{
-    Activation, Balanced, ClassWeights, CrossEntropy, EarlyStopping, Loss, OptimizerKind, Schedule, TrainConfig,
+    Activation, AdamParams, Balanced, ClassWeights, CrossEntropy, Loss, OptimizerKind, Schedule, TrainConfig,
 };
 use leptos::prelude::*;
 
@@ -13,20 +13,17 @@ use crate::studio::Studio;
 pub fn TrainSettings() -> impl IntoView {
     let studio = expect_context::<Studio>();
     let config = studio.config;
-    let copied = RwSignal::new(None::<String>);
-    let edit = move |change: &dyn Fn(&mut TrainConfig)| {
-        config.update(|c| change(c));
-        copied.set(None);
-    };
+    let copied = RwSignal::new(false);
+    let edit = move |change: &dyn Fn(&mut TrainConfig)| config.update(|c| change(c));
+    let json = move || config.with(|c| serde_json::to_string_pretty(c).expect("a config serializes"));
     let problem = move || config.with(|c| c.validate().err().map(|e| e.to_string()));
     let copy = move |_| {
-        let json = config.with_untracked(|c| serde_json::to_string_pretty(c).expect("a config serializes"));
         if let Some(window) = web_sys::window() {
-            // Where the page may not write the clipboard (no permission), the JSON below is
-            // there to select and copy by hand.
-            let _ = window.navigator().clipboard().write_text(&json);
+            // Where the page may not write the clipboard (no permission), the JSON shown
+            // below is there to select and copy by hand.
+            let _ = window.navigator().clipboard().write_text(&json());
         }
-        copied.set(Some(json));
+        copied.set(true);
     };
     let lr_preview = Signal::derive(move || config.with(|c| c.schedule.preview(c.learning_rate, c.epochs)));
     let disabled = move || studio.training.get();
@@ -35,13 +32,8 @@ pub fn TrainSettings() -> impl IntoView {
         <details class="settings" data-testid="train-settings">
             <summary>{move || config.with(summary)}</summary>
             <div class="form">
-                <label>"Epochs"
-                    <input type="number" min="1" max="10000" data-testid="setting-epochs" disabled=disabled
-                        prop:value=move || config.with(|c| c.epochs.to_string())
-                        on:change=move |ev| { if let Ok(n) = event_target_value(&ev).parse::<usize>() {
-                            edit(&|c| c.epochs = n.clamp(1, 10_000));
-                        } }/>
-                </label>
+                <NumberField label="Epochs" id="setting-epochs" get={|c| c.epochs.to_string()}
+                    set={|c, v| if let Ok(n) = v.parse::<usize>() { c.epochs = n.clamp(1, 10_000) }}/>
                 <label>"Hidden layers (widths)"
                     <input type="text" data-testid="setting-hidden" disabled=disabled placeholder="none: linear only"
                         prop:value=move || config.with(|c| c.hidden.iter().map(|w| w.to_string()).collect::<Vec<_>>().join(", "))
@@ -60,13 +52,8 @@ pub fn TrainSettings() -> impl IntoView {
                         <option value="relu">"ReLU"</option><option value="gelu">"GELU"</option><option value="tanh">"tanh"</option>
                     </select>
                 </label>
-                <label>"Dropout"
-                    <input type="number" min="0" max="0.9" step="0.05" disabled=disabled
-                        prop:value=move || config.with(|c| c.dropout.first().copied().unwrap_or(0.0).to_string())
-                        on:change=move |ev| { if let Ok(p) = event_target_value(&ev).parse::<f64>() {
-                            edit(&|c| c.dropout = if p > 0.0 { vec![p] } else { Vec::new() });
-                        } }/>
-                </label>
+                <NumberField label="Dropout" step="0.05" get={|c| c.dropout.first().copied().unwrap_or(0.0).to_string()}
+                    set={|c, v| if let Ok(p) = v.parse::<f64>() { c.dropout = if p > 0.0 { vec![p] } else { Vec::new() } }}/>
                 <label class="check">
                     <input type="checkbox" disabled=disabled prop:checked=move || config.with(|c| c.batch_norm)
                         on:change=move |ev| { let on = event_target_checked(&ev); edit(&|c| c.batch_norm = on); }/>
@@ -81,11 +68,8 @@ pub fn TrainSettings() -> impl IntoView {
                         <option value="sgd">"SGD + Nesterov 0.9"</option>
                     </select>
                 </label>
-                <label>"Learning rate"
-                    <input type="number" min="0" step="0.0001" data-testid="setting-learning-rate" disabled=disabled
-                        prop:value=move || config.with(|c| c.learning_rate.to_string())
-                        on:change=move |ev| { if let Ok(lr) = event_target_value(&ev).parse::<f64>() { edit(&|c| c.learning_rate = lr); } }/>
-                </label>
+                <NumberField label="Learning rate" id="setting-learning-rate" step="0.0001" get={|c| c.learning_rate.to_string()}
+                    set={|c, v| if let Ok(lr) = v.parse::<f64>() { c.learning_rate = lr }}/>
                 <label>"Schedule"
                     <select data-testid="setting-schedule" disabled=disabled
                         on:change=move |ev| { let name = event_target_value(&ev); edit(&|c| c.schedule = schedule(&name, c.epochs)); }
@@ -98,16 +82,10 @@ pub fn TrainSettings() -> impl IntoView {
                         <option value="reduce_on_plateau">"Reduce on plateau"</option>
                     </select>
                 </label>
-                <label>"Batch size"
-                    <input type="number" min="1" disabled=disabled placeholder="auto"
-                        prop:value=move || config.with(|c| c.batch_size.map(|b| b.to_string()).unwrap_or_default())
-                        on:change=move |ev| { let b = event_target_value(&ev).parse::<usize>().ok(); edit(&|c| c.batch_size = b); }/>
-                </label>
-                <label>"Weight decay"
-                    <input type="number" min="0" step="0.0001" disabled=disabled
-                        prop:value=move || config.with(|c| c.weight_decay.to_string())
-                        on:change=move |ev| { if let Ok(w) = event_target_value(&ev).parse::<f64>() { edit(&|c| c.weight_decay = w); } }/>
-                </label>
+                <NumberField label="Batch size" placeholder="auto" get={|c| c.batch_size.map(|b| b.to_string()).unwrap_or_default()}
+                    set={|c, v| c.batch_size = v.parse::<usize>().ok()}/>
+                <NumberField label="Weight decay" step="0.0001" get={|c| c.weight_decay.to_string()}
+                    set={|c, v| if let Ok(w) = v.parse::<f64>() { c.weight_decay = w }}/>
                 <label>"Loss"
                     <select data-testid="setting-loss" disabled=disabled
                         on:change=move |ev| { let l = loss(&event_target_value(&ev)); edit(&|c| c.loss = l.clone()); }
@@ -120,13 +98,8 @@ pub fn TrainSettings() -> impl IntoView {
                         <option value="huber">"Huber (delta 1)"</option>
                     </select>
                 </label>
-                <label>"Early stopping patience (0: off)"
-                    <input type="number" min="0" disabled=disabled
-                        prop:value=move || config.with(|c| c.early_stopping.patience.to_string())
-                        on:change=move |ev| { if let Ok(p) = event_target_value(&ev).parse::<usize>() {
-                            edit(&|c| c.early_stopping = EarlyStopping { patience: p, ..c.early_stopping.clone() });
-                        } }/>
-                </label>
+                <NumberField label="Early stopping patience (0: off)" get={|c| c.early_stopping.patience.to_string()}
+                    set={|c, v| if let Ok(p) = v.parse::<usize>() { c.early_stopping.patience = p }}/>
             </div>
             {move || problem().map(|p| view! { <p class="problem" data-testid="settings-problem">{p}</p> })}
             <p class="curve-title">"Learning rate per epoch"</p>
@@ -135,8 +108,32 @@ pub fn TrainSettings() -> impl IntoView {
                 <button on:click=copy data-testid="copy-config">"Copy as config"</button>
                 <span class="muted">"The same JSON works with "<code>"fornax train --config FILE"</code>"."</span>
             </div>
-            {move || copied.get().map(|json| view! { <pre class="config" data-testid="config-json">{json}</pre> })}
+            <Show when=move || copied.get()>
+                <pre class="config" data-testid="config-json">{json}</pre>
+            </Show>
         </details>
+    }
+}
+
+/// A number input bound to one value of the studio's config: shows `get`, and hands
+/// what the user typed to `set` (which ignores what does not parse).
+#[component]
+fn NumberField(
+    label: &'static str,
+    get: fn(&TrainConfig) -> String,
+    set: fn(&mut TrainConfig, &str),
+    #[prop(optional)] id: Option<&'static str>,
+    #[prop(default = "1")] step: &'static str,
+    #[prop(optional)] placeholder: &'static str,
+) -> impl IntoView {
+    let studio = expect_context::<Studio>();
+    view! {
+        <label>{label}
+            <input type="number" min="0" step=step placeholder=placeholder data-testid=id
+                disabled=move || studio.training.get()
+                prop:value=move || studio.config.with(get)
+                on:change=move |ev| { let text = event_target_value(&ev); studio.config.update(|c| set(c, text.trim())); }/>
+        </label>
     }
 }
 
@@ -160,15 +157,15 @@ fn summary(c: &TrainConfig) -> String {
 fn optimizer_name(o: &OptimizerKind) -> &'static str {
     match o {
         OptimizerKind::Sgd { .. } => "sgd",
-        OptimizerKind::Adam { .. } => "adam",
-        OptimizerKind::Adamw { .. } => "adamw",
+        OptimizerKind::Adam(_) => "adam",
+        OptimizerKind::Adamw(_) => "adamw",
     }
 }
 
 fn optimizer(name: &str) -> OptimizerKind {
     match name {
         "sgd" => OptimizerKind::Sgd { momentum: 0.9, nesterov: true },
-        "adamw" => OptimizerKind::Adamw { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
+        "adamw" => OptimizerKind::Adamw(AdamParams::default()),
         _ => OptimizerKind::default(),
     }
 }

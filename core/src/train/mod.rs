@@ -22,7 +22,7 @@ pub use metrics::{
 };
 #[cfg(feature = "compute")]
 pub use objective::Objective;
-pub use optim::OptimizerKind;
+pub use optim::{AdamParams, OptimizerKind};
 pub use schedule::{Schedule, ScheduleState};
 #[cfg(feature = "compute")]
 pub use table_run::{TrainOutcome, train_table};

@@ -24,23 +24,27 @@ pub enum OptimizerKind {
         #[serde(default)]
         nesterov: bool,
     },
-    Adam {
-        #[serde(default = "beta1")]
-        beta1: f64,
-        #[serde(default = "beta2")]
-        beta2: f64,
-        #[serde(default = "epsilon")]
-        epsilon: f64,
-    },
+    Adam(AdamParams),
     /// Adam with decoupled weight decay (`weight_decay` is its decay rate).
-    Adamw {
-        #[serde(default = "beta1")]
-        beta1: f64,
-        #[serde(default = "beta2")]
-        beta2: f64,
-        #[serde(default = "epsilon")]
-        epsilon: f64,
-    },
+    Adamw(AdamParams),
+}
+
+/// Adam's and AdamW's moment decay rates and epsilon (PyTorch's defaults).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdamParams {
+    #[serde(default = "beta1")]
+    pub beta1: f64,
+    #[serde(default = "beta2")]
+    pub beta2: f64,
+    #[serde(default = "epsilon")]
+    pub epsilon: f64,
+}
+
+impl Default for AdamParams {
+    fn default() -> Self {
+        Self { beta1: beta1(), beta2: beta2(), epsilon: epsilon() }
+    }
 }
 
 fn beta1() -> f64 {
@@ -55,7 +59,7 @@ fn epsilon() -> f64 {
 
 impl Default for OptimizerKind {
     fn default() -> Self {
-        OptimizerKind::Adam { beta1: beta1(), beta2: beta2(), epsilon: epsilon() }
+        OptimizerKind::Adam(AdamParams::default())
     }
 }
 
@@ -65,8 +69,8 @@ impl OptimizerKind {
             OptimizerKind::Sgd { momentum, nesterov } => {
                 (0.0..1.0).contains(&momentum) && !(nesterov && momentum == 0.0)
             }
-            OptimizerKind::Adam { beta1, beta2, epsilon } | OptimizerKind::Adamw { beta1, beta2, epsilon } => {
-                (0.0..1.0).contains(&beta1) && (0.0..1.0).contains(&beta2) && epsilon > 0.0
+            OptimizerKind::Adam(p) | OptimizerKind::Adamw(p) => {
+                (0.0..1.0).contains(&p.beta1) && (0.0..1.0).contains(&p.beta2) && p.epsilon > 0.0
             }
         };
         if ok {
@@ -91,17 +95,17 @@ impl OptimizerKind {
                 .with_weight_decay(decay)
                 .with_gradient_clipping(clip)
                 .init(),
-            OptimizerKind::Adam { beta1, beta2, epsilon } => AdamConfig::new()
-                .with_beta_1(beta1 as f32)
-                .with_beta_2(beta2 as f32)
-                .with_epsilon(epsilon as f32)
+            OptimizerKind::Adam(p) => AdamConfig::new()
+                .with_beta_1(p.beta1 as f32)
+                .with_beta_2(p.beta2 as f32)
+                .with_epsilon(p.epsilon as f32)
                 .with_weight_decay(decay)
                 .with_grad_clipping(clip)
                 .init(),
-            OptimizerKind::Adamw { beta1, beta2, epsilon } => AdamWConfig::new()
-                .with_beta_1(beta1 as f32)
-                .with_beta_2(beta2 as f32)
-                .with_epsilon(epsilon as f32)
+            OptimizerKind::Adamw(p) => AdamWConfig::new()
+                .with_beta_1(p.beta1 as f32)
+                .with_beta_2(p.beta2 as f32)
+                .with_epsilon(p.epsilon as f32)
                 .with_weight_decay(weight_decay as f32)
                 .with_grad_clipping(clip)
                 .init(),
