@@ -191,7 +191,7 @@ pub fn App() -> impl IntoView {
 }
 
 /// `?backend=cpu` in the URL switches WebGPU off.
-fn webgpu_wanted() -> bool {
+pub fn webgpu_wanted() -> bool {
     let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
     !search.contains("backend=cpu")
 }

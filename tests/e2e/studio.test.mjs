@@ -54,6 +54,10 @@ for (const mode of [
       const backend = page.getByTestId('backend-name');
       await assert.doesNotReject(backend.filter({ hasNotText: 'starting' }).waitFor({ timeout: 120_000 }));
       assert.match(await backend.innerText(), mode.backend);
+      // With a WebGPU adapter the user can switch to the CPU (a reload with ?backend=cpu).
+      const switcher = page.getByTestId('backend-switch');
+      if (mode.webgpu) assert.equal(await switcher.getAttribute('href'), '?backend=cpu');
+      else assert.equal(await switcher.count(), 0, 'no adapter: nothing to switch to');
 
       await page.getByTestId('dataset-demo').click();
       const rows = page.getByTestId('column-table').locator('tbody tr');

@@ -16,12 +16,25 @@ pub fn EnvironmentPage() -> impl IntoView {
             None => "the training engine is loading".into(),
         })
     };
+    // The device is chosen when the worker starts, so switching reloads the page with or
+    // without `?backend=cpu`. Offered only when there is something to switch to.
+    let switch = move || {
+        let forced_cpu = !crate::studio::webgpu_wanted();
+        let on_webgpu = studio.backend.with(|b| b.as_ref().is_some_and(|b| b.name.starts_with("WebGPU")));
+        let (href, text) = match (forced_cpu, on_webgpu) {
+            (true, _) => ("?", "try WebGPU"),
+            (false, true) => ("?backend=cpu", "use the CPU"),
+            (false, false) => return None,
+        };
+        Some(view! { <a class="switch" href=href data-testid="backend-switch">{text}</a> })
+    };
     view! {
         <div class="environment" title=title>
             <span class="label">"Backend"</span>
             <span class="backend" data-testid="backend-name">
                 {move || studio.backend.with(|b| b.as_ref().map_or("starting...".to_string(), |b| b.name.clone()))}
             </span>
+            {switch}
             <span class="version">{format!("v{}", fornax_core::VERSION)}</span>
         </div>
     }

@@ -168,8 +168,8 @@ impl Mlp {
         }) && self.norms.iter().all(|n| {
             finite(n.gamma.val())
                 && finite(n.beta.val())
-                && finite(n.running_mean.value())
-                && finite(n.running_var.value())
+                && finite(n.running_mean.value_sync())
+                && finite(n.running_var.value_sync())
         })
     }
 
@@ -192,8 +192,8 @@ impl Mlp {
                 BatchNormConfig::new(features).with_momentum(norm.momentum).with_epsilon(norm.epsilon).init(device);
             copy.gamma = Param::from_tensor(read_param(norm.gamma.val(), device).await?);
             copy.beta = Param::from_tensor(read_param(norm.beta.val(), device).await?);
-            copy.running_mean = RunningState::new(read_param(norm.running_mean.value(), device).await?);
-            copy.running_var = RunningState::new(read_param(norm.running_var.value(), device).await?);
+            copy.running_mean = RunningState::new(read_param(norm.running_mean.value_sync(), device).await?);
+            copy.running_var = RunningState::new(read_param(norm.running_var.value_sync(), device).await?);
             norms.push(copy);
         }
         Ok(Mlp { layers, norms, activation: self.activation, dropout: self.dropout.clone() })
