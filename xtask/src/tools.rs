@@ -6,8 +6,13 @@ use std::process::Command;
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 const TRUNK_VERSION: &str = "0.22.1";
 
+/// The checkout being worked on. Read at run time (`cargo run` sets CARGO_MANIFEST_DIR
+/// for the process): several clones can share one build cache, and cargo then reuses an
+/// xtask binary built in another clone, whose compile-time path points at that clone.
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits in the workspace").to_path_buf()
+    let manifest =
+        std::env::var_os("CARGO_MANIFEST_DIR").map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from);
+    manifest.parent().expect("xtask sits in the workspace").to_path_buf()
 }
 
 pub fn target_dir() -> PathBuf {
