@@ -122,3 +122,31 @@ fn listing_skips_broken_bundles_and_uploads_need_the_token() {
     let (status, body) = request(&server, "GET", "/healthz", &[], b"");
     assert_eq!((status, body["status"].as_str().unwrap()), (200, "ok"));
 }
+
+#[test]
+fn the_admin_token_can_come_from_a_file() {
+    let dir = common::temp_dir("token-file");
+    common::train_wine(&dir.join("models/wine.fornax"), "linear");
+    let token_file = dir.join("token");
+    std::fs::write(&token_file, format!("{TOKEN}\n")).unwrap();
+    let bundle = std::fs::read(dir.join("models/wine.fornax")).unwrap();
+    let server = common::serve_with(Command::new(FORNAX), dir, &["--token-file", token_file.to_str().unwrap()]);
+    let auth = format!("Bearer {TOKEN}");
+    let (status, _) = request(&server, "PUT", "/v1/models/copy", &[("Authorization", &auth)], &bundle);
+    assert_eq!(status, 201, "the trailing newline of the file is not part of the token");
+    let (status, _) = request(&server, "PUT", "/v1/models/copy", &[("Authorization", "Bearer wrong")], &bundle);
+    assert_eq!(status, 401);
+
+    let elsewhere = server.dir.join("never-created");
+    let both = Command::new(FORNAX)
+        .args(["serve", "--addr", "127.0.0.1:0", "--token-file"])
+        .arg(&token_file)
+        .arg("--models")
+        .arg(&elsewhere)
+        .env("FORNAX_TOKEN", "x")
+        .output()
+        .unwrap();
+    assert!(!both.status.success());
+    assert!(String::from_utf8_lossy(&both.stderr).contains("not both"));
+    assert!(!elsewhere.exists(), "a bad setting changes nothing on disk");
+}

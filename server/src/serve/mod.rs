@@ -6,7 +6,7 @@ mod connections;
 mod registry;
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -27,6 +27,9 @@ pub struct ServeArgs {
     /// Directory of the built web app (trunk's dist/) to serve at `/`.
     #[arg(long)]
     web: Option<PathBuf>,
+    /// A file holding the admin token (instead of the FORNAX_TOKEN environment variable).
+    #[arg(long)]
+    token_file: Option<PathBuf>,
     /// Seconds a request may take, reading its body included; then 408.
     #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
     request_timeout: u64,
@@ -35,13 +38,32 @@ pub struct ServeArgs {
     header_timeout: u64,
 }
 
+/// The bearer token of the admin routes: from FORNAX_TOKEN or `--token-file` (surrounding
+/// whitespace trimmed), never both; `None` leaves admin routes disabled.
+fn admin_token(file: Option<&Path>) -> Result<Option<String>, String> {
+    let from_env = std::env::var("FORNAX_TOKEN").ok().filter(|t| !t.is_empty());
+    match (from_env, file) {
+        (Some(_), Some(_)) => Err("give the admin token by FORNAX_TOKEN or by --token-file, not both".into()),
+        (from_env, None) => Ok(from_env),
+        (None, Some(path)) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read the token file {}: {e}", path.display()))?;
+            match text.trim() {
+                "" => Err(format!("the token file {} is empty", path.display())),
+                token => Ok(Some(token.to_string())),
+            }
+        }
+    }
+}
+
 pub fn run(args: ServeArgs) -> Result<(), String> {
+    // Settings first, so a mistake in them changes nothing on disk.
+    let token = admin_token(args.token_file.as_deref())?;
     std::fs::create_dir_all(&args.models).map_err(|e| format!("cannot create {}: {e}", args.models.display()))?;
     let registry = Registry::open(&args.models);
     for (name, problem) in registry.load_errors() {
         eprintln!("warning: model `{name}` was not loaded: {problem}");
     }
-    let token = std::env::var("FORNAX_TOKEN").ok().filter(|t| !t.is_empty());
     let request_timeout = Duration::from_secs(args.request_timeout);
     let state = Arc::new(api::AppState { registry, token, request_timeout });
     let mut app: Router = api::router(state);

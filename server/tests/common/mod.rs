@@ -74,13 +74,18 @@ impl Server {
 }
 
 /// Serves `dir/models` from `command` (a `fornax` invocation without arguments),
-/// with `extra` flags.
+/// with `extra` flags. The admin token is [`TOKEN`], from the environment unless
+/// `extra` names a `--token-file`.
 pub fn serve_with(mut command: Command, dir: PathBuf, extra: &[&str]) -> Server {
+    if extra.contains(&"--token-file") {
+        command.env_remove("FORNAX_TOKEN");
+    } else {
+        command.env("FORNAX_TOKEN", TOKEN);
+    }
     let mut child = command
         .args(["serve", "--addr", "127.0.0.1:0", "--models"])
         .arg(dir.join("models"))
         .args(extra)
-        .env("FORNAX_TOKEN", TOKEN)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
