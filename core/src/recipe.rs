@@ -69,6 +69,17 @@ pub enum TargetEncoding {
     Standardize { mean: f64, std: f64 },
 }
 
+impl TargetEncoding {
+    /// A regression model's standardized output back in the target's own units;
+    /// `None` for classes, which are not a scale.
+    pub fn unscale(&self, output: f32) -> Option<f64> {
+        match self {
+            TargetEncoding::Standardize { mean, std } => Some(output as f64 * std + mean),
+            TargetEncoding::Classes { .. } => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Recipe {
     pub target: String,

@@ -138,7 +138,9 @@ fn decode(encoding: &TargetEncoding, values: &[f32], rows: usize) -> std::result
                     label: classes[crate::train::argmax(p)].clone(),
                     probabilities: classes.iter().cloned().zip(p.iter().map(|&v| v as f64)).collect(),
                 },
-                TargetEncoding::Standardize { mean, std } => Prediction::Value { value: p[0] as f64 * std + mean },
+                TargetEncoding::Standardize { .. } => {
+                    Prediction::Value { value: encoding.unscale(p[0]).expect("a standardized target") }
+                }
             };
             if prediction.is_finite() { Ok(prediction) } else { Err(row) }
         })

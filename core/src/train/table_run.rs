@@ -135,12 +135,15 @@ async fn test_metrics(recipe: &Recipe, model: &Mlp, test: &Encoded, device: &Dev
             classification_metrics(truth, &predicted, classes, Some(&scores))
         }
         Targets::Values(truth) => {
-            let TargetEncoding::Standardize { mean, std } = recipe.target_encoding else {
-                return Err(Error::InvalidTarget("a regression recipe must standardize its target".into()));
-            };
             // Back to the target's own units, so MAE and RMSE mean something to people.
-            let unscale = |values: &[f32]| values.iter().map(|&v| v as f64 * std + mean).collect::<Vec<f64>>();
-            regression_metrics(&unscale(truth), &unscale(&raw))
+            let unscale = |values: &[f32]| -> Result<Vec<f64>> {
+                values
+                    .iter()
+                    .map(|&v| recipe.target_encoding.unscale(v))
+                    .collect::<Option<_>>()
+                    .ok_or_else(|| Error::InvalidTarget("a regression recipe must standardize its target".into()))
+            };
+            regression_metrics(&unscale(truth)?, &unscale(&raw)?)
         }
     })
 }

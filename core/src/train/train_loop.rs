@@ -44,7 +44,6 @@ impl Encoded {
 pub struct Trained {
     pub model: Mlp,
     pub epochs_run: usize,
-    pub best_epoch: usize,
 }
 
 /// Trains `spec` on `train` with `objective`, validating on `valid` after every epoch.
@@ -139,7 +138,7 @@ pub async fn train_model<S: TrainSink>(
         }
     }
     let model = if config.early_stopping.restore_best && stopping.best.is_some() { best } else { model.valid() };
-    Ok(Trained { model, epochs_run, best_epoch: stopping.best_epoch })
+    Ok(Trained { model, epochs_run })
 }
 
 /// Raw model outputs for every row of `data`, read back to the CPU.
