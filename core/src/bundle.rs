@@ -1,14 +1,11 @@
 //! The `.fornax` bundle: everything needed to use a trained model anywhere.
 //!
-//! Layout (integers little-endian):
-//! `FORNAX\r\n` | u32 format version | u64 manifest length | manifest JSON |
-//! u64 weights length | weights (Burn's burnpack) | SHA-256 of all the bytes before it.
+//! Layout ([`crate::framed`]): `FORNAX\r\n`, format version, two sections (the manifest
+//! JSON, then the weights in Burn's burnpack format), SHA-256.
 
-use burn::module::Module;
-use burn::tensor::Bytes;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
+use crate::framed::{self, FrameError};
 use crate::model::{Mlp, ModelSpec};
 use crate::recipe::{InputField, Recipe, Task};
 use crate::train::Metrics;
@@ -18,7 +15,6 @@ use crate::{Error, Result};
 const MAGIC: &[u8; 8] = b"FORNAX\r\n";
 /// The bundle layout version this build writes and reads.
 pub const FORMAT_VERSION: u32 = 1;
-const CHECKSUM_LEN: usize = 32;
 
 /// What a bundle says about itself; readable without loading the model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -76,98 +72,34 @@ pub struct Bundle {
 }
 
 impl Bundle {
-    /// Records a CPU-resident model's weights (see [`Mlp::copy_to`] for GPU models).
-    pub fn new(manifest: Manifest, model: Mlp) -> Result<Self> {
-        let weights = model
-            .into_record()
-            .into_bytes()
-            .map_err(|e| Error::Backend(format!("could not record the weights: {e:?}")))?;
-        Ok(Bundle { manifest, weights: weights.to_vec() })
+    /// Records the model's weights, from whatever device it is on.
+    pub async fn new(manifest: Manifest, model: &Mlp) -> Result<Self> {
+        Ok(Bundle { manifest, weights: model.weights().await? })
     }
 
     pub fn to_bytes(&self) -> Vec<u8> {
         let manifest = serde_json::to_vec(&self.manifest).expect("a manifest always serializes");
-        let mut out = Vec::with_capacity(manifest.len() + self.weights.len() + 64);
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-        out.extend_from_slice(&(manifest.len() as u64).to_le_bytes());
-        out.extend_from_slice(&manifest);
-        out.extend_from_slice(&(self.weights.len() as u64).to_le_bytes());
-        out.extend_from_slice(&self.weights);
-        let checksum = Sha256::digest(&out);
-        out.extend_from_slice(&checksum);
-        out
+        framed::write(MAGIC, FORMAT_VERSION, &[&manifest, &self.weights])
     }
 
     /// Reads a bundle, checking signature, version, checksum and structure, in that order,
     /// so the message says what is actually wrong.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
-            return Err(Error::NotABundle("it does not start with the Fornax signature".into()));
-        }
-        let mut reader = Reader { bytes, pos: MAGIC.len() };
-        let version = u32::from_le_bytes(reader.take(4)?.try_into().expect("4 bytes"));
-        if version != FORMAT_VERSION {
-            return Err(Error::CorruptBundle(format!(
-                "format version {version} is not supported (this Fornax reads version {FORMAT_VERSION})"
-            )));
-        }
-        if bytes.len() < reader.pos + CHECKSUM_LEN {
-            return Err(Error::CorruptBundle("the file is truncated".into()));
-        }
-        let (body, checksum) = bytes.split_at(bytes.len() - CHECKSUM_LEN);
-        if Sha256::digest(body).as_slice() != checksum {
-            return Err(Error::CorruptBundle("the checksum does not match: the file was truncated or altered".into()));
-        }
-        let mut reader = Reader { bytes: body, pos: reader.pos };
-        let manifest_len = reader.length()?;
-        let manifest: Manifest = serde_json::from_slice(reader.take(manifest_len)?)
-            .map_err(|e| Error::CorruptBundle(format!("the manifest is not valid: {e}")))?;
-        manifest.validate()?;
-        let weights_len = reader.length()?;
-        let weights = reader.take(weights_len)?.to_vec();
-        if reader.pos != body.len() {
+        let sections = framed::read(bytes, MAGIC, FORMAT_VERSION, 2).map_err(|e| match e {
+            FrameError::Foreign(msg) => Error::NotABundle(msg),
+            FrameError::Corrupt(msg) => Error::CorruptBundle(msg),
+        })?;
+        if sections.len() != 2 {
             return Err(Error::CorruptBundle("unexpected bytes after the weights".into()));
         }
-        Ok(Bundle { manifest, weights })
+        let manifest: Manifest = serde_json::from_slice(sections[0])
+            .map_err(|e| Error::CorruptBundle(format!("the manifest is not valid: {e}")))?;
+        manifest.validate()?;
+        Ok(Bundle { manifest, weights: sections[1].to_vec() })
     }
 
     /// The model with its trained weights, on the CPU (Flex).
     pub fn model(&self) -> Result<Mlp> {
-        // Cast every tensor to the model's own dtype: a record that declares another one
-        // (say integers where floats belong) would otherwise stop Burn with a panic.
-        let record = burn::store::ModuleRecord::from_bytes(Bytes::from_bytes_vec(self.weights.clone()))
-            .map_err(|e| Error::CorruptBundle(format!("the weights cannot be read: {e:?}")))?
-            .cast_to_module_dtype();
-        let model = self
-            .manifest
-            .model
-            .init(&crate::device::cpu())
-            .try_load_record(record)
-            .map_err(|e| Error::CorruptBundle(format!("the weights do not fit the model: {e:?}")))?;
-        if !model.is_finite() {
-            return Err(Error::CorruptBundle("the weights hold NaN or infinite values".into()));
-        }
-        Ok(model)
-    }
-}
-
-struct Reader<'a> {
-    bytes: &'a [u8],
-    pos: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8]> {
-        let end = self.pos.checked_add(n).filter(|&end| end <= self.bytes.len());
-        let end = end.ok_or_else(|| Error::CorruptBundle("the file is truncated".into()))?;
-        let out = &self.bytes[self.pos..end];
-        self.pos = end;
-        Ok(out)
-    }
-
-    fn length(&mut self) -> Result<usize> {
-        let n = u64::from_le_bytes(self.take(8)?.try_into().expect("8 bytes"));
-        usize::try_from(n).map_err(|_| Error::CorruptBundle("a length field is out of range".into()))
+        self.manifest.model.load(&self.weights, &crate::device::cpu()).map_err(Error::CorruptBundle)
     }
 }

@@ -41,3 +41,9 @@ pub async fn read_floats<const D: usize>(tensor: burn::tensor::Tensor<D>) -> cra
     let data = tensor.into_data_async().await.map_err(backend)?;
     data.try_to_vec::<f32>().map_err(|e| crate::Error::Backend(format!("unexpected tensor data: {e:?}")))
 }
+
+/// Whether tensors on `device` can be read back synchronously, as Burn's optimizer
+/// records need: everywhere except a GPU in the browser.
+pub fn reads_back_synchronously(device: &Device) -> bool {
+    !cfg!(target_family = "wasm") || device.clone().without_autodiff() == cpu()
+}

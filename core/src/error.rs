@@ -45,6 +45,8 @@ pub enum Error {
         learning_rate / 10.0
     )]
     Diverged { epoch: usize, loss: f64, learning_rate: f64 },
+    #[error("checkpoint: {0}")]
+    Checkpoint(String),
     #[error("training was cancelled")]
     Cancelled,
 }

@@ -191,7 +191,7 @@ mod with_models {
             baseline_metrics: metrics,
             epochs_run: 0,
         };
-        let bundle = Bundle::new(manifest, spec.init(&device)).expect("a fresh model records");
+        let bundle = block_on_ready(Bundle::new(manifest, &spec.init(&device))).expect("a fresh model records");
         Predictor::new(&bundle).expect("the demo bundle loads")
     }
 

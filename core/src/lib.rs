@@ -19,6 +19,7 @@ pub mod data;
 #[cfg(feature = "compute")]
 pub mod device;
 mod error;
+mod framed;
 #[doc(hidden)]
 pub mod invariants;
 pub mod limits;

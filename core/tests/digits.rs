@@ -9,7 +9,7 @@ use fornax_core::data::Table;
 use fornax_core::device;
 use fornax_core::model::{Mlp, ModelSpec};
 use fornax_core::recipe::{Recipe, Targets, Task};
-use fornax_core::train::{EarlyStopping, Encoded, Loss, Objective, Quiet, TrainConfig, argmax, train_model};
+use fornax_core::train::{EarlyStopping, Encoded, Loss, Objective, Quiet, Run, TrainConfig, argmax, train_model};
 use futures_lite::future::block_on;
 use serde_json::Value;
 
@@ -54,7 +54,9 @@ fn mlp_matches_pytorch_and_the_baseline_matches_scikit_learn() {
     let cpu = device::cpu();
     let train_one = |hidden: Vec<usize>| {
         let spec = ModelSpec::new(64, hidden, 10);
-        block_on(train_model(&cpu, &spec, &config, &objective, &train, &valid, &mut Quiet)).unwrap().model
+        block_on(train_model(&cpu, &spec, &config, &objective, &train, &valid, &mut Quiet, &mut Run::default()))
+            .unwrap()
+            .model
     };
     let reference = json("reference.json");
     let pytorch = reference["pytorch_mlp_test_accuracy"].as_f64().unwrap();

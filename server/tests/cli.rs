@@ -121,3 +121,67 @@ fn the_config_the_tab_exports_drives_the_cli() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("learning_rate must be a positive number, got 0"));
 }
+
+/// Ctrl-C stops a run with its last epoch's checkpoint on disk; `--resume` finishes it
+/// with the model the uninterrupted run makes (same test metrics, same predictions).
+#[test]
+fn ctrl_c_then_resume_finishes_the_run_it_stopped() {
+    let digits = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../core/tests/fixtures/digits/digits.csv");
+    let config = temp("long.json");
+    std::fs::write(&config, r#"{"epochs": 400, "hidden": [64], "early_stopping": {"patience": 0}}"#).unwrap();
+    let train = |out: &PathBuf| {
+        let mut command = Command::new(FORNAX);
+        command.args(["train", "--data"]).arg(&digits).arg("--out").arg(out);
+        command
+    };
+    let fresh = |out: &PathBuf| {
+        let mut command = train(out);
+        command.args(["--target", "digit", "--config"]).arg(&config);
+        command
+    };
+
+    let stopped = temp("stopped.fornax");
+    let checkpoint = temp("stopped.fornax.ckpt");
+    let mut child =
+        fresh(&stopped).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap();
+    let waited = std::time::Instant::now();
+    while !checkpoint.exists() {
+        assert!(waited.elapsed().as_secs() < 120, "no checkpoint appeared");
+        assert!(child.try_wait().unwrap().is_none(), "the run ended before its first checkpoint");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let status = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success() && !stopped.exists(), "{stderr}");
+    assert!(stderr.contains("stopped; the checkpoint at") && stderr.contains("--resume"), "{stderr}");
+
+    // A damaged checkpoint is refused by name and left as it was.
+    let bytes = std::fs::read(&checkpoint).unwrap();
+    let damaged = temp("damaged.ckpt");
+    let mut flipped = bytes.clone();
+    flipped[bytes.len() / 2] ^= 1;
+    std::fs::write(&damaged, &flipped).unwrap();
+    let output = train(&stopped).arg("--resume").arg(&damaged).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success() && stderr.contains("checkpoint: it is corrupt"), "{stderr}");
+    assert_eq!(std::fs::read(&damaged).unwrap(), flipped);
+
+    let output = train(&stopped).arg("--resume").arg(&checkpoint).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("resuming"));
+    assert!(!checkpoint.exists(), "a finished run removes its checkpoint");
+    let resumed: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+
+    let whole = temp("whole.fornax");
+    let output = fresh(&whole).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let uninterrupted: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(resumed, uninterrupted);
+    let predict = |model: &PathBuf| {
+        let output = Command::new(FORNAX).args(["predict", "--model"]).arg(model).arg("--data").arg(&digits).output();
+        output.unwrap().stdout
+    };
+    assert_eq!(predict(&stopped), predict(&whole));
+}

@@ -140,6 +140,40 @@ impl Table {
     pub fn summaries(&self) -> Vec<ColumnSummary> {
         self.columns.iter().map(Column::summary).collect()
     }
+
+    /// SHA-256 (hex) of the names, kinds and values: equal for the same data read twice,
+    /// so a checkpoint can tell it is resumed on the data it was made from.
+    pub fn fingerprint(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut hash = Sha256::new();
+        for column in &self.columns {
+            hash.update((column.name.len() as u64).to_le_bytes());
+            hash.update(column.name.as_bytes());
+            match &column.data {
+                ColumnData::Numeric(values) => {
+                    hash.update([0]);
+                    for v in values {
+                        // Missing hashes apart from every number (NaN is never a value).
+                        hash.update(v.unwrap_or(f64::NAN).to_le_bytes());
+                    }
+                }
+                ColumnData::Categorical(values) => {
+                    hash.update([1]);
+                    for v in values {
+                        match v {
+                            Some(text) => {
+                                hash.update([1]);
+                                hash.update((text.len() as u64).to_le_bytes());
+                                hash.update(text.as_bytes());
+                            }
+                            None => hash.update([0]),
+                        }
+                    }
+                }
+            }
+        }
+        hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    }
 }
 
 /// Numbers as people write them: `3` rather than `3.0`, full precision otherwise.

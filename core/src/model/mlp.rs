@@ -15,7 +15,7 @@
 use burn::module::{Module, Param, RunningState};
 use burn::nn::{BatchNorm, BatchNormConfig, Linear, LinearConfig};
 use burn::tensor::activation::{gelu, relu};
-use burn::tensor::{Device, Tensor, TensorData};
+use burn::tensor::{Bytes, Device, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
 use crate::data::split::SplitMix64;
@@ -117,6 +117,24 @@ impl ModelSpec {
         };
         Mlp { layers, norms, activation: self.activation, dropout: self.dropout.clone() }
     }
+
+    /// Builds the model with `weights` (burnpack bytes from [`Mlp::weights`]) on `device`.
+    /// The error is plain text: the caller says which file was bad.
+    pub fn load(&self, weights: &[u8], device: &Device) -> std::result::Result<Mlp, String> {
+        // Cast every tensor to the model's own dtype: a record that declares another one
+        // (say integers where floats belong) would otherwise stop Burn with a panic.
+        let record = burn::store::ModuleRecord::from_bytes(Bytes::from_bytes_vec(weights.to_vec()))
+            .map_err(|e| format!("the weights cannot be read: {e:?}"))?
+            .cast_to_module_dtype();
+        let model = self
+            .init(device)
+            .try_load_record(record)
+            .map_err(|e| format!("the weights do not fit the model: {e:?}"))?;
+        if !model.is_finite() {
+            return Err("the weights hold NaN or infinite values".into());
+        }
+        Ok(model)
+    }
 }
 
 impl Mlp {
@@ -174,29 +192,42 @@ impl Mlp {
     }
 
     /// A copy of this model on `device`, read back asynchronously so it works for a
-    /// WebGPU model in the browser, where synchronous reads are impossible.
+    /// WebGPU model in the browser, where synchronous reads are impossible. Parameters
+    /// keep their ids, which an optimizer's saved state is keyed by.
     pub async fn copy_to(&self, device: &Device) -> Result<Mlp> {
         let mut layers = Vec::with_capacity(self.layers.len());
         for layer in &self.layers {
             let weight = read_param(layer.weight.val(), device).await?;
             let bias = match &layer.bias {
-                Some(b) => Some(Param::from_tensor(read_param(b.val(), device).await?)),
+                Some(b) => Some(Param::initialized(b.id, read_param(b.val(), device).await?)),
                 None => None,
             };
-            layers.push(Linear { weight: Param::from_tensor(weight), bias });
+            layers.push(Linear { weight: Param::initialized(layer.weight.id, weight), bias });
         }
         let mut norms = Vec::with_capacity(self.norms.len());
         for norm in &self.norms {
             let [features] = norm.gamma.shape().dims();
             let mut copy =
                 BatchNormConfig::new(features).with_momentum(norm.momentum).with_epsilon(norm.epsilon).init(device);
-            copy.gamma = Param::from_tensor(read_param(norm.gamma.val(), device).await?);
-            copy.beta = Param::from_tensor(read_param(norm.beta.val(), device).await?);
+            copy.gamma = Param::initialized(norm.gamma.id, read_param(norm.gamma.val(), device).await?);
+            copy.beta = Param::initialized(norm.beta.id, read_param(norm.beta.val(), device).await?);
             copy.running_mean = RunningState::new(read_param(norm.running_mean.value_sync(), device).await?);
             copy.running_var = RunningState::new(read_param(norm.running_var.value_sync(), device).await?);
             norms.push(copy);
         }
         Ok(Mlp { layers, norms, activation: self.activation, dropout: self.dropout.clone() })
+    }
+}
+
+impl Mlp {
+    /// The weights in Burn's burnpack format, read back from any device.
+    pub async fn weights(&self) -> Result<Vec<u8>> {
+        let cpu = self.copy_to(&crate::device::cpu()).await?;
+        let bytes = cpu
+            .into_record()
+            .into_bytes()
+            .map_err(|e| Error::Backend(format!("could not record the weights: {e:?}")))?;
+        Ok(bytes.to_vec())
     }
 }
 

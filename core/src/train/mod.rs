@@ -1,6 +1,7 @@
 //! Training: one async loop used by the browser worker, `fornax train` and the server;
 //! only the [`TrainSink`] that receives progress differs.
 
+mod checkpoint;
 mod config;
 mod early_stop;
 mod loss;
@@ -14,6 +15,7 @@ mod table_run;
 #[cfg(feature = "compute")]
 mod train_loop;
 
+pub use checkpoint::{CHECKPOINT_VERSION, Checkpoint, CheckpointHeader, FinishedModel, RunKey};
 pub use config::{Activation, TrainConfig};
 pub use early_stop::{EarlyStopping, Mode, Monitor, StopState, Verdict};
 pub use loss::{Balanced, ClassWeights, CrossEntropy, Loss};
@@ -25,9 +27,9 @@ pub use objective::Objective;
 pub use optim::{AdamParams, OptimizerKind};
 pub use schedule::{Schedule, ScheduleState};
 #[cfg(feature = "compute")]
-pub use table_run::{TrainOutcome, train_table};
+pub use table_run::{TrainOutcome, resume_table, train_table};
 #[cfg(feature = "compute")]
-pub use train_loop::{Encoded, Trained, train_model};
+pub use train_loop::{Encoded, Run, Trained, train_model};
 
 use serde::{Deserialize, Serialize};
 
@@ -65,10 +67,26 @@ pub enum Control {
     Cancel,
 }
 
-/// Receives progress. Its future is where the loop yields: the browser worker lets
-/// its event loop run there (so cancel messages arrive and the tab stays live).
+/// Receives progress. Its futures are where the loop yields: the browser worker lets
+/// its event loop run there (so cancel and pause messages arrive and the tab stays live).
 pub trait TrainSink {
     fn report(&mut self, progress: &Progress) -> impl Future<Output = Control>;
+
+    /// Called before every batch, so a long epoch can be cancelled.
+    fn between_batches(&mut self) -> impl Future<Output = Control> {
+        async { Control::Continue }
+    }
+
+    /// Whether to make a checkpoint after this epoch (it reads the weights back, which
+    /// costs time on a GPU), handed to [`TrainSink::checkpoint`] before the epoch's report.
+    fn wants_checkpoint(&mut self) -> bool {
+        false
+    }
+
+    fn checkpoint(&mut self, checkpoint: Checkpoint) -> impl Future<Output = ()> {
+        let _ = checkpoint;
+        async {}
+    }
 }
 
 /// A sink that ignores progress, for tests and batch jobs.

@@ -6,8 +6,8 @@ use burn::tensor::Device;
 
 use super::train_loop::outputs;
 use super::{
-    Encoded, Metrics, Objective, TrainConfig, TrainSink, classification_metrics, predicted_class, regression_metrics,
-    train_model,
+    Checkpoint, Encoded, Metrics, Objective, Run, RunKey, TrainConfig, TrainSink, classification_metrics,
+    predicted_class, regression_metrics, train_model,
 };
 use crate::bundle::{Bundle, FORMAT_VERSION, Manifest};
 use crate::data::{Cell, Table, split_rows};
@@ -37,6 +37,29 @@ pub async fn train_table<S: TrainSink>(
     config: &TrainConfig,
     sink: &mut S,
 ) -> Result<TrainOutcome> {
+    let key = RunKey { target: target.to_string(), task, config: config.clone(), data: table.fingerprint() };
+    run_table(device, table, Run::new(key), sink).await
+}
+
+/// Continues the run `checkpoint` was made from, on the same data, and finishes it as
+/// the uninterrupted run would have.
+pub async fn resume_table<S: TrainSink>(
+    device: &Device,
+    table: &Table,
+    checkpoint: Checkpoint,
+    sink: &mut S,
+) -> Result<TrainOutcome> {
+    if checkpoint.header.run.data != table.fingerprint() {
+        return Err(Error::Checkpoint(
+            "it was made from other data: resume it with the dataset the run started with".into(),
+        ));
+    }
+    run_table(device, table, Run::resume(checkpoint), sink).await
+}
+
+async fn run_table<S: TrainSink>(device: &Device, table: &Table, mut run: Run, sink: &mut S) -> Result<TrainOutcome> {
+    let (target, task, config) = (run.key.target.clone(), run.key.task, run.key.config.clone());
+    let (target, config) = (target.as_str(), &config);
     config.validate()?;
     let column = table.column(target)?;
     let labeled: Vec<usize> = (0..table.rows()).filter(|&r| column.cell(r) != Cell::Missing).collect();
@@ -87,8 +110,8 @@ pub async fn train_table<S: TrainSink>(
     let objective = Objective::new(loss, recipe.outputs(), &train.targets);
 
     let baseline_spec = ModelSpec::new(recipe.width(), vec![], outputs);
-    let baseline = train_model(device, &baseline_spec, config, &objective, &train, &valid, sink).await?;
-    let mlp = train_model(device, &spec, config, &objective, &train, &valid, sink).await?;
+    let baseline = train_model(device, &baseline_spec, config, &objective, &train, &valid, sink, &mut run).await?;
+    let mlp = train_model(device, &spec, config, &objective, &train, &valid, sink, &mut run).await?;
 
     let baseline_metrics = test_metrics(&recipe, &baseline.model, &test, device).await?;
     let metrics = test_metrics(&recipe, &mlp.model, &test, device).await?;
@@ -104,8 +127,7 @@ pub async fn train_table<S: TrainSink>(
         baseline_metrics: baseline_metrics.clone(),
         epochs_run: mlp.epochs_run,
     };
-    let cpu_model = mlp.model.copy_to(&crate::device::cpu()).await?;
-    let bundle = Bundle::new(manifest, cpu_model)?;
+    let bundle = Bundle::new(manifest, &mlp.model).await?;
     Ok(TrainOutcome { bundle, metrics, baseline: baseline_metrics, epochs_run: mlp.epochs_run })
 }
 

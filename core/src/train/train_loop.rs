@@ -3,13 +3,14 @@
 //! browser can yield between epochs and read GPU tensors back without blocking.
 
 use burn::module::Module;
-use burn::optim::GradientsParams;
-use burn::tensor::{Device, Tensor, TensorData};
+use burn::optim::{GradientsParams, ModuleOptimizer};
+use burn::tensor::{Bytes, Device, Tensor, TensorData};
 // std's Instant panics in the browser; web-time's works in both.
 use web_time::Instant;
 
 use super::{
-    Control, EpochReport, Monitor, Objective, Progress, ScheduleState, StopState, TrainConfig, TrainSink, Verdict,
+    Checkpoint, CheckpointHeader, Control, EpochReport, FinishedModel, Monitor, Objective, Progress, RunKey,
+    ScheduleState, StopState, TrainConfig, TrainSink, Verdict,
 };
 use crate::data::split::SplitMix64;
 use crate::device::read_floats;
@@ -46,7 +47,152 @@ pub struct Trained {
     pub epochs_run: usize,
 }
 
+/// A run's progress across its models: what it finished, every epoch so far, and the
+/// checkpoint it resumes from. Checkpoints are made from it.
+#[derive(Default)]
+pub struct Run {
+    pub key: RunKey,
+    finished: Vec<(FinishedModel, Vec<u8>)>,
+    history: Vec<EpochReport>,
+    resume: Option<Checkpoint>,
+}
+
+impl Run {
+    pub fn new(key: RunKey) -> Self {
+        Run { key, ..Run::default() }
+    }
+
+    /// Continues the run `checkpoint` was made from.
+    pub fn resume(checkpoint: Checkpoint) -> Self {
+        let h = &checkpoint.header;
+        Run {
+            key: h.run.clone(),
+            finished: h.finished.iter().cloned().zip(checkpoint.finished.iter().cloned()).collect(),
+            history: h.history.clone(),
+            resume: Some(checkpoint),
+        }
+    }
+
+    /// Tells the sink about the epochs of `model` that ran before the checkpoint, so its
+    /// curves and counters show the whole run.
+    async fn replay<S: TrainSink>(&self, model: &str, started: &Progress, sink: &mut S) -> Result<()> {
+        if sink.report(started).await == Control::Cancel {
+            return Err(Error::Cancelled);
+        }
+        for report in self.history.iter().filter(|r| r.model == model) {
+            if sink.report(&Progress::Epoch(report.clone())).await == Control::Cancel {
+                return Err(Error::Cancelled);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Where a model's training stands between epochs.
+struct LoopState {
+    model: Mlp,
+    best: Option<Mlp>,
+    optimizer: ModuleOptimizer,
+    schedule: ScheduleState,
+    stopping: StopState,
+    rng: SplitMix64,
+    order: Vec<usize>,
+    /// Epochs done.
+    epoch: usize,
+}
+
+impl LoopState {
+    fn fresh(spec: &ModelSpec, config: &TrainConfig, autodiff: &Device, rows: usize) -> Self {
+        LoopState {
+            model: spec.init(autodiff),
+            best: None,
+            optimizer: config.optimizer.build(config.weight_decay, config.grad_clip_norm),
+            schedule: ScheduleState::new(config.learning_rate),
+            stopping: StopState::default(),
+            rng: SplitMix64(config.seed),
+            order: (0..rows).collect(),
+            epoch: 0,
+        }
+    }
+
+    fn restore(
+        checkpoint: Checkpoint,
+        spec: &ModelSpec,
+        config: &TrainConfig,
+        autodiff: &Device,
+        rows: usize,
+    ) -> Result<Self> {
+        let h = checkpoint.header;
+        let order = h.order;
+        let mut sorted = order.clone();
+        sorted.sort_unstable();
+        if !sorted.iter().copied().eq(0..rows) {
+            return Err(Error::Checkpoint(format!(
+                "it was made for {} training rows and this run has {rows}",
+                order.len()
+            )));
+        }
+        let bad = |e: String| Error::Checkpoint(format!("the {} weights: {e}", h.model));
+        let model = spec.load(&checkpoint.weights, autodiff).map_err(bad)?;
+        let device = autodiff.clone().without_autodiff();
+        let best = checkpoint.best.map(|b| spec.load(&b, &device)).transpose().map_err(bad)?;
+        let mut optimizer = config.optimizer.build(config.weight_decay, config.grad_clip_norm);
+        if let Some(state) = checkpoint.optimizer {
+            optimizer = optimizer
+                .from_bytes(Bytes::from_bytes_vec(state))
+                .map_err(|e| Error::Checkpoint(format!("the optimizer state cannot be read: {e:?}")))?;
+        }
+        Ok(LoopState {
+            model,
+            best,
+            optimizer,
+            schedule: h.schedule,
+            stopping: h.stopping,
+            rng: SplitMix64(h.rng),
+            order,
+            epoch: h.epoch,
+        })
+    }
+
+    async fn checkpoint(&self, run: &Run, name: &str, device: &Device) -> Result<Checkpoint> {
+        let best = match &self.best {
+            Some(best) => Some(best.weights().await?),
+            None => None,
+        };
+        let optimizer = match crate::device::reads_back_synchronously(device) {
+            true => Some(
+                self.optimizer
+                    .into_bytes()
+                    .map_err(|e| Error::Backend(format!("could not record the optimizer: {e:?}")))?
+                    .to_vec(),
+            ),
+            false => None,
+        };
+        Ok(Checkpoint {
+            header: CheckpointHeader {
+                fornax_version: crate::VERSION.to_string(),
+                run: run.key.clone(),
+                finished: run.finished.iter().map(|(f, _)| f.clone()).collect(),
+                model: name.to_string(),
+                epoch: self.epoch,
+                history: run.history.clone(),
+                schedule: self.schedule.clone(),
+                stopping: self.stopping.clone(),
+                rng: self.rng.0,
+                order: self.order.clone(),
+            },
+            weights: self.model.valid().weights().await?,
+            best,
+            optimizer,
+            finished: run.finished.iter().map(|(_, w)| w.clone()).collect(),
+        })
+    }
+}
+
 /// Trains `spec` on `train` with `objective`, validating on `valid` after every epoch.
+/// `run` says whether this model was already finished or is resumed from a checkpoint,
+/// and collects what later checkpoints need.
+#[allow(clippy::too_many_arguments)]
 pub async fn train_model<S: TrainSink>(
     device: &Device,
     spec: &ModelSpec,
@@ -55,18 +201,10 @@ pub async fn train_model<S: TrainSink>(
     train: &Encoded,
     valid: &Encoded,
     sink: &mut S,
+    run: &mut Run,
 ) -> Result<Trained> {
     let name = spec.name().to_string();
     let batch_size = config.batch_size_for(train.rows())?;
-    let autodiff = device.clone().autodiff();
-    autodiff.seed(config.seed);
-    let mut model = spec.init(&autodiff);
-    let mut optimizer = config.optimizer.build(config.weight_decay, config.grad_clip_norm);
-    let mut schedule = ScheduleState::new(config.learning_rate);
-    let mut stopping = StopState::default();
-    let mut rng = SplitMix64(config.seed);
-    let mut order: Vec<usize> = (0..train.rows()).collect();
-    let mut best = model.valid();
     let started = Progress::Started {
         model: name.clone(),
         task: match train.targets {
@@ -77,18 +215,41 @@ pub async fn train_model<S: TrainSink>(
         train_rows: train.rows(),
         valid_rows: valid.rows(),
     };
-    if sink.report(&started).await == Control::Cancel {
-        return Err(Error::Cancelled);
+    // A model the run finished before its checkpoint: show its epochs, load its weights.
+    if let Some((done, weights)) = run.finished.iter().find(|(f, _)| f.model == name) {
+        let model = spec.load(weights, device).map_err(|e| Error::Checkpoint(format!("the {name} weights: {e}")))?;
+        let epochs_run = done.epochs_run;
+        run.replay(&name, &started, sink).await?;
+        return Ok(Trained { model, epochs_run });
     }
 
-    let mut epochs_run = 0;
-    for epoch in 1..=config.epochs {
+    let autodiff = device.clone().autodiff();
+    autodiff.seed(config.seed);
+    let mut state = match run.resume.take_if(|c| c.header.model == name) {
+        Some(checkpoint) => {
+            let state = LoopState::restore(checkpoint, spec, config, &autodiff, train.rows())?;
+            run.replay(&name, &started, sink).await?;
+            state
+        }
+        None => {
+            if sink.report(&started).await == Control::Cancel {
+                return Err(Error::Cancelled);
+            }
+            LoopState::fresh(spec, config, &autodiff, train.rows())
+        }
+    };
+
+    while state.epoch < config.epochs {
+        let epoch = state.epoch + 1;
         let clock = Instant::now();
-        let learning_rate = schedule.lr(&config.schedule, epoch - 1, config.epochs);
-        rng.shuffle(&mut order);
+        let learning_rate = state.schedule.lr(&config.schedule, epoch - 1, config.epochs);
+        state.rng.shuffle(&mut state.order);
         let mut loss_sum: Option<Tensor<1>> = None;
-        for batch in order.chunks(batch_size) {
-            let output = model.forward_train(train.inputs(batch, &autodiff), &mut rng);
+        for batch in state.order.chunks(batch_size) {
+            if sink.between_batches().await == Control::Cancel {
+                return Err(Error::Cancelled);
+            }
+            let output = state.model.forward_train(train.inputs(batch, &autodiff), &mut state.rng);
             let loss = objective.forward(output, &train.targets, batch);
             // Sum per-sample losses on the device; read back once per epoch.
             let weighted = loss.clone().detach().mul_scalar(batch.len() as f32);
@@ -96,8 +257,8 @@ pub async fn train_model<S: TrainSink>(
                 Some(sum) => sum + weighted,
                 None => weighted,
             });
-            let grads = GradientsParams::from_grads(loss.backward(), &model);
-            model = optimizer.step(learning_rate, model, grads);
+            let grads = GradientsParams::from_grads(loss.backward(), &state.model);
+            state.model = state.optimizer.step(learning_rate, state.model, grads);
         }
         let train_loss = match loss_sum {
             Some(sum) => read_scalar(sum).await? / train.rows().max(1) as f64,
@@ -106,9 +267,9 @@ pub async fn train_model<S: TrainSink>(
         if !train_loss.is_finite() {
             return Err(Error::Diverged { epoch, loss: train_loss, learning_rate });
         }
-        let snapshot = model.valid();
+        let snapshot = state.model.valid();
         let (valid_loss, valid_metric) = evaluate(&snapshot, objective, valid, device).await?;
-        epochs_run = epoch;
+        state.epoch = epoch;
         let report = EpochReport {
             model: name.clone(),
             epoch,
@@ -119,26 +280,36 @@ pub async fn train_model<S: TrainSink>(
             learning_rate,
             samples_per_second: train.rows() as f64 / clock.elapsed().as_secs_f64().max(1e-9),
         };
-        if sink.report(&Progress::Epoch(report)).await == Control::Cancel {
-            return Err(Error::Cancelled);
-        }
-        schedule.observe(&config.schedule, valid_loss);
+        run.history.push(report.clone());
+        state.schedule.observe(&config.schedule, valid_loss);
         let monitored = match config.early_stopping.monitor {
             Monitor::ValidLoss => valid_loss,
             Monitor::ValidMetric => valid_metric,
         };
-        match stopping.observe(&config.early_stopping, epoch, monitored) {
-            Verdict::Improved => best = snapshot,
-            Verdict::Continue => {}
-            Verdict::Stop => {
-                let stop = Progress::EarlyStop { model: name.clone(), epoch, best_epoch: stopping.best_epoch };
-                sink.report(&stop).await;
-                break;
-            }
+        let verdict = state.stopping.observe(&config.early_stopping, epoch, monitored);
+        if verdict == Verdict::Improved {
+            state.best = Some(snapshot);
+        }
+        // Before the report: a sink that pauses there has the checkpoint in hand.
+        if verdict != Verdict::Stop && epoch < config.epochs && sink.wants_checkpoint() {
+            let checkpoint = state.checkpoint(run, &name, device).await?;
+            sink.checkpoint(checkpoint).await;
+        }
+        if sink.report(&Progress::Epoch(report)).await == Control::Cancel {
+            return Err(Error::Cancelled);
+        }
+        if verdict == Verdict::Stop {
+            let stop = Progress::EarlyStop { model: name.clone(), epoch, best_epoch: state.stopping.best_epoch };
+            sink.report(&stop).await;
+            break;
         }
     }
-    let model = if config.early_stopping.restore_best && stopping.best.is_some() { best } else { model.valid() };
-    Ok(Trained { model, epochs_run })
+    let model = match state.best {
+        Some(best) if config.early_stopping.restore_best => best,
+        _ => state.model.valid(),
+    };
+    run.finished.push((FinishedModel { model: name, epochs_run: state.epoch }, model.weights().await?));
+    Ok(Trained { model, epochs_run: state.epoch })
 }
 
 /// Raw model outputs for every row of `data`, read back to the CPU.

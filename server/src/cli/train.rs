@@ -3,8 +3,11 @@
 use std::path::PathBuf;
 
 use clap::Args;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use fornax_core::Error;
 use fornax_core::recipe::Task;
-use fornax_core::train::{Control, Progress, TrainConfig, TrainSink, train_table};
+use fornax_core::train::{Checkpoint, Control, Progress, TrainConfig, TrainSink, resume_table, train_table};
 use indicatif::{ProgressBar, ProgressStyle};
 
 #[derive(Args)]
@@ -13,23 +16,31 @@ pub struct TrainArgs {
     #[arg(long)]
     data: PathBuf,
     /// The column to predict.
-    #[arg(long)]
-    target: String,
+    #[arg(long, required_unless_present = "resume", conflicts_with = "resume")]
+    target: Option<String>,
     /// classification or regression (default: inferred from the target).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "resume")]
     task: Option<String>,
     /// mlp (default) or linear.
-    #[arg(long, default_value = "mlp")]
-    model: String,
+    #[arg(long, conflicts_with = "resume")]
+    model: Option<String>,
     /// Most epochs (early stopping may end sooner).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "resume")]
     epochs: Option<usize>,
     /// cpu, vulkan or cuda.
     #[arg(long, default_value = "cpu")]
     device: String,
     /// A training config JSON (the same one the tab exports); flags override it.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "resume")]
     config: Option<PathBuf>,
+    /// Where to keep the checkpoint, rewritten after every epoch (default: OUT.ckpt).
+    /// Removed once the bundle is written.
+    #[arg(long)]
+    checkpoint: Option<PathBuf>,
+    /// Continue the run this checkpoint was made from, on the same --data; its target
+    /// and config are the run's own.
+    #[arg(long)]
+    resume: Option<PathBuf>,
     /// Where to write the bundle.
     #[arg(long)]
     out: PathBuf,
@@ -39,30 +50,55 @@ pub struct TrainArgs {
 }
 
 pub fn run(args: TrainArgs) -> Result<(), String> {
-    let mut config = match &args.config {
-        Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            serde_json::from_str::<TrainConfig>(&text).map_err(|e| format!("{}: {e}", path.display()))?
-        }
-        None => TrainConfig::default(),
-    };
-    if let Some(epochs) = args.epochs {
-        config.epochs = epochs;
-    }
-    match args.model.as_str() {
-        "mlp" => {}
-        "linear" => config.hidden.clear(),
-        other => return Err(format!("unknown model `{other}`: use `mlp` or `linear`")),
-    }
-    let task = args.task.as_deref().map(Task::parse).transpose().map_err(|e| e.to_string())?;
     let device = device(&args.device)?;
+    let resume = match &args.resume {
+        Some(path) => {
+            let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            Some(Checkpoint::from_bytes(&bytes).map_err(|e| format!("{}: {e}", path.display()))?)
+        }
+        None => None,
+    };
     let table = super::read_table(&args.data)?;
-
-    let mut bar = Bar::default();
-    let outcome = pollster::block_on(train_table(&device, &table, &args.target, task, &config, &mut bar))
-        .map_err(|e| e.to_string())?;
+    let checkpoint_path = args.checkpoint.clone().unwrap_or_else(|| {
+        let mut name = args.out.clone().into_os_string();
+        name.push(".ckpt");
+        PathBuf::from(name)
+    });
+    let mut sink = CliSink { bar: Bar::default(), checkpoint_path: checkpoint_path.clone(), saved: None };
+    stop_on_ctrl_c();
+    let outcome = match resume {
+        Some(checkpoint) => {
+            eprintln!("resuming {} from {}", checkpoint.describe(), args.resume.as_ref().expect("resuming").display());
+            pollster::block_on(resume_table(&device, &table, checkpoint, &mut sink))
+        }
+        None => {
+            let (target, task, config) = fresh_run(&args)?;
+            pollster::block_on(train_table(&device, &table, &target, task, &config, &mut sink))
+        }
+    };
+    let outcome = match outcome {
+        Ok(outcome) => outcome,
+        Err(Error::Cancelled) => {
+            drop(sink.bar);
+            return Err(match sink.saved {
+                Some(done) => format!(
+                    "stopped; the checkpoint at {} holds {done}: continue with `fornax train --data {} --resume {} \
+                     --out {}`",
+                    checkpoint_path.display(),
+                    args.data.display(),
+                    checkpoint_path.display(),
+                    args.out.display()
+                ),
+                None => "stopped before the first epoch ended; no checkpoint was written".into(),
+            });
+        }
+        Err(e) => return Err(e.to_string()),
+    };
     crate::atomic_file::write(&args.out, &outcome.bundle.to_bytes())
         .map_err(|e| format!("cannot write {}: {e} (any previous file there is unchanged)", args.out.display()))?;
+    if sink.saved.is_some() {
+        let _ = std::fs::remove_file(&checkpoint_path);
+    }
 
     let metrics = serde_json::json!({
         "task": outcome.bundle.manifest.task,
@@ -78,6 +114,78 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
     println!("{pretty}");
     eprintln!("wrote {}", args.out.display());
     Ok(())
+}
+
+/// The target, forced task and config of a new run, from the flags and `--config`.
+fn fresh_run(args: &TrainArgs) -> Result<(String, Option<Task>, TrainConfig), String> {
+    let mut config = match &args.config {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            serde_json::from_str::<TrainConfig>(&text).map_err(|e| format!("{}: {e}", path.display()))?
+        }
+        None => TrainConfig::default(),
+    };
+    if let Some(epochs) = args.epochs {
+        config.epochs = epochs;
+    }
+    match args.model.as_deref().unwrap_or("mlp") {
+        "mlp" => {}
+        "linear" => config.hidden.clear(),
+        other => return Err(format!("unknown model `{other}`: use `mlp` or `linear`")),
+    }
+    let task = args.task.as_deref().map(Task::parse).transpose().map_err(|e| e.to_string())?;
+    let target = args.target.clone().ok_or("--target is required for a new run")?;
+    Ok((target, task, config))
+}
+
+/// Set by Ctrl-C; the run stops before its next batch.
+static STOP: AtomicBool = AtomicBool::new(false);
+
+fn stop_on_ctrl_c() {
+    std::thread::spawn(|| {
+        let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_io().build() else { return };
+        if runtime.block_on(tokio::signal::ctrl_c()).is_ok() {
+            STOP.store(true, Ordering::SeqCst);
+            // A second Ctrl-C ends the process at once.
+            let _ = runtime.block_on(tokio::signal::ctrl_c());
+            std::process::exit(130);
+        }
+    });
+}
+
+/// The progress bar, plus a checkpoint after every epoch, written atomically so a crash
+/// or Ctrl-C never leaves a half-written one.
+struct CliSink {
+    bar: Bar,
+    checkpoint_path: PathBuf,
+    /// What the checkpoint on disk holds, once one was written.
+    saved: Option<String>,
+}
+
+impl TrainSink for CliSink {
+    async fn report(&mut self, progress: &Progress) -> Control {
+        self.bar.report(progress).await;
+        if STOP.load(Ordering::SeqCst) { Control::Cancel } else { Control::Continue }
+    }
+
+    async fn between_batches(&mut self) -> Control {
+        if STOP.load(Ordering::SeqCst) { Control::Cancel } else { Control::Continue }
+    }
+
+    fn wants_checkpoint(&mut self) -> bool {
+        true
+    }
+
+    async fn checkpoint(&mut self, checkpoint: Checkpoint) {
+        match crate::atomic_file::write(&self.checkpoint_path, &checkpoint.to_bytes()) {
+            Ok(()) => self.saved = Some(checkpoint.describe()),
+            Err(e) => {
+                if let Some(bar) = &self.bar.0 {
+                    bar.println(format!("cannot write the checkpoint {}: {e}", self.checkpoint_path.display()));
+                }
+            }
+        }
+    }
 }
 
 pub fn device(name: &str) -> Result<burn::tensor::Device, String> {
