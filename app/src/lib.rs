@@ -4,5 +4,6 @@
 
 pub mod pages;
 pub mod protocol;
+mod run_store;
 pub mod studio;
 mod worker_bridge;

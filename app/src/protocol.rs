@@ -29,6 +29,11 @@ pub enum ToWorker {
         config: TrainConfig,
     },
     Cancel,
+    /// Stop after the current epoch (with a checkpoint) until `Continue` or `Cancel`.
+    Pause,
+    Continue,
+    /// Resume the run of the checkpoint in the message's bytes, on the loaded dataset.
+    Resume,
     Predict {
         row: Map<String, Value>,
     },
@@ -45,6 +50,11 @@ pub enum FromWorker {
     Loaded(Dataset),
     Progress {
         progress: Progress,
+    },
+    /// A checkpoint of the run (its bytes travel with the message), for the UI to store.
+    Checkpoint {
+        /// `mlp, epoch 12 of 60`.
+        description: String,
     },
     Trained(TrainedModel),
     Predicted {

@@ -6,9 +6,9 @@ use fornax_core::recipe::Task;
 use fornax_core::train::{EpochReport, Monitor, Progress, TrainConfig};
 use leptos::prelude::*;
 
-use crate::pages::{DataPage, EnvironmentPage, EvaluatePage, TrainPage};
+use crate::pages::{DataPage, EnvironmentPage, EvaluatePage, ResumeOffer, TrainPage};
 use crate::protocol::{Backend, Dataset, FromWorker, ToWorker, TrainedModel};
-use crate::worker_bridge;
+use crate::{run_store, worker_bridge};
 
 /// Everything the pages read and write. Signals are `Copy`, so this is too.
 #[derive(Clone, Copy)]
@@ -32,6 +32,25 @@ pub struct Studio {
     pub bundle_url: RwSignal<Option<String>>,
     pub prediction: RwSignal<Option<Result<Prediction, String>>>,
     pub error: RwSignal<Option<String>>,
+    /// The run holds after its current epoch.
+    pub paused: RwSignal<bool>,
+    /// What the checkpoint stored in this browser holds, during a run.
+    pub checkpoint_note: RwSignal<Option<String>>,
+    /// A run found in storage at start, offered for resuming.
+    pub unfinished: RwSignal<Option<Unfinished>>,
+}
+
+/// What the resume offer says about a stored run.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Unfinished {
+    Resumable {
+        dataset: String,
+        target: String,
+        description: String,
+        optimizer_restarts: bool,
+    },
+    /// Stored, but its checkpoint cannot be read.
+    Unreadable(String),
 }
 
 impl Studio {
@@ -51,7 +70,72 @@ impl Studio {
             bundle_url: RwSignal::new(None),
             prediction: RwSignal::new(None),
             error: RwSignal::new(None),
+            paused: RwSignal::new(false),
+            checkpoint_note: RwSignal::new(None),
+            unfinished: RwSignal::new(None),
         }
+    }
+
+    /// Sends a CSV to the worker, keeping a copy in case a run starts on it.
+    pub fn load_csv(&self, name: &str, bytes: js_sys::ArrayBuffer) {
+        run_store::remember_dataset(name, &bytes);
+        self.send_bytes(&ToWorker::LoadCsv { name: name.to_string() }, bytes);
+    }
+
+    /// Looks for a run a reload or crash interrupted.
+    async fn find_unfinished(self) {
+        match run_store::load().await {
+            Ok(Some(saved)) => {
+                let h = &saved.checkpoint.header;
+                self.unfinished.set(Some(Unfinished::Resumable {
+                    dataset: saved.dataset_name.clone(),
+                    target: h.run.target.clone(),
+                    description: saved.checkpoint.describe(),
+                    optimizer_restarts: saved.checkpoint.optimizer.is_none(),
+                }));
+                run_store::keep_found(saved);
+            }
+            Ok(None) => {}
+            Err(e) => self.unfinished.set(Some(Unfinished::Unreadable(e))),
+        }
+    }
+
+    /// Continues the stored run: its dataset goes to the worker, then its checkpoint.
+    pub fn resume_unfinished(&self) {
+        let Some(saved) = run_store::take_found() else { return };
+        self.unfinished.set(None);
+        let h = &saved.checkpoint.header;
+        self.config.set(h.run.config.clone());
+        self.target.set(h.run.target.clone());
+        self.start_run(format!("Resuming {} from its checkpoint...", saved.checkpoint.describe()));
+        let checkpoint = js_sys::Uint8Array::from(&saved.checkpoint.to_bytes()[..]).buffer();
+        self.load_csv(&saved.dataset_name, saved.dataset);
+        self.send_bytes(&ToWorker::Resume, checkpoint);
+    }
+
+    pub fn discard_unfinished(&self) {
+        run_store::take_found();
+        run_store::clear();
+        self.unfinished.set(None);
+    }
+
+    /// Resets what the previous run showed, for a new or resumed one.
+    pub fn start_run(&self, status: String) {
+        self.error.set(None);
+        self.history.set(Vec::new());
+        self.trained.set(None);
+        self.prediction.set(None);
+        self.paused.set(false);
+        self.checkpoint_note.set(None);
+        self.training.set(true);
+        self.status.set(status);
+    }
+
+    fn end_run(&self) {
+        self.training.set(false);
+        self.paused.set(false);
+        self.checkpoint_note.set(None);
+        run_store::clear();
     }
 
     pub fn send(&self, message: &ToWorker) {
@@ -66,6 +150,13 @@ impl Studio {
         match message {
             FromWorker::Alive => {}
             FromWorker::Ready { backend } => self.backend.set(Some(backend)),
+            // Loaded for a resumed run: the run's own target and history stay.
+            FromWorker::Loaded(dataset) if self.training.get_untracked() => {
+                self.loading.set(None);
+                // Set again with the dataset, so the target picker shows it among the new options.
+                self.target.set(self.target.get_untracked());
+                self.dataset.set(Some(dataset));
+            }
             FromWorker::Loaded(dataset) => {
                 self.loading.set(None);
                 self.error.set(None);
@@ -77,8 +168,23 @@ impl Studio {
                 self.dataset.set(Some(dataset));
             }
             FromWorker::Progress { progress } => self.on_progress(progress),
+            FromWorker::Checkpoint { description } => {
+                let Some(bytes) = bytes else { return };
+                run_store::save_checkpoint(bytes, move |saved| match saved {
+                    Ok(()) if self.training.get_untracked() => {
+                        self.checkpoint_note.set(Some(format!("Checkpoint saved in this browser: {description}.")));
+                        if self.paused.get_untracked() {
+                            self.status.set(format!(
+                                "Paused at {description}. The checkpoint is saved: continue now, or close the tab and resume later."
+                            ));
+                        }
+                    }
+                    Ok(()) => {}
+                    Err(e) => self.checkpoint_note.set(Some(format!("The checkpoint could not be saved: {e}"))),
+                });
+            }
             FromWorker::Trained(model) => {
-                self.training.set(false);
+                self.end_run();
                 self.set_bundle(bytes);
                 let kept =
                     self.config.with_untracked(|c| match (c.early_stopping.restore_best, c.early_stopping.monitor) {
@@ -102,7 +208,7 @@ impl Studio {
             FromWorker::Failed { message } => {
                 self.loading.set(None);
                 if self.training.get_untracked() {
-                    self.training.set(false);
+                    self.end_run();
                     self.status.set(format!("Stopped: {message}"));
                 }
                 self.error.set(Some(message));
@@ -141,7 +247,9 @@ impl Studio {
                 // may end sooner).
                 let seconds_per_epoch = self.train_rows.get_untracked() as f64 / report.samples_per_second.max(1e-9);
                 let eta = (report.epochs - report.epoch) as f64 * seconds_per_epoch;
-                self.status.set(format!(
+                // While paused the status says so (the last epoch's numbers are in the curve).
+                if !self.paused.get_untracked() {
+                    self.status.set(format!(
                     "{}: epoch {}/{} · loss {:.4} · validation loss {:.4} · validation {metric} {:.3} · lr {:.2e} · {:.0} samples/s · about {:.0} s left",
                     model_label(&report.model),
                     report.epoch,
@@ -153,6 +261,7 @@ impl Studio {
                     report.samples_per_second,
                     eta.ceil()
                 ));
+                }
                 self.history.update(|h| h.push(report));
             }
             Progress::EarlyStop { model, epoch, best_epoch } => self
@@ -176,6 +285,7 @@ pub fn App() -> impl IntoView {
         Ok(()) => studio.send(&ToWorker::Init { webgpu: webgpu_wanted() }),
         Err(e) => studio.error.set(Some(e)),
     }
+    leptos::task::spawn_local(studio.find_unfinished());
     view! {
         <header class="top">
             <div class="brand">"Fornax"<span class="tagline">"machine learning in your browser"</span></div>
@@ -183,6 +293,7 @@ pub fn App() -> impl IntoView {
         </header>
         <ErrorBanner/>
         <main>
+            <ResumeOffer/>
             <DataPage/>
             <TrainPage/>
             <EvaluatePage/>

@@ -42,8 +42,9 @@ pub async fn read_floats<const D: usize>(tensor: burn::tensor::Tensor<D>) -> cra
     data.try_to_vec::<f32>().map_err(|e| crate::Error::Backend(format!("unexpected tensor data: {e:?}")))
 }
 
-/// Whether tensors on `device` can be read back synchronously, as Burn's optimizer
-/// records need: everywhere except a GPU in the browser.
-pub fn reads_back_synchronously(device: &Device) -> bool {
-    !cfg!(target_family = "wasm") || device.clone().without_autodiff() == cpu()
+/// Whether a checkpoint can carry the optimizer's state. Not in the browser: Burn
+/// records it with synchronous reads (impossible on WebGPU there) and loads it onto its
+/// default device, which in the worker is the WebGPU one, uninitialized on the CPU path.
+pub fn checkpoints_optimizer_state() -> bool {
+    !cfg!(target_family = "wasm")
 }

@@ -6,7 +6,6 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{JsFuture, spawn_local};
 use web_sys::HtmlInputElement;
 
-use crate::protocol::ToWorker;
 use crate::studio::Studio;
 
 /// The demo dataset shipped in `public/demo/`.
@@ -23,7 +22,7 @@ pub fn DataPage() -> impl IntoView {
         studio.loading.set(Some("wine.csv".into()));
         spawn_local(async move {
             match fetch_bytes(DEMO).await {
-                Ok(bytes) => studio.send_bytes(&ToWorker::LoadCsv { name: "wine.csv".into() }, bytes),
+                Ok(bytes) => studio.load_csv("wine.csv", bytes),
                 Err(e) => {
                     studio.loading.set(None);
                     studio.error.set(Some(format!("could not load the demo dataset: {e}")));
@@ -48,7 +47,7 @@ pub fn DataPage() -> impl IntoView {
         studio.loading.set(Some(file.name()));
         spawn_local(async move {
             match JsFuture::from(file.array_buffer()).await {
-                Ok(buffer) => studio.send_bytes(&ToWorker::LoadCsv { name: file.name() }, buffer.unchecked_into()),
+                Ok(buffer) => studio.load_csv(&file.name(), buffer.unchecked_into()),
                 Err(e) => {
                     studio.loading.set(None);
                     studio.error.set(Some(format!("could not read {}: {e:?}", file.name())));

@@ -13,4 +13,4 @@ mod train;
 pub use data::DataPage;
 pub use environment::EnvironmentPage;
 pub use evaluate::EvaluatePage;
-pub use train::TrainPage;
+pub use train::{ResumeOffer, TrainPage};

@@ -98,7 +98,7 @@ pub fn TrainSettings() -> impl IntoView {
                         <option value="huber">"Huber (delta 1)"</option>
                     </select>
                 </label>
-                <NumberField label="Early stopping patience (0: off)" get={|c| c.early_stopping.patience.to_string()}
+                <NumberField label="Early stopping patience (0: off)" id="setting-patience" get={|c| c.early_stopping.patience.to_string()}
                     set={|c, v| if let Ok(p) = v.parse::<usize>() { c.early_stopping.patience = p }}/>
             </div>
             {move || problem().map(|p| view! { <p class="problem" data-testid="settings-problem">{p}</p> })}

@@ -6,22 +6,31 @@ use super::loss_curve::LossCurve;
 use super::lr_curve::LrCurve;
 use super::settings::TrainSettings;
 use crate::protocol::ToWorker;
-use crate::studio::{Studio, model_label};
+use crate::run_store;
+use crate::studio::{Studio, Unfinished, model_label};
 
 #[component]
 pub fn TrainPage() -> impl IntoView {
     let studio = expect_context::<Studio>();
     let start = move |_| {
-        studio.error.set(None);
-        studio.history.set(Vec::new());
-        studio.trained.set(None);
-        studio.prediction.set(None);
-        studio.training.set(true);
-        studio.status.set("Starting...".into());
+        studio.start_run("Starting...".into());
+        run_store::begin_run();
+        studio.unfinished.set(None);
         let config = studio.config.get_untracked();
         studio.send(&ToWorker::Train { target: studio.target.get_untracked(), config });
     };
     let cancel = move |_| studio.send(&ToWorker::Cancel);
+    let pause = move |_| {
+        if studio.paused.get_untracked() {
+            studio.paused.set(false);
+            studio.status.set("Continuing...".into());
+            studio.send(&ToWorker::Continue);
+        } else {
+            studio.paused.set(true);
+            studio.status.set("Pausing after this epoch...".into());
+            studio.send(&ToWorker::Pause);
+        }
+    };
     // The curve shows the model being trained now (the baseline first, then the MLP).
     let current = Signal::derive(move || {
         studio.history.with(|h| {
@@ -49,12 +58,16 @@ pub fn TrainPage() -> impl IntoView {
                 <button class="primary" data-testid="train-start" on:click=start
                     disabled=move || !ready() || studio.training.get() || studio.config.with(|c| c.validate().is_err())>"Train"</button>
                 <Show when=move || studio.training.get()>
-                    <button on:click=cancel>"Cancel"</button>
+                    <button data-testid="train-pause" on:click=pause>
+                        {move || if studio.paused.get() { "Continue" } else { "Pause" }}
+                    </button>
+                    <button data-testid="train-cancel" on:click=cancel>"Cancel"</button>
                 </Show>
             </div>
             <p class="muted">"A linear baseline trains first, then the model the settings describe, with 15% of rows for validation and 15% held out for testing."</p>
             <TrainSettings/>
             <p class="status" data-testid="train-status">{move || studio.status.get()}</p>
+            {move || studio.checkpoint_note.get().map(|note| view! { <p class="muted" data-testid="checkpoint-status">{note}</p> })}
             <Show when=move || studio.history.with(|h| !h.is_empty())>
                 <p class="curve-title">{move || current.with(|c| c.first().map(|r| model_label(&r.model)).unwrap_or_default())}</p>
                 <LossCurve epochs=current/>
@@ -62,5 +75,39 @@ pub fn TrainPage() -> impl IntoView {
                 <LrCurve planned=planned used=current/>
             </Show>
         </section>
+    }
+}
+
+/// Offers the run a reload or a crashed tab interrupted, stored in this browser.
+#[component]
+pub fn ResumeOffer() -> impl IntoView {
+    let studio = expect_context::<Studio>();
+    let resume = move |_| studio.resume_unfinished();
+    let discard = move |_| studio.discard_unfinished();
+    move || {
+        studio.unfinished.get().map(|found| {
+            let text = match found {
+                Unfinished::Resumable { dataset, target, description, optimizer_restarts } => {
+                    let restart = if optimizer_restarts {
+                        " The optimizer's moments restart: the browser cannot restore them yet."
+                    } else {
+                        ""
+                    };
+                    format!("An unfinished run was saved in this browser: {target} from {dataset}, at {description}.{restart}")
+                }
+                Unfinished::Unreadable(e) => format!("A run saved in this browser cannot be resumed: {e}"),
+            };
+            let resumable = studio.unfinished.with(|u| matches!(u, Some(Unfinished::Resumable { .. })));
+            view! {
+                <div class="resume" data-testid="resume-offer">
+                    <span>{text}</span>
+                    <Show when=move || resumable>
+                        <button class="primary" data-testid="resume-run" on:click=resume
+                            disabled=move || studio.backend.with(Option::is_none) || studio.training.get()>"Resume"</button>
+                    </Show>
+                    <button data-testid="resume-discard" on:click=discard>"Discard"</button>
+                </div>
+            }
+        })
     }
 }

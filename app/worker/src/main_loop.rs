@@ -9,7 +9,7 @@ use fornax_core::Error;
 use fornax_core::data::Table;
 use fornax_core::device::Device;
 use fornax_core::predict::Predictor;
-use fornax_core::train::{Control, Progress, TrainSink, train_table};
+use fornax_core::train::{Checkpoint, Control, Progress, TrainSink, resume_table, train_table};
 use js_sys::{ArrayBuffer, Reflect, Uint8Array};
 use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
@@ -29,6 +29,7 @@ struct State {
 thread_local! {
     static STATE: RefCell<State> = RefCell::new(State::default());
     static CANCEL: Rc<Cell<bool>> = Rc::new(Cell::new(false));
+    static PAUSED: Rc<Cell<bool>> = Rc::new(Cell::new(false));
 }
 
 fn scope() -> DedicatedWorkerGlobalScope {
@@ -57,6 +58,8 @@ pub fn start() {
         let (message, bytes) = protocol::unpack::<ToWorker>(&event.data());
         match message {
             Ok(ToWorker::Cancel) => CANCEL.with(|c| c.set(true)),
+            Ok(ToWorker::Pause) => PAUSED.with(|p| p.set(true)),
+            Ok(ToWorker::Continue) => PAUSED.with(|p| p.set(false)),
             Ok(message) => wasm_bindgen_futures::spawn_local(handle(message, bytes)),
             Err(e) => fail(format!("the worker got a message it does not understand: {e}")),
         }
@@ -70,16 +73,16 @@ async fn handle(message: ToWorker, bytes: Option<ArrayBuffer>) {
     match message {
         ToWorker::Init { webgpu } => init(webgpu).await,
         ToWorker::LoadCsv { name } => load_csv(name, bytes),
-        ToWorker::Train { target, config } => {
-            if STATE.with(|s| std::mem::replace(&mut s.borrow_mut().busy, true)) {
-                return fail("a training run is already in progress");
+        ToWorker::Train { target, config } => run(Run::Fresh { target, config }).await,
+        ToWorker::Resume => {
+            let Some(bytes) = bytes else { return fail("no checkpoint arrived") };
+            match Checkpoint::from_bytes(&Uint8Array::new(&bytes).to_vec()) {
+                Ok(checkpoint) => run(Run::Resumed(Box::new(checkpoint))).await,
+                Err(e) => fail(e.to_string()),
             }
-            CANCEL.with(|c| c.set(false));
-            train(target, config).await;
-            STATE.with(|s| s.borrow_mut().busy = false);
         }
         ToWorker::Predict { row } => predict(row).await,
-        ToWorker::Cancel => {}
+        ToWorker::Cancel | ToWorker::Pause | ToWorker::Continue => {}
     }
 }
 
@@ -170,33 +173,80 @@ fn load_csv(name: String, bytes: Option<ArrayBuffer>) {
     }
 }
 
-/// Posts progress, and lets the worker's event loop run (so a cancel message can
-/// arrive) at most every 30 ms: often enough to feel instant, rarely enough to cost
-/// nothing.
+/// Posts progress and checkpoints, and lets the worker's event loop run (so cancel and
+/// pause messages arrive) at most every 30 ms: often enough to feel instant, rarely
+/// enough to cost nothing. Holds the run after an epoch while it is paused.
 struct PostingSink {
     last_yield: f64,
+    last_checkpoint: f64,
 }
 
-impl TrainSink for PostingSink {
-    async fn report(&mut self, progress: &Progress) -> Control {
-        post(&FromWorker::Progress { progress: progress.clone() });
+/// A checkpoint at most this often (it reads the weights back from the device).
+const CHECKPOINT_EVERY_MS: f64 = 1000.0;
+
+impl PostingSink {
+    async fn maybe_yield(&mut self) -> Control {
         let now = js_sys::Date::now();
         if now - self.last_yield > 30.0 {
             self.last_yield = now;
-            yield_to_event_loop().await;
+            sleep(0).await;
         }
         if CANCEL.with(|c| c.get()) { Control::Cancel } else { Control::Continue }
     }
 }
 
-async fn yield_to_event_loop() {
+impl TrainSink for PostingSink {
+    async fn report(&mut self, progress: &Progress) -> Control {
+        post(&FromWorker::Progress { progress: progress.clone() });
+        if matches!(progress, Progress::Epoch(_)) {
+            while PAUSED.with(|p| p.get()) && !CANCEL.with(|c| c.get()) {
+                sleep(100).await;
+            }
+        }
+        self.maybe_yield().await
+    }
+
+    async fn between_batches(&mut self) -> Control {
+        self.maybe_yield().await
+    }
+
+    fn wants_checkpoint(&mut self) -> bool {
+        let now = js_sys::Date::now();
+        let due = now - self.last_checkpoint >= CHECKPOINT_EVERY_MS || PAUSED.with(|p| p.get());
+        if due {
+            self.last_checkpoint = now;
+        }
+        due
+    }
+
+    async fn checkpoint(&mut self, checkpoint: Checkpoint) {
+        post_with_bytes(&FromWorker::Checkpoint { description: checkpoint.describe() }, Some(&checkpoint.to_bytes()));
+    }
+}
+
+async fn sleep(ms: i32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
-        let _ = scope().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+        let _ = scope().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
     });
     let _ = JsFuture::from(promise).await;
 }
 
-async fn train(target: String, config: fornax_core::train::TrainConfig) {
+enum Run {
+    Fresh { target: String, config: fornax_core::train::TrainConfig },
+    Resumed(Box<Checkpoint>),
+}
+
+async fn run(run: Run) {
+    if STATE.with(|s| std::mem::replace(&mut s.borrow_mut().busy, true)) {
+        return fail("a training run is already in progress");
+    }
+    CANCEL.with(|c| c.set(false));
+    PAUSED.with(|p| p.set(false));
+    train(run).await;
+    STATE.with(|s| s.borrow_mut().busy = false);
+}
+
+async fn train(run: Run) {
     let (device, table) = STATE.with(|s| {
         let s = s.borrow();
         (s.device.clone(), s.table.clone())
@@ -205,8 +255,12 @@ async fn train(target: String, config: fornax_core::train::TrainConfig) {
         return fail("load a dataset first");
     };
     let started = js_sys::Date::now();
-    let mut sink = PostingSink { last_yield: started };
-    let outcome = match train_table(&device, &table, &target, None, &config, &mut sink).await {
+    let mut sink = PostingSink { last_yield: started, last_checkpoint: started };
+    let outcome = match run {
+        Run::Fresh { target, config } => train_table(&device, &table, &target, None, &config, &mut sink).await,
+        Run::Resumed(checkpoint) => resume_table(&device, &table, *checkpoint, &mut sink).await,
+    };
+    let outcome = match outcome {
         Ok(outcome) => outcome,
         Err(Error::Cancelled) => return fail("training was cancelled"),
         Err(e) => return fail(e.to_string()),

@@ -62,9 +62,9 @@ pub struct Checkpoint {
     pub weights: Vec<u8>,
     /// The best epoch's weights so far, when early stopping has seen one.
     pub best: Option<Vec<u8>>,
-    /// The optimizer's state (burnpack). `None` where the device cannot read it back
-    /// (WebGPU in a browser reads only asynchronously, and Burn's optimizer record is
-    /// synchronous): resuming then restarts the optimizer's moments.
+    /// The optimizer's state (burnpack). `None` from the browser (see
+    /// [`crate::device::checkpoints_optimizer_state`]): resuming then restarts the
+    /// optimizer's moments.
     pub optimizer: Option<Vec<u8>>,
     /// The weights of each model in `header.finished`, in order.
     pub finished: Vec<Vec<u8>>,

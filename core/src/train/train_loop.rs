@@ -159,7 +159,7 @@ impl LoopState {
             Some(best) => Some(best.weights().await?),
             None => None,
         };
-        let optimizer = match crate::device::reads_back_synchronously(device) {
+        let optimizer = match crate::device::checkpoints_optimizer_state() {
             true => Some(
                 self.optimizer
                     .into_bytes()

@@ -1,0 +1,87 @@
+// Pause a run, reload the tab, and resume it from the checkpoint kept in the browser
+// (OPFS): the run continues from the saved epoch and finishes with its evaluation.
+// On the CPU (Flex), whose checkpoints carry the optimizer's state.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer } from './server.mjs';
+import { launch, artifacts } from './browser.mjs';
+
+let server;
+before(async () => { server = await startServer(); });
+after(() => server?.stop());
+
+const EPOCHS = 1500;
+
+test('a paused run survives a reload and resumes to the end', { timeout: 600_000 }, async () => {
+  const { context, page, consoleErrors } = await launch({ webgpu: false });
+  try {
+    await page.goto(server.url);
+    const ready = () => page.getByTestId('backend-name').filter({ hasNotText: 'starting' }).waitFor({ timeout: 120_000 });
+    await ready();
+    assert.equal(await page.getByTestId('resume-offer').count(), 0, 'a fresh browser has nothing to resume');
+    await page.getByTestId('dataset-demo').click();
+    await page.getByTestId('column-table').locator('tbody tr').nth(13).waitFor();
+
+    await page.getByTestId('train-settings').locator('summary').click();
+    for (const [id, value] of [['setting-epochs', String(EPOCHS)], ['setting-patience', '0']]) {
+      await page.getByTestId(id).fill(value);
+      await page.getByTestId(id).dispatchEvent('change');
+    }
+    await page.getByTestId('train-start').click();
+    const status = page.getByTestId('train-status');
+    await status.filter({ hasText: new RegExp(`^MLP: epoch \\d+/${EPOCHS}`) }).waitFor({ timeout: 300_000 });
+    await page.getByTestId('train-pause').click();
+
+    // Paused: the checkpoint of the epoch it stopped at is stored, and the run waits.
+    const paused = status.filter({ hasText: new RegExp(`^Paused at mlp, epoch (\\d+) of ${EPOCHS}\\.`) });
+    await paused.waitFor({ timeout: 120_000 });
+    const epoch = Number((await status.innerText()).match(/epoch (\d+) of/)[1]);
+    assert.ok(epoch >= 1 && epoch < EPOCHS, `paused at epoch ${epoch}`);
+    assert.equal(await page.getByTestId('checkpoint-status').innerText(), `Checkpoint saved in this browser: mlp, epoch ${epoch} of ${EPOCHS}.`);
+    assert.equal(await page.getByTestId('train-pause').innerText(), 'Continue');
+    await page.screenshot({ path: `${artifacts}training-paused.png`, fullPage: true });
+
+    // A reload (or a crash) loses the tab's state, not the run.
+    await page.reload();
+    await ready();
+    const offer = page.getByTestId('resume-offer');
+    await offer.waitFor();
+    assert.equal(
+      await offer.locator('span').innerText(),
+      `An unfinished run was saved in this browser: cultivar from wine.csv, at mlp, epoch ${epoch} of ${EPOCHS}. ` +
+        "The optimizer's moments restart: the browser cannot restore them yet.",
+    );
+    await page.screenshot({ path: `${artifacts}resume-offer.png`, fullPage: true });
+    await page.getByTestId('resume-run').click();
+
+    // It goes on from the next epoch: the replayed history comes first, then new epochs.
+    const lines = [];
+    await status.evaluate((el) => {
+      window.statusLines = [];
+      new MutationObserver(() => window.statusLines.push(el.innerText)).observe(el, { childList: true, subtree: true, characterData: true });
+    });
+    await page.getByTestId('metric-accuracy').waitFor({ timeout: 300_000 }).catch(async (e) => {
+      await page.screenshot({ path: `${artifacts}resume-failed.png`, fullPage: true });
+      throw new Error(`${e.message}\nstatus: ${await status.innerText()}\nconsole: ${consoleErrors.join('\n')}`);
+    });
+    lines.push(...await page.evaluate(() => window.statusLines));
+    const epochs = lines.map((l) => l.match(/^MLP: epoch (\d+)\//)?.[1]).filter(Boolean).map(Number);
+    assert.ok(epochs.some((e) => e > epoch), `trained past epoch ${epoch}: ${epochs.slice(0, 5)}`);
+    assert.match(await status.innerText(), new RegExp(`^Done: the model trained for ${EPOCHS} epochs in [\\d.]+ s`));
+    assert.ok(Number(await page.getByTestId('metric-accuracy').innerText()) >= 0.85);
+    assert.equal(await page.getByTestId('confusion-matrix').locator('tbody tr').count(), 3);
+    assert.equal(await page.getByTestId('target-column').inputValue(), 'cultivar');
+    const points = (await page.locator('svg.curve polyline.train').getAttribute('points')).split(' ');
+    assert.ok(points.length > 1, 'the loss curve shows the whole run');
+    await page.screenshot({ path: `${artifacts}resumed-done.png`, fullPage: true });
+
+    // A finished run leaves nothing to resume.
+    await page.reload();
+    await ready();
+    await page.waitForTimeout(500);
+    assert.equal(await page.getByTestId('resume-offer').count(), 0);
+    assert.deepEqual(consoleErrors, []);
+  } finally {
+    await context.close();
+  }
+});
