@@ -72,6 +72,18 @@ for (const mode of [
         else { await field.fill(value); await field.dispatchEvent('change'); }
       };
       await setting('setting-epochs', '60');
+      if (mode.webgpu) {
+        // A layer so wide that one batch's activations exceed what the adapter binds in a
+        // buffer is flagged before training (the limit is on the backend badge's hover text).
+        const limit = Number((await backend.locator('..').getAttribute('title')).match(/maxStorageBufferBindingSize: (\d+)/)[1]);
+        const width = Math.ceil((2 * limit) / (32 * 4));
+        await setting('setting-hidden', String(width));
+        const warning = page.getByTestId('settings-memory');
+        await warning.waitFor();
+        assert.match(await warning.innerText(), new RegExp(`^a batch of 32 rows x ${width} values take \\d+ MiB, more than this WebGPU adapter binds in one buffer \\(${Math.floor(limit / 2 ** 20)} MiB\\)`));
+        await setting('setting-hidden', '64, 32');
+        assert.equal(await warning.count(), 0);
+      }
       await mode.configure?.(page, setting);
       // Every status line is recorded: on the CPU a run can finish between two polls.
       const status = page.getByTestId('train-status');

@@ -1,6 +1,7 @@
 //! The training settings: every control of the training config, the learning-rate
 //! curve they give, and "copy as config" (the same JSON `fornax train --config` reads).
 
+use fornax_core::data::{ColumnKind, ColumnSummary};
 use fornax_core::train::{
     Activation, AdamParams, Balanced, ClassWeights, CrossEntropy, Loss, OptimizerKind, Schedule, TrainConfig,
 };
@@ -27,6 +28,31 @@ pub fn TrainSettings() -> impl IntoView {
     };
     let lr_preview = Signal::derive(move || config.with(|c| c.schedule.preview(c.learning_rate, c.epochs)));
     let disabled = move || studio.training.get();
+    let memory = move || {
+        let limit = studio.backend.with(|b| {
+            let limits = &b.as_ref()?.limits;
+            limits.iter().find(|(k, _)| k == "maxStorageBufferBindingSize").map(|(_, v)| *v as u64)
+        })?;
+        let target = studio.target.get();
+        // The recipe's width, roughly: one input per number, one per category.
+        let (inputs, outputs, rows) = studio.dataset.with(|d| {
+            let d = d.as_ref()?;
+            let width = |c: &ColumnSummary| if c.kind == ColumnKind::Numeric { 1 } else { c.unique.max(1) };
+            let inputs = d.columns.iter().filter(|c| c.name != target).map(width).sum::<usize>();
+            let outputs = d.columns.iter().find(|c| c.name == target).map_or(1, |c| width(c).max(2));
+            let train_share = config.with(|c| 1.0 - c.valid_fraction - c.test_fraction);
+            Some((inputs, outputs, (d.rows as f64 * train_share) as usize))
+        })?;
+        let (bytes, what) = config.with(|c| c.largest_buffer(inputs, outputs, rows))?;
+        (bytes > limit).then(|| {
+            format!(
+                "{what} take {} MiB, more than this WebGPU adapter binds in one buffer ({} MiB): training would \
+                 fail. Use a smaller batch or narrower layers, or the CPU.",
+                bytes >> 20,
+                limit >> 20
+            )
+        })
+    };
 
     view! {
         <details class="settings" data-testid="train-settings">
@@ -102,6 +128,7 @@ pub fn TrainSettings() -> impl IntoView {
                     set={|c, v| if let Ok(p) = v.parse::<usize>() { c.early_stopping.patience = p }}/>
             </div>
             {move || problem().map(|p| view! { <p class="problem" data-testid="settings-problem">{p}</p> })}
+            {move || memory().map(|m| view! { <p class="problem" data-testid="settings-memory">{m}</p> })}
             <p class="curve-title">"Learning rate per epoch"</p>
             <LrCurve planned=lr_preview/>
             <div class="row">

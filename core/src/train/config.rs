@@ -133,6 +133,19 @@ impl TrainConfig {
         }
     }
 
+    /// The largest single buffer a training step of an MLP with these settings needs,
+    /// in bytes, and what it holds. A WebGPU adapter refuses to bind a buffer larger than
+    /// its `maxStorageBufferBindingSize`, so the tab warns before such a run starts.
+    pub fn largest_buffer(&self, inputs: usize, outputs: usize, train_rows: usize) -> Option<(u64, String)> {
+        let batch = self.batch_size_for(train_rows).ok()? as u64;
+        let widths: Vec<u64> =
+            std::iter::once(inputs).chain(self.hidden.iter().copied()).chain([outputs]).map(|w| w as u64).collect();
+        let activations = widths.iter().map(|&w| (batch * w * 4, format!("a batch of {batch} rows x {w} values")));
+        let weights =
+            widths.windows(2).map(|p| (p[0] * p[1] * 4, format!("the {} x {} weights of a layer", p[0], p[1])));
+        activations.chain(weights).max_by_key(|(bytes, _)| *bytes)
+    }
+
     /// Dropout probability after hidden layer `layer`.
     pub fn dropout_after(&self, layer: usize) -> f64 {
         match self.dropout.as_slice() {
@@ -155,6 +168,17 @@ impl TrainConfig {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn largest_buffer_is_the_widest_activation_or_weight() {
+        let config = TrainConfig { hidden: vec![1000, 1000], batch_size: Some(50), ..TrainConfig::default() };
+        let (bytes, what) = config.largest_buffer(20, 3, 500).unwrap();
+        assert_eq!((bytes, what.as_str()), (1000 * 1000 * 4, "the 1000 x 1000 weights of a layer"));
+        let config = TrainConfig { hidden: vec![4000], batch_size: Some(64), ..TrainConfig::default() };
+        let (bytes, what) = config.largest_buffer(5, 2, 500).unwrap();
+        assert_eq!((bytes, what.as_str()), (64 * 4000 * 4, "a batch of 64 rows x 4000 values"));
+        assert_eq!(config.largest_buffer(5, 2, 10), None, "a batch larger than the data is refused elsewhere");
+    }
+
     use super::*;
 
     #[test]

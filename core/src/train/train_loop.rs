@@ -154,7 +154,7 @@ impl LoopState {
         })
     }
 
-    async fn checkpoint(&self, run: &Run, name: &str, device: &Device) -> Result<Checkpoint> {
+    async fn checkpoint(&self, run: &Run, name: &str) -> Result<Checkpoint> {
         let best = match &self.best {
             Some(best) => Some(best.weights().await?),
             None => None,
@@ -292,7 +292,7 @@ pub async fn train_model<S: TrainSink>(
         }
         // Before the report: a sink that pauses there has the checkpoint in hand.
         if verdict != Verdict::Stop && epoch < config.epochs && sink.wants_checkpoint() {
-            let checkpoint = state.checkpoint(run, &name, device).await?;
+            let checkpoint = state.checkpoint(run, &name).await?;
             sink.checkpoint(checkpoint).await;
         }
         if sink.report(&Progress::Epoch(report)).await == Control::Cancel {
