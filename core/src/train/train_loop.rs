@@ -63,12 +63,13 @@ impl Run {
     }
 
     /// Continues the run `checkpoint` was made from.
-    pub fn resume(checkpoint: Checkpoint) -> Self {
-        let h = &checkpoint.header;
+    pub fn resume(mut checkpoint: Checkpoint) -> Self {
+        let h = &mut checkpoint.header;
+        let finished = std::mem::take(&mut h.finished).into_iter().zip(std::mem::take(&mut checkpoint.finished));
         Run {
             key: h.run.clone(),
-            finished: h.finished.iter().cloned().zip(checkpoint.finished.iter().cloned()).collect(),
-            history: h.history.clone(),
+            finished: finished.collect(),
+            history: std::mem::take(&mut h.history),
             resume: Some(checkpoint),
         }
     }

@@ -1,10 +1,10 @@
 //! `fornax train`: the same training function as the tab, with a progress bar.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use clap::Args;
-use std::sync::atomic::{AtomicBool, Ordering};
-
 use fornax_core::Error;
 use fornax_core::recipe::Task;
 use fornax_core::train::{Checkpoint, Control, Progress, TrainConfig, TrainSink, resume_table, train_table};
@@ -33,8 +33,8 @@ pub struct TrainArgs {
     /// A training config JSON (the same one the tab exports); flags override it.
     #[arg(long, conflicts_with = "resume")]
     config: Option<PathBuf>,
-    /// Where to keep the checkpoint, rewritten after every epoch (default: OUT.ckpt).
-    /// Removed once the bundle is written.
+    /// Where to keep the checkpoint, rewritten at most every second and on Ctrl-C
+    /// (default: OUT.ckpt). Removed once the bundle is written.
     #[arg(long)]
     checkpoint: Option<PathBuf>,
     /// Continue the run this checkpoint was made from, on the same --data; its target
@@ -51,12 +51,15 @@ pub struct TrainArgs {
 
 pub fn run(args: TrainArgs) -> Result<(), String> {
     let device = device(&args.device)?;
-    let resume = match &args.resume {
+    // Flags and files first: a mistake there is reported before a large dataset is read.
+    let start = match &args.resume {
         Some(path) => {
             let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            Some(Checkpoint::from_bytes(&bytes).map_err(|e| format!("{}: {e}", path.display()))?)
+            let checkpoint = Checkpoint::from_bytes(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+            eprintln!("resuming {} from {}", checkpoint.describe(), path.display());
+            Start::Resume(checkpoint)
         }
-        None => None,
+        None => fresh_run(&args)?,
     };
     let table = super::read_table(&args.data)?;
     let checkpoint_path = args.checkpoint.clone().unwrap_or_else(|| {
@@ -64,18 +67,16 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
         name.push(".ckpt");
         PathBuf::from(name)
     });
-    let mut sink = CliSink { bar: Bar::default(), checkpoint_path: checkpoint_path.clone(), saved: None };
+    let mut sink = CliSink { bar: Bar::default(), checkpoint_path: checkpoint_path.clone(), saved: None, last: None };
     stop_on_ctrl_c();
-    let outcome = match resume {
-        Some(checkpoint) => {
-            eprintln!("resuming {} from {}", checkpoint.describe(), args.resume.as_ref().expect("resuming").display());
-            pollster::block_on(resume_table(&device, &table, checkpoint, &mut sink))
+    let outcome = pollster::block_on(async {
+        match start {
+            Start::Fresh { target, task, config } => {
+                train_table(&device, &table, &target, task, &config, &mut sink).await
+            }
+            Start::Resume(checkpoint) => resume_table(&device, &table, checkpoint, &mut sink).await,
         }
-        None => {
-            let (target, task, config) = fresh_run(&args)?;
-            pollster::block_on(train_table(&device, &table, &target, task, &config, &mut sink))
-        }
-    };
+    });
     let outcome = match outcome {
         Ok(outcome) => outcome,
         Err(Error::Cancelled) => {
@@ -89,7 +90,7 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
                     checkpoint_path.display(),
                     args.out.display()
                 ),
-                None => "stopped before the first epoch ended; no checkpoint was written".into(),
+                None => "stopped before a checkpoint was written".into(),
             });
         }
         Err(e) => return Err(e.to_string()),
@@ -116,8 +117,15 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
     Ok(())
 }
 
+/// How a run begins. Made once per command, so the variants' sizes do not matter.
+#[allow(clippy::large_enum_variant)]
+enum Start {
+    Fresh { target: String, task: Option<Task>, config: TrainConfig },
+    Resume(Checkpoint),
+}
+
 /// The target, forced task and config of a new run, from the flags and `--config`.
-fn fresh_run(args: &TrainArgs) -> Result<(String, Option<Task>, TrainConfig), String> {
+fn fresh_run(args: &TrainArgs) -> Result<Start, String> {
     let mut config = match &args.config {
         Some(path) => {
             let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
@@ -135,10 +143,10 @@ fn fresh_run(args: &TrainArgs) -> Result<(String, Option<Task>, TrainConfig), St
     }
     let task = args.task.as_deref().map(Task::parse).transpose().map_err(|e| e.to_string())?;
     let target = args.target.clone().ok_or("--target is required for a new run")?;
-    Ok((target, task, config))
+    Ok(Start::Fresh { target, task, config })
 }
 
-/// Set by Ctrl-C; the run stops before its next batch.
+/// Set by Ctrl-C: the run stops after the current epoch, with a checkpoint.
 static STOP: AtomicBool = AtomicBool::new(false);
 
 fn stop_on_ctrl_c() {
@@ -146,20 +154,25 @@ fn stop_on_ctrl_c() {
         let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_io().build() else { return };
         if runtime.block_on(tokio::signal::ctrl_c()).is_ok() {
             STOP.store(true, Ordering::SeqCst);
-            // A second Ctrl-C ends the process at once.
+            eprintln!("\nstopping after this epoch, with a checkpoint (Ctrl-C again quits now)");
             let _ = runtime.block_on(tokio::signal::ctrl_c());
             std::process::exit(130);
         }
     });
 }
 
-/// The progress bar, plus a checkpoint after every epoch, written atomically so a crash
-/// or Ctrl-C never leaves a half-written one.
+/// A checkpoint at most this often while training runs; always the first epoch's and
+/// the one Ctrl-C asks for.
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+
+/// The progress bar, plus checkpoints written atomically, so a crash or Ctrl-C never
+/// leaves a half-written one.
 struct CliSink {
     bar: Bar,
     checkpoint_path: PathBuf,
     /// What the checkpoint on disk holds, once one was written.
     saved: Option<String>,
+    last: Option<Instant>,
 }
 
 impl TrainSink for CliSink {
@@ -168,20 +181,19 @@ impl TrainSink for CliSink {
         if STOP.load(Ordering::SeqCst) { Control::Cancel } else { Control::Continue }
     }
 
-    async fn between_batches(&mut self) -> Control {
-        if STOP.load(Ordering::SeqCst) { Control::Cancel } else { Control::Continue }
-    }
-
     fn wants_checkpoint(&mut self) -> bool {
-        true
+        STOP.load(Ordering::SeqCst) || self.last.is_none_or(|last| last.elapsed() >= CHECKPOINT_EVERY)
     }
 
     async fn checkpoint(&mut self, checkpoint: Checkpoint) {
+        self.last = Some(Instant::now());
         match crate::atomic_file::write(&self.checkpoint_path, &checkpoint.to_bytes()) {
             Ok(()) => self.saved = Some(checkpoint.describe()),
             Err(e) => {
-                if let Some(bar) = &self.bar.0 {
-                    bar.println(format!("cannot write the checkpoint {}: {e}", self.checkpoint_path.display()));
+                let message = format!("cannot write the checkpoint {}: {e}", self.checkpoint_path.display());
+                match &self.bar.0 {
+                    Some(bar) => bar.println(message),
+                    None => eprintln!("{message}"),
                 }
             }
         }
