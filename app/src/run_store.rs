@@ -26,6 +26,8 @@ pub struct SavedRun {
     pub dataset_name: String,
     pub dataset: ArrayBuffer,
     pub checkpoint: Checkpoint,
+    /// The checkpoint as stored, for the worker.
+    pub checkpoint_bytes: ArrayBuffer,
 }
 
 enum Op {
@@ -71,7 +73,8 @@ pub fn remember_dataset(name: &str, bytes: &ArrayBuffer) {
 /// A run starts on the remembered dataset: it replaces any stored run.
 pub fn begin_run() {
     match LOADED.with(|l| l.borrow().clone()) {
-        Some((name, dataset)) => push(Op::Begin { name, dataset: dataset.slice(0) }),
+        // The same buffer, not a copy: writing it to storage leaves it intact.
+        Some((name, dataset)) => push(Op::Begin { name, dataset }),
         None => push(Op::Clear),
     }
 }
@@ -142,9 +145,10 @@ pub async fn load() -> Result<Option<SavedRun>, String> {
     else {
         return Ok(None);
     };
-    let checkpoint = Checkpoint::from_bytes(&Uint8Array::new(&checkpoint).to_vec()).map_err(|e| e.to_string())?;
+    let checkpoint_bytes = checkpoint;
+    let checkpoint = Checkpoint::from_bytes(&Uint8Array::new(&checkpoint_bytes).to_vec()).map_err(|e| e.to_string())?;
     let dataset_name = String::from_utf8_lossy(&Uint8Array::new(&name).to_vec()).into_owned();
-    Ok(Some(SavedRun { dataset_name, dataset, checkpoint }))
+    Ok(Some(SavedRun { dataset_name, dataset, checkpoint, checkpoint_bytes }))
 }
 
 fn text(e: JsValue) -> String {

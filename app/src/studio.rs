@@ -108,9 +108,8 @@ impl Studio {
         self.config.set(h.run.config.clone());
         self.target.set(h.run.target.clone());
         self.start_run(format!("Resuming {} from its checkpoint...", saved.checkpoint.describe()));
-        let checkpoint = js_sys::Uint8Array::from(&saved.checkpoint.to_bytes()[..]).buffer();
         self.load_csv(&saved.dataset_name, saved.dataset);
-        self.send_bytes(&ToWorker::Resume, checkpoint);
+        self.send_bytes(&ToWorker::Resume, saved.checkpoint_bytes);
     }
 
     pub fn discard_unfinished(&self) {

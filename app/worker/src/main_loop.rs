@@ -28,8 +28,8 @@ struct State {
 
 thread_local! {
     static STATE: RefCell<State> = RefCell::new(State::default());
-    static CANCEL: Rc<Cell<bool>> = Rc::new(Cell::new(false));
-    static PAUSED: Rc<Cell<bool>> = Rc::new(Cell::new(false));
+    static CANCEL: Cell<bool> = const { Cell::new(false) };
+    static PAUSED: Cell<bool> = const { Cell::new(false) };
 }
 
 fn scope() -> DedicatedWorkerGlobalScope {
