@@ -217,9 +217,7 @@ impl Mlp {
         }
         Ok(Mlp { layers, norms, activation: self.activation, dropout: self.dropout.clone() })
     }
-}
 
-impl Mlp {
     /// The weights in Burn's burnpack format, read back from any device.
     pub async fn weights(&self) -> Result<Vec<u8>> {
         let cpu = self.copy_to(&crate::device::cpu()).await?;
