@@ -9,6 +9,8 @@ mod metrics;
 #[cfg(feature = "compute")]
 mod objective;
 mod optim;
+#[cfg(feature = "compute")]
+mod prepared;
 mod schedule;
 #[cfg(feature = "compute")]
 mod table_run;
@@ -25,6 +27,8 @@ pub use metrics::{
 #[cfg(feature = "compute")]
 pub use objective::Objective;
 pub use optim::{AdamParams, OptimizerKind};
+#[cfg(feature = "compute")]
+pub use prepared::Prepared;
 pub use schedule::{Schedule, ScheduleState};
 #[cfg(feature = "compute")]
 pub use table_run::{TrainOutcome, resume_table, train_table};

@@ -1,23 +1,15 @@
-//! From a table and a target column to a bundle and test metrics: split, fit the
-//! recipe on the training rows, train the linear baseline and the MLP, evaluate both
-//! on the held-out test rows.
+//! From a table and a target column to a bundle and test metrics: prepare the data
+//! ([`Prepared`]), train the linear baseline and the MLP, evaluate both on the held-out
+//! test rows.
 
 use burn::tensor::Device;
 
-use super::train_loop::outputs;
-use super::{
-    Checkpoint, Encoded, Metrics, Objective, Run, RunKey, TrainConfig, TrainSink, classification_metrics,
-    predicted_class, regression_metrics, train_model,
-};
+use super::{Checkpoint, Metrics, Prepared, Run, RunKey, TrainConfig, TrainSink, train_model};
 use crate::bundle::{Bundle, FORMAT_VERSION, Manifest};
-use crate::data::{Cell, Table, split_rows};
-use crate::model::{Mlp, ModelSpec};
-use crate::recipe::{Recipe, TargetEncoding, Targets, Task};
+use crate::data::Table;
+use crate::model::ModelSpec;
+use crate::recipe::Task;
 use crate::{Error, Result};
-
-/// Fewest rows with a target value that a run accepts: below this the validation and
-/// test parts are too small to mean anything.
-const MIN_ROWS: usize = 20;
 
 #[derive(Debug)]
 pub struct TrainOutcome {
@@ -58,114 +50,27 @@ pub async fn resume_table<S: TrainSink>(
 }
 
 async fn run_table<S: TrainSink>(device: &Device, table: &Table, mut run: Run, sink: &mut S) -> Result<TrainOutcome> {
-    let (target, task, config) = (run.key.target.clone(), run.key.task, run.key.config.clone());
-    let (target, config) = (target.as_str(), &config);
-    config.validate()?;
-    let column = table.column(target)?;
-    let labeled: Vec<usize> = (0..table.rows()).filter(|&r| column.cell(r) != Cell::Missing).collect();
-    if labeled.len() < MIN_ROWS {
-        return Err(Error::InvalidTarget(format!(
-            "target `{target}` has a value in {} rows; training needs at least {MIN_ROWS}",
-            labeled.len()
-        )));
-    }
-    let task = task.unwrap_or_else(|| Task::infer(column));
+    let config = run.key.config.clone();
+    let p = Prepared::new(table, &run.key.target, run.key.task, &config)?;
+    let baseline_spec = ModelSpec::new(p.spec.inputs, vec![], p.spec.outputs);
+    let baseline =
+        train_model(device, &baseline_spec, &config, &p.objective, &p.train, &p.valid, sink, &mut run).await?;
+    let mlp = train_model(device, &p.spec, &config, &p.objective, &p.train, &p.valid, sink, &mut run).await?;
 
-    // Stratify classification splits by class so every part keeps the class balance.
-    let strata: Option<Vec<usize>> = (task == Task::Classification).then(|| {
-        let mut classes: Vec<String> = labeled.iter().filter_map(|&r| column.text(r)).collect();
-        classes.sort_unstable();
-        classes.dedup();
-        labeled.iter().map(|&r| classes.binary_search(&column.text(r).unwrap_or_default()).unwrap_or(0)).collect()
-    });
-    let split = split_rows(labeled.len(), config.valid_fraction, config.test_fraction, strata.as_deref(), config.seed);
-    let rows = |part: &[usize]| part.iter().map(|&i| labeled[i]).collect::<Vec<_>>();
-    let (train_rows, valid_rows, test_rows) = (rows(&split.train), rows(&split.valid), rows(&split.test));
-
-    let recipe = Recipe::fit(table, target, task, &train_rows)?;
-    let loss = config.loss_for(task, recipe.outputs())?;
-    let outputs = loss.outputs(recipe.outputs());
-    let dropout = match config.dropout.is_empty() {
-        true => Vec::new(),
-        false => (0..config.hidden.len()).map(|layer| config.dropout_after(layer)).collect(),
-    };
-    let spec = ModelSpec {
-        inputs: recipe.width(),
-        hidden: config.hidden.clone(),
-        outputs,
-        activation: config.activation,
-        dropout,
-        batch_norm: config.batch_norm,
-    };
-    // Before encoding: an over-wide recipe would exhaust memory in the encoded matrix.
-    spec.validate()?;
-    let encode = |rows: &[usize]| -> Result<Encoded> {
-        Ok(Encoded {
-            x: recipe.encode_table(table, rows)?,
-            width: recipe.width(),
-            targets: recipe.encode_targets(table, rows)?,
-        })
-    };
-    let (train, valid, test) = (encode(&train_rows)?, encode(&valid_rows)?, encode(&test_rows)?);
-    let objective = Objective::new(loss, recipe.outputs(), &train.targets);
-
-    let baseline_spec = ModelSpec::new(recipe.width(), vec![], outputs);
-    let baseline = train_model(device, &baseline_spec, config, &objective, &train, &valid, sink, &mut run).await?;
-    let mlp = train_model(device, &spec, config, &objective, &train, &valid, sink, &mut run).await?;
-
-    let baseline_metrics = test_metrics(&recipe, &baseline.model, &test, device).await?;
-    let metrics = test_metrics(&recipe, &mlp.model, &test, device).await?;
+    let baseline_metrics = p.test_metrics(&baseline.model, device).await?;
+    let metrics = p.test_metrics(&mlp.model, device).await?;
     let manifest = Manifest {
         format_version: FORMAT_VERSION,
         fornax_version: crate::VERSION.to_string(),
-        task,
-        target: target.to_string(),
-        inputs: recipe.schema(),
-        model: spec,
-        recipe: recipe.clone(),
+        task: p.task,
+        target: run.key.target.clone(),
+        inputs: p.recipe.schema(),
+        model: p.spec,
+        recipe: p.recipe,
         metrics: metrics.clone(),
         baseline_metrics: baseline_metrics.clone(),
         epochs_run: mlp.epochs_run,
     };
     let bundle = Bundle::new(manifest, &mlp.model).await?;
     Ok(TrainOutcome { bundle, metrics, baseline: baseline_metrics, epochs_run: mlp.epochs_run })
-}
-
-fn sigmoid(z: f64) -> f64 {
-    1.0 / (1.0 + (-z).exp())
-}
-
-async fn test_metrics(recipe: &Recipe, model: &Mlp, test: &Encoded, device: &Device) -> Result<Metrics> {
-    let raw = outputs(model, test, device).await?;
-    Ok(match &test.targets {
-        Targets::Classes(truth) => {
-            let TargetEncoding::Classes { classes } = &recipe.target_encoding else {
-                return Err(Error::InvalidTarget("a classification recipe must encode classes".into()));
-            };
-            let per_row = (raw.len() / truth.len().max(1)).max(1);
-            let predicted: Vec<i64> = raw.chunks(per_row).map(|o| predicted_class(o) as i64).collect();
-            // The second class's probability, for ROC-AUC: sigmoid of a single logit, or
-            // softmax of two, which is the sigmoid of their difference.
-            let scores: Vec<f64> = raw
-                .chunks(per_row)
-                .map(|o| match o {
-                    [z] => sigmoid(*z as f64),
-                    [a, b] => sigmoid((*b - *a) as f64),
-                    _ => f64::NAN,
-                })
-                .collect();
-            classification_metrics(truth, &predicted, classes, Some(&scores))
-        }
-        Targets::Values(truth) => {
-            // Back to the target's own units, so MAE and RMSE mean something to people.
-            let unscale = |values: &[f32]| -> Result<Vec<f64>> {
-                values
-                    .iter()
-                    .map(|&v| recipe.target_encoding.unscale(v))
-                    .collect::<Option<_>>()
-                    .ok_or_else(|| Error::InvalidTarget("a regression recipe must standardize its target".into()))
-            };
-            regression_metrics(&unscale(truth)?, &unscale(&raw)?)
-        }
-    })
 }
