@@ -2,6 +2,8 @@
 //! and standardized, categorical ones one-hot encoded, the target label-encoded (or
 //! standardized for regression). Fitted on the training rows only.
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::data::{Cell, Column, ColumnData, ColumnKind, Table, format_number};
@@ -290,8 +292,10 @@ impl Recipe {
     /// CSV line (row index + 2: one for the header, one because lines count from 1).
     pub fn encode_table(&self, table: &Table, rows: &[usize]) -> Result<Vec<f32>> {
         let mut out = Vec::with_capacity(rows.len() * self.width());
+        // Looked up once: finding each cell's column by name would cost rows x columns^2.
+        let columns: HashMap<&str, &Column> = table.columns().iter().map(|c| (c.name.as_str(), c)).collect();
         for &row in rows {
-            let cell = |name: &str| table.column(name).ok().map(|c| c.cell(row));
+            let cell = |name: &str| columns.get(name).map(|c| c.cell(row));
             self.encode_row(cell, &mut out).map_err(|errors| {
                 let (column, msg, _) = &errors[0];
                 Error::Csv { line: row as u64 + 2, msg: format!("column `{column}`: {msg}") }
