@@ -1,10 +1,11 @@
-//! Project automation: `cargo xtask <setup|serve|test|web|fuzz>`.
+//! Project automation: `cargo xtask <setup|serve|test|web|fuzz|bench>`.
 //!
 //! Everything a fresh machine needs is installed here, from the registries only
 //! (crates.io, npm, Debian): the wasm target, trunk, wasm-bindgen-cli at exactly the
 //! version in Cargo.lock, npm's binaryen (wasm-opt) and playwright-core, and Debian's
 //! chromium for the browser tests. Each step is skipped when already done.
 
+mod bench;
 mod fuzz;
 mod tools;
 
@@ -20,7 +21,8 @@ commands:
   web     build the web app into dist/ (trunk build --release --offline)
   serve   set up, build, train the demo model if missing, and start `fornax serve` on 127.0.0.1:8080
   test    install test needs (chromium, npm packages) and run every test
-  fuzz    [TARGET] [--time SECONDS]: run the fuzz targets (nightly, cargo-fuzz), 60 s each by default";
+  fuzz    [TARGET] [--time SECONDS]: run the fuzz targets (nightly, cargo-fuzz), 60 s each by default
+  bench   [train|all]: Fornax beside its peers (PyTorch for training), written to bench/RESULTS.md";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -30,6 +32,7 @@ fn main() -> ExitCode {
         Some("serve") => serve(&args[1..]),
         Some("test") => test(),
         Some("fuzz") => fuzz::fuzz(&args[1..]),
+        Some("bench") => bench::bench(&args[1..]),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);

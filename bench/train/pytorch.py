@@ -1,0 +1,102 @@
+"""PyTorch's side of `cargo xtask bench train`: the same MLP, data, split and
+schedule as `train-fornax` (bench/train/fornax.rs), timed the same way.
+
+Same rows (the split file Fornax wrote), same preprocessing (inputs standardized with
+the training rows' mean and population std, 1 where it is zero), same model
+(Linear-ReLU-...-Linear with PyTorch's default initialization, which Burn's Linear
+also uses), Adam with lr and batch size as given, cross-entropy, a shuffle per epoch,
+and a validation pass after each epoch (Fornax computes validation loss and accuracy
+every epoch too). Prints JSON with samples/s after the first epoch, the first epoch's
+time, and test accuracy.
+"""
+
+import argparse
+import json
+import time
+
+import numpy as np
+import pandas as pd
+import torch
+from torch import nn
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data", required=True)
+    parser.add_argument("--target", required=True)
+    parser.add_argument("--split", required=True)
+    parser.add_argument("--hidden", required=True, help="comma-separated widths")
+    parser.add_argument("--epochs", type=int, required=True)
+    parser.add_argument("--batch-size", type=int, required=True)
+    parser.add_argument("--learning-rate", type=float, required=True)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--seed", type=int, default=42)
+    args = parser.parse_args()
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    frame = pd.read_csv(args.data)
+    labels = frame[args.target].astype(str)
+    classes = sorted(labels.unique())
+    y_all = torch.tensor(labels.map({c: i for i, c in enumerate(classes)}).to_numpy(), dtype=torch.long)
+    x_all = frame.drop(columns=[args.target]).to_numpy(dtype=np.float64)
+    with open(args.split) as f:
+        split = json.load(f)
+    train_rows = np.array(split["train"])
+    mean = x_all[train_rows].mean(axis=0)
+    std = x_all[train_rows].std(axis=0)
+    std[std == 0] = 1.0
+    x_all = torch.tensor((x_all - mean) / std, dtype=torch.float32)
+
+    def part(name):
+        rows = torch.tensor(split[name])
+        return x_all[rows], y_all[rows]
+
+    (x_train, y_train), (x_valid, y_valid), (x_test, y_test) = part("train"), part("valid"), part("test")
+
+    widths = [x_train.shape[1]] + [int(w) for w in args.hidden.split(",")] + [len(classes)]
+    layers = []
+    for i in range(len(widths) - 1):
+        layers.append(nn.Linear(widths[i], widths[i + 1]))
+        if i < len(widths) - 2:
+            layers.append(nn.ReLU())
+    model = nn.Sequential(*layers)
+    optimizer = torch.optim.Adam(model.parameters(), lr=args.learning_rate)
+    loss_fn = nn.CrossEntropyLoss()
+
+    started = time.perf_counter()
+    ends = []
+    for _ in range(args.epochs):
+        model.train()
+        order = torch.randperm(len(x_train))
+        for start in range(0, len(order), args.batch_size):
+            batch = order[start : start + args.batch_size]
+            optimizer.zero_grad()
+            loss = loss_fn(model(x_train[batch]), y_train[batch])
+            loss.backward()
+            optimizer.step()
+        model.eval()
+        with torch.no_grad():
+            logits = model(x_valid)
+            float(loss_fn(logits, y_valid))
+            float((logits.argmax(dim=1) == y_valid).float().mean())
+        ends.append(time.perf_counter() - started)
+
+    with torch.no_grad():
+        accuracy = float((model(x_test).argmax(dim=1) == y_test).float().mean())
+    print(
+        json.dumps(
+            {
+                "version": torch.__version__,
+                "train_rows": len(x_train),
+                "epochs": len(ends),
+                "first_epoch_seconds": ends[0],
+                "samples_per_second": len(x_train) * (len(ends) - 1) / (ends[-1] - ends[0]),
+                "test_accuracy": accuracy,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

