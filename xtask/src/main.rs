@@ -100,11 +100,15 @@ fn test() -> Result<(), String> {
         .args(["clippy", "--release", "--all-targets", "--", "-D", "warnings"])
         .current_dir(&root))?;
     tools::setup()?;
-    tools::ensure_chromium()?;
+    tools::ensure_test_packages()?;
     run(Command::new("cargo")
         .args(["check", "-p", "fornax-core", "--target", "wasm32-unknown-unknown"])
         .current_dir(&root))?;
     run(Command::new("cargo").args(["nextest", "run", "--release", "--no-fail-fast"]).current_dir(&root))?;
+    // Burn's wgpu backend natively, on Mesa's lavapipe: its own build of core, with `wgpu`.
+    run(Command::new("cargo")
+        .args(["nextest", "run", "--release", "-p", "fornax-core", "--features", "wgpu", "--test", "lavapipe"])
+        .current_dir(&root))?;
     build_server()?;
     build_web()?;
     e2e(&root)

@@ -1,0 +1,25 @@
+//! The GPU code path without a GPU: Burn's wgpu backend on Vulkan, which here is Mesa's
+//! lavapipe (a CPU Vulkan driver, apt `mesa-vulkan-drivers`). The same small training
+//! as on Flex must land at the same accuracy within a small tolerance. Built only with
+//! `--features wgpu` (`cargo xtask test` runs it so).
+#![cfg(feature = "wgpu")]
+
+use fornax_core::data::Table;
+use fornax_core::device;
+use fornax_core::train::{Quiet, TrainConfig, train_table};
+use futures_lite::future::block_on;
+
+const WINE: &[u8] = include_bytes!("../../public/demo/wine.csv");
+
+#[test]
+fn vulkan_trains_wine_like_flex() {
+    let table = Table::from_csv_bytes(WINE).unwrap();
+    let config = TrainConfig { epochs: 40, ..TrainConfig::default() };
+    let vulkan = device::vulkan().expect("a Vulkan device (lavapipe: apt install mesa-vulkan-drivers libvulkan1)");
+    let gpu = block_on(train_table(&vulkan, &table, "cultivar", None, &config, &mut Quiet)).unwrap();
+    let cpu = block_on(train_table(&device::cpu(), &table, "cultivar", None, &config, &mut Quiet)).unwrap();
+    let (gpu, cpu) = (gpu.metrics.headline(), cpu.metrics.headline());
+    // The 27-row test split: one mistake is 3.7 points; allow two.
+    assert!((gpu - cpu).abs() <= 2.0 / 27.0 + 1e-9, "Vulkan {gpu} vs Flex {cpu}");
+    assert!(gpu >= 0.85, "Vulkan accuracy {gpu}");
+}
