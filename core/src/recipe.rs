@@ -235,6 +235,21 @@ impl Recipe {
             .collect()
     }
 
+    /// A typical input row: each numeric column at its training mean, each categorical
+    /// one at its first category. A served model answers it before it goes live, and
+    /// the docs and the deploy page show it as the example request.
+    pub fn example_row(&self) -> serde_json::Map<String, serde_json::Value> {
+        self.features
+            .iter()
+            .map(|f| match f {
+                Feature::Standardize { name, mean, .. } => (name.clone(), serde_json::Value::from(*mean)),
+                Feature::OneHot { name, categories } => {
+                    (name.clone(), categories.first().map_or(serde_json::Value::Null, |c| c.clone().into()))
+                }
+            })
+            .collect()
+    }
+
     /// Encodes one row; `cell(name)` gives the row's value for a column, `None` when the
     /// column is absent. Appends to `out`. Errors are `(column, message, type)`.
     pub fn encode_row<'a>(

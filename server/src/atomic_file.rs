@@ -12,6 +12,21 @@ use std::sync::atomic::{AtomicU64, Ordering};
 const TEMP_SUFFIX: &str = ".tmp";
 
 pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    put(path, bytes, Put::Replace)
+}
+
+/// Like [`write`], but fails with `AlreadyExists` (and changes nothing) when `path`
+/// exists, even if another process creates it at the same moment.
+pub fn create_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    put(path, bytes, Put::CreateNew)
+}
+
+enum Put {
+    Replace,
+    CreateNew,
+}
+
+fn put(path: &Path, bytes: &[u8], how: Put) -> std::io::Result<()> {
     // Unique per process and per call, so concurrent writes never share a temp file.
     static NEXT: AtomicU64 = AtomicU64::new(0);
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
@@ -23,7 +38,14 @@ pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let mut file = std::fs::File::create(&temp)?;
         file.write_all(bytes)?;
         file.sync_all()?;
-        std::fs::rename(&temp, path)?;
+        match how {
+            Put::Replace => std::fs::rename(&temp, path)?,
+            // A hard link, unlike a rename, refuses to replace an existing file.
+            Put::CreateNew => {
+                std::fs::hard_link(&temp, path)?;
+                std::fs::remove_file(&temp)?;
+            }
+        }
         std::fs::File::open(dir)?.sync_all()
     })();
     if result.is_err() {
@@ -49,6 +71,18 @@ mod tests {
         super::write(&path, b"two").unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"two");
         assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn create_new_never_replaces() {
+        let dir = std::env::temp_dir().join(format!("fornax-atomic-new-{}", std::process::id()));
+        let path = dir.join("1.fornax");
+        super::create_new(&path, b"one").unwrap();
+        let again = super::create_new(&path, b"two").unwrap_err();
+        assert_eq!(again.kind(), std::io::ErrorKind::AlreadyExists);
+        assert_eq!(std::fs::read(&path).unwrap(), b"one");
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1, "no temporary is left");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -118,7 +118,7 @@ fn listing_skips_broken_bundles_and_uploads_need_the_token() {
     assert_eq!(status, 201);
     let (status, _) = post_json(&server, "/v1/models/copy/predict", &json!({ "rows": wine_rows(1) }));
     assert_eq!(status, 200);
-    assert!(server.dir.join("models/copy.fornax").is_file());
+    assert!(server.dir.join("models/copy/1.fornax").is_file());
     let (status, body) = request(&server, "GET", "/healthz", &[], b"");
     assert_eq!((status, body["status"].as_str().unwrap()), (200, "ok"));
 }
@@ -149,4 +149,20 @@ fn the_admin_token_can_come_from_a_file() {
     assert!(!both.status.success());
     assert!(String::from_utf8_lossy(&both.stderr).contains("not both"));
     assert!(!elsewhere.exists(), "a bad setting changes nothing on disk");
+}
+
+#[test]
+fn the_api_documents_itself() {
+    let server = start();
+    let (status, openapi) = request(&server, "GET", "/openapi.json", &[], b"");
+    assert_eq!(status, 200);
+    // The document is a contract: any change to it shows up here, for review.
+    insta::assert_json_snapshot!("openapi", openapi, { ".info.version" => "[version]" });
+
+    let (status, _) = request(&server, "GET", "/readyz", &[], b"");
+    assert_eq!(status, 200);
+    let page = common::request_text(&server, "/docs/");
+    assert!(page.starts_with("HTTP/1.1 200") && page.contains("swagger-ui"), "{page}");
+    let script = common::request_text(&server, "/docs/swagger-ui-bundle.js");
+    assert!(script.starts_with("HTTP/1.1 200") && script.len() > 100_000, "Swagger UI is served from the binary");
 }

@@ -1,4 +1,5 @@
-//! The HTTP API (ARCHITECTURE.md, Contracts): health, model listing and upload, predict.
+//! The HTTP API (ARCHITECTURE.md, Contracts): health, the model registry, predict.
+//! Each handler's `#[utoipa::path]` is what `/openapi.json` says about it.
 
 use std::any::Any;
 use std::sync::Arc;
@@ -14,11 +15,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use fornax_core::Error;
-use serde_json::{Value, json};
 use tower_http::catch_panic::CatchPanicLayer;
 
 use super::api_error::ApiError;
-use super::registry::{PutError, Registry, Served, valid_name};
+use super::http_types::{Health, ModelInfo, ModelList, PredictResponse, Ready};
+use super::registry::{Missing, PutError, Registry, Served, valid_name};
 
 /// Largest request body for predictions.
 pub const MAX_PREDICT_BYTES: usize = 1024 * 1024;
@@ -39,9 +40,15 @@ type Shared = State<Arc<AppState>>;
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
         .route("/v1/models", get(list_models))
         .route("/v1/models/{name}", get(model_info).put(upload_model).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)))
+        .route("/v1/models/{name}/versions/{version}", get(version_info))
         .route("/v1/models/{name}/predict", post(predict).layer(DefaultBodyLimit::max(MAX_PREDICT_BYTES)))
+        .route(
+            "/v1/models/{name}/versions/{version}/predict",
+            post(predict_version).layer(DefaultBodyLimit::max(MAX_PREDICT_BYTES)),
+        )
         .layer(middleware::from_fn_with_state(state.clone(), time_limit))
         .layer(CatchPanicLayer::custom(panic_response))
         .with_state(state)
@@ -69,36 +76,71 @@ fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
     ApiError::Internal(format!("internal error; the server log has the details under request id {id}")).into_response()
 }
 
-async fn healthz() -> Json<Value> {
-    Json(json!({ "status": "ok", "version": fornax_core::VERSION }))
+/// Whether the process is up.
+#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, description = "The server is up", body = Health)))]
+async fn healthz() -> Json<Health> {
+    Json(Health { status: "ok".into(), version: fornax_core::VERSION.into() })
 }
 
-fn describe(name: &str, served: &Served) -> Value {
-    let m = &served.manifest;
-    json!({
-        "name": name,
-        "task": m.task,
-        "target": m.target,
-        "inputs": m.inputs,
-        "model": m.model,
-        "metrics": m.metrics,
-        "baseline_metrics": m.baseline_metrics,
-        "fornax_version": m.fornax_version,
-    })
+/// Whether this server can serve: its models directory is readable.
+#[utoipa::path(get, path = "/readyz", tag = "operations", responses(
+    (status = 200, description = "Ready to serve", body = Ready),
+    (status = 503, description = "The models directory cannot be read", body = super::http_types::Message),
+))]
+async fn readyz(State(state): Shared) -> Result<Json<Ready>, ApiError> {
+    state.registry.check_readable().map_err(ApiError::Unavailable)?;
+    Ok(Json(Ready { status: "ready".into(), models: state.registry.list().len() }))
 }
 
-async fn list_models(State(state): Shared) -> Json<Value> {
-    let models: Vec<Value> = state.registry.list().iter().map(|(name, served)| describe(name, served)).collect();
-    Json(json!({ "models": models }))
+fn info(state: &AppState, name: &str, served: &Served) -> ModelInfo {
+    ModelInfo::new(name, served.version, state.registry.versions(name), &served.manifest)
 }
 
-fn find(state: &AppState, name: &str) -> Result<Arc<Served>, ApiError> {
-    state.registry.get(name).ok_or_else(|| ApiError::NotFound(format!("model `{name}` not found")))
+/// Every model whose latest version loads.
+#[utoipa::path(get, path = "/v1/models", tag = "models", responses((status = 200, description = "The models", body = ModelList)))]
+async fn list_models(State(state): Shared) -> Json<ModelList> {
+    let names = state.registry.names();
+    let models = names
+        .iter()
+        .filter_map(|name| state.registry.latest(name).ok().map(|served| info(&state, name, &served)))
+        .collect();
+    Json(ModelList { models })
 }
 
-async fn model_info(State(state): Shared, Path(name): Path<String>) -> Result<Json<Value>, ApiError> {
-    let served = find(&state, &name)?;
-    Ok(Json(describe(&name, &served)))
+impl From<Missing> for ApiError {
+    fn from(missing: Missing) -> Self {
+        match missing {
+            Missing::NotFound(msg) => ApiError::NotFound(msg),
+            Missing::Unloadable(msg) => ApiError::Unavailable(msg),
+        }
+    }
+}
+
+/// A model's latest version: its input schema, an example row, classes and metrics.
+#[utoipa::path(get, path = "/v1/models/{name}", tag = "models",
+    params(("name" = String, Path, description = "Model name")),
+    responses(
+        (status = 200, description = "The model", body = ModelInfo),
+        (status = 404, description = "No such model or version", body = super::http_types::Message),
+    ))]
+async fn model_info(State(state): Shared, Path(name): Path<String>) -> Result<Json<ModelInfo>, ApiError> {
+    let served = state.registry.latest(&name)?;
+    Ok(Json(info(&state, &name, &served)))
+}
+
+/// One version of a model.
+#[utoipa::path(get, path = "/v1/models/{name}/versions/{version}", tag = "models",
+    params(("name" = String, Path, description = "Model name"), ("version" = u32, Path, description = "Version number")),
+    responses(
+        (status = 200, description = "The model", body = ModelInfo),
+        (status = 404, description = "No such model or version", body = super::http_types::Message),
+    ))]
+async fn version_info(
+    State(state): Shared,
+    Path((name, version)): Path<(String, u32)>,
+) -> Result<Json<ModelInfo>, ApiError> {
+    let served = state.registry.version(&name, version)?;
+    Ok(Json(info(&state, &name, &served)))
 }
 
 fn body_bytes(body: Result<Bytes, BytesRejection>, limit: usize) -> Result<Bytes, ApiError> {
@@ -111,12 +153,50 @@ fn body_bytes(body: Result<Bytes, BytesRejection>, limit: usize) -> Result<Bytes
     }
 }
 
+/// Predicts rows with a model's latest version. The model's recipe turns each row into
+/// its inputs, exactly as in training.
+#[utoipa::path(post, path = "/v1/models/{name}/predict", tag = "predict",
+    params(("name" = String, Path, description = "Model name")),
+    request_body = super::http_types::PredictRequest,
+    responses(
+        (status = 200, description = "One prediction per row", body = PredictResponse),
+        (status = 404, description = "No such model or version", body = super::http_types::Message),
+        (status = 413, description = "Body over 1 MiB", body = super::http_types::Message),
+        (status = 422, description = "A row is invalid: each problem located", body = super::http_types::ValidationErrors),
+    ))]
 async fn predict(
     State(state): Shared,
     Path(name): Path<String>,
     body: Result<Bytes, BytesRejection>,
-) -> Result<Json<Value>, ApiError> {
-    let served = find(&state, &name)?;
+) -> Result<Json<PredictResponse>, ApiError> {
+    let served = state.registry.latest(&name)?;
+    answer(name, &served, body).await
+}
+
+/// Predicts rows with one version of a model.
+#[utoipa::path(post, path = "/v1/models/{name}/versions/{version}/predict", tag = "predict",
+    params(("name" = String, Path, description = "Model name"), ("version" = u32, Path, description = "Version number")),
+    request_body = super::http_types::PredictRequest,
+    responses(
+        (status = 200, description = "One prediction per row", body = PredictResponse),
+        (status = 404, description = "No such model or version", body = super::http_types::Message),
+        (status = 413, description = "Body over 1 MiB", body = super::http_types::Message),
+        (status = 422, description = "A row is invalid: each problem located", body = super::http_types::ValidationErrors),
+    ))]
+async fn predict_version(
+    State(state): Shared,
+    Path((name, version)): Path<(String, u32)>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<PredictResponse>, ApiError> {
+    let served = state.registry.version(&name, version)?;
+    answer(name, &served, body).await
+}
+
+async fn answer(
+    name: String,
+    served: &Served,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<PredictResponse>, ApiError> {
     let bytes = body_bytes(body, MAX_PREDICT_BYTES)?;
     let rows = fornax_core::predict::parse_rows(&bytes).map_err(|e| ApiError::Validation(vec![e]))?;
     let started = std::time::Instant::now();
@@ -124,11 +204,12 @@ async fn predict(
         Error::Validation(errors) => ApiError::Validation(errors),
         other => ApiError::Internal(other.to_string()),
     })?;
-    Ok(Json(json!({
-        "model": name,
-        "predictions": predictions,
-        "latency_ms": started.elapsed().as_secs_f64() * 1000.0,
-    })))
+    Ok(Json(PredictResponse {
+        model: name,
+        version: served.version,
+        predictions,
+        latency_ms: started.elapsed().as_secs_f64() * 1000.0,
+    }))
 }
 
 fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
@@ -144,12 +225,26 @@ fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
     if same { Ok(()) } else { Err(ApiError::Unauthorized) }
 }
 
+/// Uploads a `.fornax` bundle as the model's next version. It becomes `latest` once it
+/// loads and answers a smoke prediction; until then the previous version serves.
+#[utoipa::path(put, path = "/v1/models/{name}", tag = "models",
+    params(("name" = String, Path, description = "Model name: 1-64 letters, digits, `-` or `_`")),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "A .fornax bundle"),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Stored as a new version and now latest", body = ModelInfo),
+        (status = 401, description = "Missing or wrong token", body = super::http_types::Message),
+        (status = 403, description = "The server has no admin token", body = super::http_types::Message),
+        (status = 413, description = "Bundle over 64 MiB", body = super::http_types::Message),
+        (status = 422, description = "Not a usable bundle", body = super::http_types::ValidationErrors),
+        (status = 507, description = "The server could not store it; nothing changed", body = super::http_types::Message),
+    ))]
 async fn upload_model(
     State(state): Shared,
     Path(name): Path<String>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<ModelInfo>), ApiError> {
     authorize(&state, &headers)?;
     if !valid_name(&name) {
         return Err(ApiError::field(
@@ -159,9 +254,14 @@ async fn upload_model(
         ));
     }
     let bytes = body_bytes(body, MAX_UPLOAD_BYTES)?;
-    let served = state.registry.put(&name, &bytes).map_err(|e| match e {
+    // Loading and the smoke prediction take a while on big bundles: off the async threads.
+    let registry_state = state.clone();
+    let stored = tokio::task::spawn_blocking(move || registry_state.registry.put(&name, &bytes).map(|s| (name, s)))
+        .await
+        .map_err(|e| ApiError::Internal(format!("the upload failed: {e}")))?;
+    let (name, served) = stored.map_err(|e| match e {
         PutError::Invalid(msg) => ApiError::field(&["body"], msg, "bundle_invalid"),
         PutError::Storage(msg) => ApiError::Storage(msg),
     })?;
-    Ok((StatusCode::CREATED, Json(describe(&name, &served))))
+    Ok((StatusCode::CREATED, Json(info(&state, &name, &served))))
 }

@@ -17,6 +17,8 @@ pub enum ApiError {
     Timeout(std::time::Duration),
     /// The server could not write (disk full, permissions): 507, nothing changed.
     Storage(String),
+    /// The server cannot answer now (a model that does not load, a full queue): 503.
+    Unavailable(String),
     Internal(String),
 }
 
@@ -48,6 +50,7 @@ impl IntoResponse for ApiError {
                 json!(format!("the request took longer than {} s, reading its body included", limit.as_secs())),
             ),
             ApiError::Storage(msg) => (StatusCode::INSUFFICIENT_STORAGE, json!(msg)),
+            ApiError::Unavailable(msg) => (StatusCode::SERVICE_UNAVAILABLE, json!(msg)),
             ApiError::Internal(msg) => (StatusCode::INTERNAL_SERVER_ERROR, json!(msg)),
         };
         let mut response = (status, Json(json!({ "detail": detail }))).into_response();

@@ -3,6 +3,8 @@
 mod api;
 mod api_error;
 mod connections;
+mod http_types;
+mod openapi;
 mod registry;
 
 use std::net::SocketAddr;
@@ -60,13 +62,13 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
     // Settings first, so a mistake in them changes nothing on disk.
     let token = admin_token(args.token_file.as_deref())?;
     std::fs::create_dir_all(&args.models).map_err(|e| format!("cannot create {}: {e}", args.models.display()))?;
-    let registry = Registry::open(&args.models);
-    for (name, problem) in registry.load_errors() {
+    let (registry, problems) = Registry::open(&args.models);
+    for (name, problem) in problems {
         eprintln!("warning: model `{name}` was not loaded: {problem}");
     }
     let request_timeout = Duration::from_secs(args.request_timeout);
     let state = Arc::new(api::AppState { registry, token, request_timeout });
-    let mut app: Router = api::router(state);
+    let mut app: Router = api::router(state).merge(openapi::router());
     if let Some(web) = &args.web {
         if !web.join("index.html").is_file() {
             return Err(format!("{} has no index.html: build the app first (cargo xtask serve does)", web.display()));

@@ -1,25 +1,54 @@
-//! The models directory: every `NAME.fornax` in it is loaded and served as `NAME`.
-//! Uploads are written atomically, so a crash never leaves a half-written bundle.
+//! The models directory, versioned.
+//!
+//! ```text
+//! models/wine.fornax      a bundle dropped in by hand: model `wine`, version 1
+//! models/wine/2.fornax    uploads: one file per version
+//! models/wine/latest      the version served by default ("2")
+//! ```
+//!
+//! An upload is loaded and must answer a smoke prediction before it is written; it is
+//! written under a new version number (never over an existing file), and only then
+//! does `latest` move. Every write is atomic, so a crash leaves either the old
+//! `latest` or the new one, each pointing at a whole bundle. Replicas that share the
+//! directory see each other's uploads: a request re-reads a model's `latest` at most
+//! once a second.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, RwLock};
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use fornax_core::bundle::{Bundle, Manifest};
 use fornax_core::predict::Predictor;
 
+/// One version of a model, loaded and ready to answer.
 pub struct Served {
+    pub version: u32,
     pub manifest: Manifest,
     pub predictor: Predictor,
 }
 
+/// What the registry knows of one model name.
+struct Model {
+    latest: Option<u32>,
+    /// When `latest` was last read from disk.
+    checked: Instant,
+    loaded: BTreeMap<u32, Arc<Served>>,
+}
+
 pub struct Registry {
     dir: PathBuf,
-    models: RwLock<BTreeMap<String, Arc<Served>>>,
-    /// Serializes uploads, so the file on disk and the model served always agree.
+    models: Mutex<BTreeMap<String, Model>>,
+    /// Serializes this process's uploads (other replicas are kept apart by
+    /// [`crate::atomic_file::create_new`]).
     writing: Mutex<()>,
-    load_errors: Vec<(String, String)>,
+}
+
+/// Why a model could not be found.
+pub enum Missing {
+    NotFound(String),
+    /// It is on disk but does not load (written by hand, or by a newer Fornax).
+    Unloadable(String),
 }
 
 /// Why an upload was not stored.
@@ -30,9 +59,12 @@ pub enum PutError {
     Storage(String),
 }
 
+/// How long a model's `latest` is trusted before the directory is read again.
+const RECHECK: Duration = Duration::from_secs(1);
 /// A temporary upload file older than this was left by a killed process, not one
 /// being written now by a replica that shares the directory.
 const STALE_TEMPORARY: Duration = Duration::from_secs(600);
+const LATEST: &str = "latest";
 
 /// Model names become file names: keep them to a safe alphabet.
 pub fn valid_name(name: &str) -> bool {
@@ -40,66 +72,209 @@ pub fn valid_name(name: &str) -> bool {
 }
 
 impl Registry {
-    /// Loads every bundle in `dir`; ones that fail are skipped and reported by
-    /// [`Registry::load_errors`], never fatal.
-    pub fn open(dir: &Path) -> Self {
-        let mut models = BTreeMap::new();
-        let mut load_errors = Vec::new();
-        let entries = std::fs::read_dir(dir).into_iter().flatten().flatten();
-        for entry in entries {
-            let path = entry.path();
-            if entry.file_name().to_str().is_some_and(crate::atomic_file::is_temporary) {
-                remove_if_stale(&path);
-                continue;
-            }
-            let (Some(name), Some("fornax")) =
-                (path.file_stem().and_then(|s| s.to_str()), path.extension().and_then(|e| e.to_str()))
-            else {
-                continue;
-            };
-            match std::fs::read(&path).map_err(|e| e.to_string()).and_then(|bytes| load(&bytes)) {
-                Ok(served) => {
-                    models.insert(name.to_string(), Arc::new(served));
-                }
-                Err(problem) => load_errors.push((name.to_string(), problem)),
+    /// Opens `dir` (removing temporaries that killed processes left) and loads the
+    /// latest version of every model; returns the models that failed to load, with
+    /// why. Those are skipped, never fatal.
+    pub fn open(dir: &Path) -> (Self, Vec<(String, String)>) {
+        let registry =
+            Registry { dir: dir.to_path_buf(), models: Mutex::new(BTreeMap::new()), writing: Mutex::new(()) };
+        remove_stale_temporaries(dir);
+        let mut problems = Vec::new();
+        for name in registry.names() {
+            remove_stale_temporaries(&dir.join(&name));
+            match registry.latest(&name) {
+                Ok(_) => {}
+                Err(Missing::NotFound(why) | Missing::Unloadable(why)) => problems.push((name, why)),
             }
         }
-        Registry { dir: dir.to_path_buf(), models: RwLock::new(models), writing: Mutex::new(()), load_errors }
+        (registry, problems)
     }
 
-    pub fn load_errors(&self) -> &[(String, String)] {
-        &self.load_errors
+    /// Every model name in the directory, whether or not it loads.
+    pub fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(&self.dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|entry| {
+                let file_name = entry.file_name().into_string().ok()?;
+                let name = if entry.path().is_dir() { file_name } else { file_name.strip_suffix(".fornax")?.into() };
+                valid_name(&name).then_some(name)
+            })
+            .collect();
+        names.sort();
+        names.dedup();
+        names
     }
 
-    pub fn get(&self, name: &str) -> Option<Arc<Served>> {
-        self.models.read().expect("registry lock").get(name).cloned()
+    /// Whether the models directory can be read (a shared volume can go away).
+    pub fn check_readable(&self) -> Result<(), String> {
+        std::fs::read_dir(&self.dir)
+            .map(drop)
+            .map_err(|e| format!("the models directory {} cannot be read: {e}", self.dir.display()))
     }
 
-    pub fn list(&self) -> Vec<(String, Arc<Served>)> {
-        self.models.read().expect("registry lock").iter().map(|(n, s)| (n.clone(), s.clone())).collect()
+    /// The latest version of every model that loads.
+    pub fn list(&self) -> Vec<Arc<Served>> {
+        self.names().iter().filter_map(|name| self.latest(name).ok()).collect()
     }
 
-    /// Checks the bundle loads, writes it atomically, then starts serving it.
+    /// The version `latest` names.
+    pub fn latest(&self, name: &str) -> Result<Arc<Served>, Missing> {
+        if !valid_name(name) {
+            return Err(Missing::NotFound(format!("model `{name}` not found")));
+        }
+        let version = {
+            let mut models = self.models.lock().expect("registry lock");
+            let model = models.entry(name.to_string()).or_insert_with(|| Model {
+                latest: None,
+                checked: Instant::now() - RECHECK * 2,
+                loaded: BTreeMap::new(),
+            });
+            if model.checked.elapsed() >= RECHECK {
+                model.latest = self.latest_on_disk(name);
+                model.checked = Instant::now();
+            }
+            model.latest
+        };
+        match version {
+            Some(version) => self.version(name, version),
+            None => Err(Missing::NotFound(format!("model `{name}` not found"))),
+        }
+    }
+
+    /// One version, loaded from disk the first time it is asked for.
+    pub fn version(&self, name: &str, version: u32) -> Result<Arc<Served>, Missing> {
+        let not_found = || Missing::NotFound(format!("model `{name}` has no version {version}"));
+        if !valid_name(name) {
+            return Err(not_found());
+        }
+        let cached = |models: &BTreeMap<String, Model>| models.get(name).and_then(|m| m.loaded.get(&version)).cloned();
+        if let Some(served) = cached(&self.models.lock().expect("registry lock")) {
+            return Ok(served);
+        }
+        let bytes = match std::fs::read(self.version_path(name, version)) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(not_found()),
+            Err(e) => return Err(Missing::Unloadable(format!("model `{name}` version {version}: {e}"))),
+        };
+        let served = load(version, &bytes)
+            .map_err(|why| Missing::Unloadable(format!("model `{name}` version {version} does not load: {why}")))?;
+        Ok(self.remember(name, served))
+    }
+
+    /// Every version on disk, oldest first.
+    pub fn versions(&self, name: &str) -> Vec<u32> {
+        let mut versions: Vec<u32> = std::fs::read_dir(self.dir.join(name))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|entry| entry.file_name().to_str()?.strip_suffix(".fornax")?.parse().ok())
+            .filter(|&v| v > 1)
+            .collect();
+        if self.plain_path(name).is_file() || self.dir.join(name).join("1.fornax").is_file() {
+            versions.push(1);
+        }
+        versions.sort_unstable();
+        versions
+    }
+
+    /// Loads and checks `bytes`, stores them as a new version, then makes it `latest`.
     pub fn put(&self, name: &str, bytes: &[u8]) -> Result<Arc<Served>, PutError> {
-        let served = Arc::new(load(bytes).map_err(PutError::Invalid)?);
+        let mut served = load(0, bytes).map_err(PutError::Invalid)?;
+        smoke_test(&served).map_err(PutError::Invalid)?;
         let _writing = self.writing.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        crate::atomic_file::write(&self.dir.join(format!("{name}.fornax")), bytes).map_err(|e| {
+        let storage = |e: std::io::Error| {
             PutError::Storage(format!("the server could not save the bundle ({e}); the previous version is kept"))
-        })?;
-        self.models.write().expect("registry lock").insert(name.to_string(), served.clone());
+        };
+        let model_dir = self.dir.join(name);
+        let made_dir = !model_dir.exists();
+        let stored = (|| {
+            let mut version = self.versions(name).last().map_or(1, |v| v + 1);
+            loop {
+                match crate::atomic_file::create_new(&self.version_path(name, version), bytes) {
+                    Ok(()) => break,
+                    // Another replica took this number a moment ago.
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => version += 1,
+                    Err(e) => return Err(e),
+                }
+            }
+            crate::atomic_file::write(&model_dir.join(LATEST), format!("{version}\n").as_bytes()).inspect_err(
+                |_| {
+                    let _ = std::fs::remove_file(self.version_path(name, version));
+                },
+            )?;
+            Ok(version)
+        })();
+        let version = stored.inspect_err(|_| {
+            if made_dir {
+                let _ = std::fs::remove_dir(&model_dir);
+            }
+        });
+        served.version = version.map_err(storage)?;
+        let served = self.remember(name, served);
+        let mut models = self.models.lock().expect("registry lock");
+        if let Some(model) = models.get_mut(name) {
+            model.latest = Some(served.version);
+            model.checked = Instant::now();
+        }
         Ok(served)
     }
-}
 
-fn remove_if_stale(path: &Path) {
-    let age = std::fs::metadata(path).and_then(|m| m.modified()).ok().and_then(|t| t.elapsed().ok());
-    if age.is_some_and(|age| age > STALE_TEMPORARY) {
-        let _ = std::fs::remove_file(path);
+    fn remember(&self, name: &str, served: Served) -> Arc<Served> {
+        let mut models = self.models.lock().expect("registry lock");
+        let model = models.entry(name.to_string()).or_insert_with(|| Model {
+            latest: None,
+            checked: Instant::now() - RECHECK * 2,
+            loaded: BTreeMap::new(),
+        });
+        model.loaded.entry(served.version).or_insert_with(|| Arc::new(served)).clone()
+    }
+
+    /// The version `NAME/latest` names (if its file exists), else 1 for a bundle
+    /// dropped in as `NAME.fornax`.
+    fn latest_on_disk(&self, name: &str) -> Option<u32> {
+        let pointed = std::fs::read_to_string(self.dir.join(name).join(LATEST))
+            .ok()
+            .and_then(|text| text.trim().parse::<u32>().ok())
+            .filter(|&v| self.version_path(name, v).is_file());
+        pointed.or_else(|| self.plain_path(name).is_file().then_some(1))
+    }
+
+    fn plain_path(&self, name: &str) -> PathBuf {
+        self.dir.join(format!("{name}.fornax"))
+    }
+
+    /// Version 1 of a model first placed by hand is its plain `NAME.fornax`.
+    fn version_path(&self, name: &str, version: u32) -> PathBuf {
+        let in_dir = self.dir.join(name).join(format!("{version}.fornax"));
+        if version == 1 && !in_dir.exists() && self.plain_path(name).is_file() { self.plain_path(name) } else { in_dir }
     }
 }
 
-fn load(bytes: &[u8]) -> Result<Served, String> {
+fn remove_stale_temporaries(dir: &Path) {
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        if entry.file_name().to_str().is_some_and(crate::atomic_file::is_temporary) {
+            let path = entry.path();
+            let age = std::fs::metadata(&path).and_then(|m| m.modified()).ok().and_then(|t| t.elapsed().ok());
+            if age.is_some_and(|age| age > STALE_TEMPORARY) {
+                let _ = std::fs::remove_file(&path);
+            }
+        }
+    }
+}
+
+fn load(version: u32, bytes: &[u8]) -> Result<Served, String> {
     let bundle = Bundle::from_bytes(bytes).map_err(|e| e.to_string())?;
     let predictor = Predictor::new(&bundle).map_err(|e| e.to_string())?;
-    Ok(Served { manifest: bundle.manifest, predictor })
+    Ok(Served { version, manifest: bundle.manifest, predictor })
+}
+
+/// A bundle can be well-formed yet unusable (weights that overflow to NaN): before it
+/// goes live it must answer its own example row with finite numbers.
+fn smoke_test(served: &Served) -> Result<(), String> {
+    let example = serde_json::Value::Object(served.manifest.recipe.example_row());
+    pollster::block_on(served.predictor.predict_json(&[example]))
+        .map(drop)
+        .map_err(|e| format!("the bundle loads, but its smoke prediction on a typical row failed: {e}"))
 }

@@ -101,6 +101,14 @@ pub fn serve(dir: PathBuf) -> Server {
     serve_with(Command::new(FORNAX), dir, &[])
 }
 
+/// A second server (a replica) on the directory another [`Server`] owns; dropping it
+/// leaves the directory to that owner.
+pub fn serve_shared(dir: &Path) -> Server {
+    let mut server = serve(dir.to_path_buf());
+    server.dir = PathBuf::new();
+    server
+}
+
 /// Trains a wine bundle into a fresh models directory and serves it as `wine`, beside
 /// a broken bundle that the server must skip.
 pub fn start() -> Server {
@@ -109,6 +117,15 @@ pub fn start() -> Server {
     train_wine(&models.join("wine.fornax"), "mlp");
     std::fs::write(models.join("broken.fornax"), b"not a bundle").unwrap();
     serve(dir)
+}
+
+/// A GET; returns the whole response (status line, headers, body) as text.
+pub fn request_text(server: &Server, path: &str) -> String {
+    let mut stream = TcpStream::connect(&server.addr).unwrap();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", server.addr).unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).unwrap();
+    String::from_utf8_lossy(&response).into_owned()
 }
 
 /// One request; returns the status code and the body as JSON.

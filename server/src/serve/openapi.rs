@@ -1,0 +1,52 @@
+//! `/openapi.json` and `/docs`: the API described like FastAPI describes its own, with
+//! Swagger UI compiled into the binary (no CDN, so the docs work offline).
+
+use axum::Router;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_swagger_ui::SwaggerUi;
+
+use super::api;
+use super::http_types;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Fornax", description = "Predictions from models trained in the Fornax studio. \
+        Each model's input columns are at `GET /v1/models/{name}`; admin routes need \
+        `Authorization: Bearer TOKEN` (the server's FORNAX_TOKEN)."),
+    paths(
+        api::healthz,
+        api::readyz,
+        api::list_models,
+        api::model_info,
+        api::version_info,
+        api::upload_model,
+        api::predict,
+        api::predict_version,
+    ),
+    components(schemas(http_types::PredictionSchema, http_types::LocItem, http_types::ValidationError)),
+    modifiers(&BearerToken),
+)]
+struct ApiDoc;
+
+/// Declares the `bearer` scheme the admin routes name.
+struct BearerToken;
+
+impl Modify for BearerToken {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+pub fn document() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+/// `/docs` (Swagger UI) and `/openapi.json`.
+pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
+    SwaggerUi::new("/docs").url("/openapi.json", document()).into()
+}
