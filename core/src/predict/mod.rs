@@ -10,8 +10,8 @@ mod predictor;
 mod request;
 
 #[cfg(feature = "compute")]
-pub use predictor::Predictor;
-pub use request::parse_rows;
+pub use predictor::{Predictor, not_finite};
+pub use request::{encode_json, parse_rows};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]

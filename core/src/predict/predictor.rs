@@ -5,8 +5,9 @@ use burn::tensor::{Device, Tensor, TensorData};
 use serde_json::Value;
 
 use super::Prediction;
+use super::encode_json;
 use crate::bundle::Bundle;
-use crate::data::{Cell, Table};
+use crate::data::Table;
 use crate::model::Mlp;
 use crate::recipe::{Recipe, TargetEncoding};
 use crate::{Error, FieldError, Result};
@@ -32,76 +33,29 @@ impl Predictor {
     pub async fn predict_table(&self, table: &Table) -> Result<Vec<Prediction>> {
         let rows: Vec<usize> = (0..table.rows()).collect();
         let x = self.recipe.encode_table(table, &rows)?;
-        self.predict_encoded(x, rows.len())
-            .await?
-            .map_err(|row| Error::Csv { line: row as u64 + 2, msg: NOT_FINITE.to_string() })
+        let predictions = self.predict_encoded(x, rows.len()).await?;
+        match predictions.iter().position(Option::is_none) {
+            Some(row) => Err(Error::Csv { line: row as u64 + 2, msg: NOT_FINITE.to_string() }),
+            None => Ok(predictions.into_iter().flatten().collect()),
+        }
     }
 
     /// Predicts JSON objects `{column: value}`; problems are reported per field with
     /// their location (`["body", "rows", i, column]`), all of them at once.
     pub async fn predict_json(&self, rows: &[Value]) -> Result<Vec<Prediction>> {
-        let mut x = Vec::with_capacity(rows.len() * self.recipe.width());
-        let mut errors = Vec::new();
-        let inputs = self.recipe.schema();
-        for (i, row) in rows.iter().enumerate() {
-            let loc =
-                |column: &str| vec![Value::from("body"), Value::from("rows"), Value::from(i), Value::from(column)];
-            let Some(object) = row.as_object() else {
-                errors.push(FieldError {
-                    loc: loc("")[..3].to_vec(),
-                    msg: "each row must be an object of column names to values".into(),
-                    kind: "dict_type".into(),
-                });
-                continue;
-            };
-            // A list or object is never a cell value: say so rather than guess.
-            let nested: Vec<FieldError> = inputs
-                .iter()
-                .filter(|f| matches!(object.get(&f.name), Some(Value::Array(_) | Value::Object(_))))
-                .map(|f| FieldError {
-                    loc: loc(&f.name),
-                    msg: "input should be a single value, not a list or object".into(),
-                    kind: "value_type".into(),
-                })
-                .collect();
-            if !nested.is_empty() {
-                errors.extend(nested);
-                continue;
-            }
-            let cell = |name: &str| -> Option<Cell<'_>> {
-                object.get(name).map(|v| match v {
-                    Value::Null => Cell::Missing,
-                    Value::Number(n) => Cell::Number(n.as_f64().unwrap_or(f64::NAN)),
-                    Value::String(s) => Cell::Text(s),
-                    Value::Bool(true) => Cell::Text("true"),
-                    Value::Bool(false) => Cell::Text("false"),
-                    Value::Array(_) | Value::Object(_) => Cell::Missing,
-                })
-            };
-            if let Err(field_errors) = self.recipe.encode_row(cell, &mut x) {
-                errors.extend(field_errors.into_iter().map(|(column, msg, kind)| FieldError {
-                    loc: loc(&column),
-                    msg,
-                    kind: kind.into(),
-                }));
-            }
+        let x = encode_json(&self.recipe, rows).map_err(Error::Validation)?;
+        let predictions = self.predict_encoded(x, rows.len()).await?;
+        match predictions.iter().position(Option::is_none) {
+            Some(row) => Err(Error::Validation(vec![not_finite(row)])),
+            None => Ok(predictions.into_iter().flatten().collect()),
         }
-        if !errors.is_empty() {
-            return Err(Error::Validation(errors));
-        }
-        self.predict_encoded(x, rows.len()).await?.map_err(|row| {
-            Error::Validation(vec![FieldError {
-                loc: vec![Value::from("body"), Value::from("rows"), Value::from(row)],
-                msg: NOT_FINITE.into(),
-                kind: "finite_number".into(),
-            }])
-        })
     }
 
-    /// Predictions, or `Err(row)` for the first row whose output is not a finite number.
-    async fn predict_encoded(&self, x: Vec<f32>, rows: usize) -> Result<std::result::Result<Vec<Prediction>, usize>> {
+    /// Predicts `rows` rows already encoded by the recipe (row-major); a row whose
+    /// output is not a finite number gets `None`.
+    pub async fn predict_encoded(&self, x: Vec<f32>, rows: usize) -> Result<Vec<Option<Prediction>>> {
         if rows == 0 {
-            return Ok(Ok(Vec::new()));
+            return Ok(Vec::new());
         }
         let input = Tensor::<2>::from_data(TensorData::new(x, [rows, self.recipe.width()]), &self.device);
         let output = self.model.forward(input);
@@ -119,20 +73,28 @@ impl Predictor {
     }
 }
 
+/// The 422 entry for request row `row` whose output is not finite.
+pub fn not_finite(row: usize) -> FieldError {
+    FieldError {
+        loc: vec![Value::from("body"), Value::from("rows"), Value::from(row)],
+        msg: NOT_FINITE.into(),
+        kind: "finite_number".into(),
+    }
+}
+
 /// Why a row can have no prediction: inputs far outside what the model saw can
 /// overflow its arithmetic, and a NaN must never reach a client as an answer.
 const NOT_FINITE: &str =
     "the model's output for this row is not a finite number (are its values far outside the training data?)";
 
-/// Model outputs (probabilities or standardized values) -> predictions, or the first
+/// Model outputs (probabilities or standardized values) -> predictions; `None` for a
 /// row whose output is not finite.
-fn decode(encoding: &TargetEncoding, values: &[f32], rows: usize) -> std::result::Result<Vec<Prediction>, usize> {
+fn decode(encoding: &TargetEncoding, values: &[f32], rows: usize) -> Vec<Option<Prediction>> {
     let per_row = values.len() / rows.max(1);
     values
         .chunks(per_row.max(1))
         .take(rows)
-        .enumerate()
-        .map(|(row, p)| {
+        .map(|p| {
             let prediction = match encoding {
                 TargetEncoding::Classes { classes } => Prediction::Class {
                     label: classes[crate::train::argmax(p)].clone(),
@@ -142,7 +104,7 @@ fn decode(encoding: &TargetEncoding, values: &[f32], rows: usize) -> std::result
                     Prediction::Value { value: encoding.unscale(p[0]).expect("a standardized target") }
                 }
             };
-            if prediction.is_finite() { Ok(prediction) } else { Err(row) }
+            prediction.is_finite().then_some(prediction)
         })
         .collect()
 }

@@ -1,10 +1,12 @@
 //! The body of a prediction request, `{"rows": [{"column": value, ...}, ...]}`, checked
-//! for shape and size before any row reaches the recipe.
+//! for shape and size before any row reaches the recipe, then encoded by it.
 
 use serde_json::Value;
 
 use crate::FieldError;
+use crate::data::Cell;
 use crate::limits::MAX_PREDICT_ROWS;
+use crate::recipe::Recipe;
 
 /// The rows of a request body, or the one problem that stops it being read.
 pub fn parse_rows(body: &[u8]) -> Result<Vec<Value>, FieldError> {
@@ -44,4 +46,55 @@ mod tests {
         let many = format!(r#"{{"rows": [{}]}}"#, vec!["{}"; MAX_PREDICT_ROWS + 1].join(","));
         assert_eq!(parse_rows(many.as_bytes()).unwrap_err().kind, "too_long");
     }
+}
+
+/// Encodes JSON objects `{column: value}` with `recipe` into a row-major matrix; every
+/// problem is reported with its location (`["body", "rows", i, column]`), all at once.
+pub fn encode_json(recipe: &Recipe, rows: &[Value]) -> Result<Vec<f32>, Vec<FieldError>> {
+    let mut x = Vec::with_capacity(rows.len() * recipe.width());
+    let mut errors = Vec::new();
+    let inputs = recipe.schema();
+    for (i, row) in rows.iter().enumerate() {
+        let loc = |column: &str| vec![Value::from("body"), Value::from("rows"), Value::from(i), Value::from(column)];
+        let Some(object) = row.as_object() else {
+            errors.push(FieldError {
+                loc: loc("")[..3].to_vec(),
+                msg: "each row must be an object of column names to values".into(),
+                kind: "dict_type".into(),
+            });
+            continue;
+        };
+        // A list or object is never a cell value: say so rather than guess.
+        let nested: Vec<FieldError> = inputs
+            .iter()
+            .filter(|f| matches!(object.get(&f.name), Some(Value::Array(_) | Value::Object(_))))
+            .map(|f| FieldError {
+                loc: loc(&f.name),
+                msg: "input should be a single value, not a list or object".into(),
+                kind: "value_type".into(),
+            })
+            .collect();
+        if !nested.is_empty() {
+            errors.extend(nested);
+            continue;
+        }
+        let cell = |name: &str| -> Option<Cell<'_>> {
+            object.get(name).map(|v| match v {
+                Value::Null => Cell::Missing,
+                Value::Number(n) => Cell::Number(n.as_f64().unwrap_or(f64::NAN)),
+                Value::String(s) => Cell::Text(s),
+                Value::Bool(true) => Cell::Text("true"),
+                Value::Bool(false) => Cell::Text("false"),
+                Value::Array(_) | Value::Object(_) => Cell::Missing,
+            })
+        };
+        if let Err(field_errors) = recipe.encode_row(cell, &mut x) {
+            errors.extend(field_errors.into_iter().map(|(column, msg, kind)| FieldError {
+                loc: loc(&column),
+                msg,
+                kind: kind.into(),
+            }));
+        }
+    }
+    if errors.is_empty() { Ok(x) } else { Err(errors) }
 }

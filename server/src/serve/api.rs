@@ -8,18 +8,19 @@ use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, Path, Request, State};
+use axum::extract::{DefaultBodyLimit, MatchedPath, Path, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use fornax_core::Error;
 use tower_http::catch_panic::CatchPanicLayer;
 
 use super::api_error::ApiError;
 use super::http_types::{Health, ModelInfo, ModelList, PredictResponse, Ready};
-use super::registry::{Missing, PutError, Registry, Served, valid_name};
+use super::metrics::Metrics;
+use super::registry::{Missing, PutError, Registry, valid_name};
+use super::served::{PredictError, Served};
 
 /// Largest request body for predictions.
 pub const MAX_PREDICT_BYTES: usize = 1024 * 1024;
@@ -28,6 +29,7 @@ pub const MAX_UPLOAD_BYTES: usize = 64 * 1024 * 1024;
 
 pub struct AppState {
     pub registry: Registry,
+    pub metrics: Arc<Metrics>,
     /// Bearer token for admin routes; `None` disables them.
     pub token: Option<String>,
     /// Longest a request may take, reading its body included (so a client that sends
@@ -49,9 +51,29 @@ pub fn router(state: Arc<AppState>) -> Router {
             "/v1/models/{name}/versions/{version}/predict",
             post(predict_version).layer(DefaultBodyLimit::max(MAX_PREDICT_BYTES)),
         )
+        .route("/metrics", get(metrics))
         .layer(middleware::from_fn_with_state(state.clone(), time_limit))
         .layer(CatchPanicLayer::custom(panic_response))
+        .route_layer(middleware::from_fn_with_state(state.clone(), count))
         .with_state(state)
+}
+
+/// Records every routed request's status and latency, labelled by its route template
+/// and model (unknown model names are not labels: a scan of random names must not
+/// grow the metrics without bound).
+async fn count(State(state): Shared, request: Request, next: Next) -> Response {
+    let started = std::time::Instant::now();
+    let route = request.extensions().get::<MatchedPath>().map_or("", |p| p.as_str()).to_string();
+    let model = if route.contains("{name}") {
+        request.uri().path().split('/').nth(3).unwrap_or("").to_string()
+    } else {
+        String::new()
+    };
+    let response = next.run(request).await;
+    let status = response.status().as_u16();
+    let model = if status == 404 { "" } else { &model };
+    state.metrics.observe_request(&route, model, status, started.elapsed());
+    response
 }
 
 /// Ends a request that runs past the configured timeout with 408.
@@ -90,6 +112,16 @@ async fn healthz() -> Json<Health> {
 async fn readyz(State(state): Shared) -> Result<Json<Ready>, ApiError> {
     state.registry.check_readable().map_err(ApiError::Unavailable)?;
     Ok(Json(Ready { status: "ready".into(), models: state.registry.list().len() }))
+}
+
+/// Prometheus metrics: requests and latency per route, model and status; micro-batch
+/// sizes; prediction-cache hits and misses; queue depths.
+#[utoipa::path(get, path = "/metrics", tag = "operations", responses(
+    (status = 200, description = "Prometheus text format", body = String, content_type = "text/plain; version=0.0.4"),
+))]
+async fn metrics(State(state): Shared) -> impl IntoResponse {
+    let text = state.metrics.render(&state.registry.queue_depths());
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text)
 }
 
 fn info(state: &AppState, name: &str, served: &Served) -> ModelInfo {
@@ -163,6 +195,7 @@ fn body_bytes(body: Result<Bytes, BytesRejection>, limit: usize) -> Result<Bytes
         (status = 404, description = "No such model or version", body = super::http_types::Message),
         (status = 413, description = "Body over 1 MiB", body = super::http_types::Message),
         (status = 422, description = "A row is invalid: each problem located", body = super::http_types::ValidationErrors),
+        (status = 503, description = "The model's queue is full (see `Retry-After`)", body = super::http_types::Message),
     ))]
 async fn predict(
     State(state): Shared,
@@ -182,6 +215,7 @@ async fn predict(
         (status = 404, description = "No such model or version", body = super::http_types::Message),
         (status = 413, description = "Body over 1 MiB", body = super::http_types::Message),
         (status = 422, description = "A row is invalid: each problem located", body = super::http_types::ValidationErrors),
+        (status = 503, description = "The model's queue is full (see `Retry-After`)", body = super::http_types::Message),
     ))]
 async fn predict_version(
     State(state): Shared,
@@ -200,9 +234,13 @@ async fn answer(
     let bytes = body_bytes(body, MAX_PREDICT_BYTES)?;
     let rows = fornax_core::predict::parse_rows(&bytes).map_err(|e| ApiError::Validation(vec![e]))?;
     let started = std::time::Instant::now();
-    let predictions = served.predictor.predict_json(&rows).await.map_err(|e| match e {
-        Error::Validation(errors) => ApiError::Validation(errors),
-        other => ApiError::Internal(other.to_string()),
+    let predictions = served.predict(&rows).await.map_err(|e| match e {
+        PredictError::Invalid(errors) => ApiError::Validation(errors),
+        PredictError::Busy => ApiError::Busy(format!(
+            "model `{name}` has {} requests waiting, its limit: retry shortly",
+            served.queue_depth()
+        )),
+        PredictError::Failed(why) => ApiError::Internal(why),
     })?;
     Ok(Json(PredictResponse {
         model: name,

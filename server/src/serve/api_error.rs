@@ -17,8 +17,10 @@ pub enum ApiError {
     Timeout(std::time::Duration),
     /// The server could not write (disk full, permissions): 507, nothing changed.
     Storage(String),
-    /// The server cannot answer now (a model that does not load, a full queue): 503.
+    /// The server cannot answer (a stored model that does not load): 503.
     Unavailable(String),
+    /// A full queue: 503 with `Retry-After`.
+    Busy(String),
     Internal(String),
 }
 
@@ -35,6 +37,7 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let busy = matches!(self, ApiError::Busy(_));
         let (status, detail) = match self {
             ApiError::Validation(errors) => (StatusCode::UNPROCESSABLE_ENTITY, json!(errors)),
             ApiError::NotFound(msg) => (StatusCode::NOT_FOUND, json!(msg)),
@@ -50,10 +53,13 @@ impl IntoResponse for ApiError {
                 json!(format!("the request took longer than {} s, reading its body included", limit.as_secs())),
             ),
             ApiError::Storage(msg) => (StatusCode::INSUFFICIENT_STORAGE, json!(msg)),
-            ApiError::Unavailable(msg) => (StatusCode::SERVICE_UNAVAILABLE, json!(msg)),
+            ApiError::Unavailable(msg) | ApiError::Busy(msg) => (StatusCode::SERVICE_UNAVAILABLE, json!(msg)),
             ApiError::Internal(msg) => (StatusCode::INTERNAL_SERVER_ERROR, json!(msg)),
         };
         let mut response = (status, Json(json!({ "detail": detail }))).into_response();
+        if busy {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }

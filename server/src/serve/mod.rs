@@ -2,10 +2,13 @@
 
 mod api;
 mod api_error;
+mod batcher;
 mod connections;
 mod http_types;
+mod metrics;
 mod openapi;
 mod registry;
+mod served;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -16,28 +19,43 @@ use axum::Router;
 use clap::Args;
 use tower_http::services::{ServeDir, ServeFile};
 
-pub use registry::Registry;
+use batcher::BatchSettings;
+use metrics::Metrics;
+use registry::Registry;
 
 #[derive(Args)]
 pub struct ServeArgs {
     /// Address to listen on.
-    #[arg(long, default_value = "127.0.0.1:8080")]
+    #[arg(long, env = "FORNAX_ADDR", default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
     /// Directory of bundles: each NAME.fornax is served as model NAME.
-    #[arg(long, default_value = "models")]
+    #[arg(long, env = "FORNAX_MODELS", default_value = "models")]
     models: PathBuf,
     /// Directory of the built web app (trunk's dist/) to serve at `/`.
-    #[arg(long)]
+    #[arg(long, env = "FORNAX_WEB")]
     web: Option<PathBuf>,
     /// A file holding the admin token (instead of the FORNAX_TOKEN environment variable).
     #[arg(long)]
     token_file: Option<PathBuf>,
     /// Seconds a request may take, reading its body included; then 408.
-    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, env = "FORNAX_REQUEST_TIMEOUT", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
     request_timeout: u64,
     /// Seconds a client has to send a request's headers; then the connection is closed.
-    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, env = "FORNAX_HEADER_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
     header_timeout: u64,
+    /// Rows at which a micro-batch of concurrent predictions stops growing.
+    #[arg(long, env = "FORNAX_MAX_BATCH_ROWS", default_value_t = 256, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    max_batch_rows: u64,
+    /// Microseconds a micro-batch waits for more requests after its first.
+    #[arg(long, env = "FORNAX_BATCH_WAIT_US", default_value_t = 500, value_parser = clap::value_parser!(u64).range(0..=1_000_000))]
+    batch_wait_us: u64,
+    /// Prediction requests that may wait per model version; beyond it, 503 with Retry-After.
+    #[arg(long, env = "FORNAX_QUEUE", default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    queue: u64,
+    /// Rows whose predictions are remembered per model version (identical rows are
+    /// answered from memory); 0 turns the cache off.
+    #[arg(long, env = "FORNAX_CACHE_ROWS", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(0..=10_000_000))]
+    cache_rows: u64,
 }
 
 /// The bearer token of the admin routes: from FORNAX_TOKEN or `--token-file` (surrounding
@@ -62,12 +80,19 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
     // Settings first, so a mistake in them changes nothing on disk.
     let token = admin_token(args.token_file.as_deref())?;
     std::fs::create_dir_all(&args.models).map_err(|e| format!("cannot create {}: {e}", args.models.display()))?;
-    let (registry, problems) = Registry::open(&args.models);
+    let settings = BatchSettings {
+        max_rows: args.max_batch_rows as usize,
+        max_wait: Duration::from_micros(args.batch_wait_us),
+        queue: args.queue as usize,
+        cache_rows: args.cache_rows as usize,
+    };
+    let metrics = Arc::new(Metrics::default());
+    let (registry, problems) = Registry::open(&args.models, settings, metrics.clone());
     for (name, problem) in problems {
         eprintln!("warning: model `{name}` was not loaded: {problem}");
     }
     let request_timeout = Duration::from_secs(args.request_timeout);
-    let state = Arc::new(api::AppState { registry, token, request_timeout });
+    let state = Arc::new(api::AppState { registry, metrics, token, request_timeout });
     let mut app: Router = api::router(state).merge(openapi::router());
     if let Some(web) = &args.web {
         if !web.join("index.html").is_file() {

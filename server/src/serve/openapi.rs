@@ -17,6 +17,7 @@ use super::http_types;
     paths(
         api::healthz,
         api::readyz,
+        api::metrics,
         api::list_models,
         api::model_info,
         api::version_info,

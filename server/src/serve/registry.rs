@@ -21,12 +21,9 @@ use std::time::{Duration, Instant};
 use fornax_core::bundle::{Bundle, Manifest};
 use fornax_core::predict::Predictor;
 
-/// One version of a model, loaded and ready to answer.
-pub struct Served {
-    pub version: u32,
-    pub manifest: Manifest,
-    pub predictor: Predictor,
-}
+use super::batcher::BatchSettings;
+use super::metrics::Metrics;
+use super::served::Served;
 
 /// What the registry knows of one model name.
 struct Model {
@@ -38,6 +35,8 @@ struct Model {
 
 pub struct Registry {
     dir: PathBuf,
+    settings: BatchSettings,
+    metrics: Arc<Metrics>,
     models: Mutex<BTreeMap<String, Model>>,
     /// Serializes this process's uploads (other replicas are kept apart by
     /// [`crate::atomic_file::create_new`]).
@@ -75,9 +74,14 @@ impl Registry {
     /// Opens `dir` (removing temporaries that killed processes left) and loads the
     /// latest version of every model; returns the models that failed to load, with
     /// why. Those are skipped, never fatal.
-    pub fn open(dir: &Path) -> (Self, Vec<(String, String)>) {
-        let registry =
-            Registry { dir: dir.to_path_buf(), models: Mutex::new(BTreeMap::new()), writing: Mutex::new(()) };
+    pub fn open(dir: &Path, settings: BatchSettings, metrics: Arc<Metrics>) -> (Self, Vec<(String, String)>) {
+        let registry = Registry {
+            dir: dir.to_path_buf(),
+            settings,
+            metrics,
+            models: Mutex::new(BTreeMap::new()),
+            writing: Mutex::new(()),
+        };
         remove_stale_temporaries(dir);
         let mut problems = Vec::new();
         for name in registry.names() {
@@ -158,9 +162,9 @@ impl Registry {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(not_found()),
             Err(e) => return Err(Missing::Unloadable(format!("model `{name}` version {version}: {e}"))),
         };
-        let served = load(version, &bytes)
+        let (manifest, predictor) = load(&bytes)
             .map_err(|why| Missing::Unloadable(format!("model `{name}` version {version} does not load: {why}")))?;
-        Ok(self.remember(name, served))
+        Ok(self.remember(name, version, manifest, predictor))
     }
 
     /// Every version on disk, oldest first.
@@ -181,8 +185,8 @@ impl Registry {
 
     /// Loads and checks `bytes`, stores them as a new version, then makes it `latest`.
     pub fn put(&self, name: &str, bytes: &[u8]) -> Result<Arc<Served>, PutError> {
-        let mut served = load(0, bytes).map_err(PutError::Invalid)?;
-        smoke_test(&served).map_err(PutError::Invalid)?;
+        let (manifest, predictor) = load(bytes).map_err(PutError::Invalid)?;
+        smoke_test(&manifest, &predictor).map_err(PutError::Invalid)?;
         let _writing = self.writing.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let storage = |e: std::io::Error| {
             PutError::Storage(format!("the server could not save the bundle ({e}); the previous version is kept"))
@@ -211,8 +215,7 @@ impl Registry {
                 let _ = std::fs::remove_dir(&model_dir);
             }
         });
-        served.version = version.map_err(storage)?;
-        let served = self.remember(name, served);
+        let served = self.remember(name, version.map_err(storage)?, manifest, predictor);
         let mut models = self.models.lock().expect("registry lock");
         if let Some(model) = models.get_mut(name) {
             model.latest = Some(served.version);
@@ -221,14 +224,31 @@ impl Registry {
         Ok(served)
     }
 
-    fn remember(&self, name: &str, served: Served) -> Arc<Served> {
+    /// Keeps a loaded version (starting its inference thread), unless a concurrent
+    /// request loaded it first.
+    fn remember(&self, name: &str, version: u32, manifest: Manifest, predictor: Predictor) -> Arc<Served> {
         let mut models = self.models.lock().expect("registry lock");
         let model = models.entry(name.to_string()).or_insert_with(|| Model {
             latest: None,
             checked: Instant::now() - RECHECK * 2,
             loaded: BTreeMap::new(),
         });
-        model.loaded.entry(served.version).or_insert_with(|| Arc::new(served)).clone()
+        model
+            .loaded
+            .entry(version)
+            .or_insert_with(|| {
+                Arc::new(Served::new(name, version, manifest, predictor, self.settings, self.metrics.clone()))
+            })
+            .clone()
+    }
+
+    /// (model, version, requests waiting) for every loaded version.
+    pub fn queue_depths(&self) -> Vec<(String, u32, usize)> {
+        let models = self.models.lock().expect("registry lock");
+        models
+            .iter()
+            .flat_map(|(name, model)| model.loaded.values().map(move |s| (name.clone(), s.version, s.queue_depth())))
+            .collect()
     }
 
     /// The version `NAME/latest` names (if its file exists), else 1 for a bundle
@@ -264,17 +284,17 @@ fn remove_stale_temporaries(dir: &Path) {
     }
 }
 
-fn load(version: u32, bytes: &[u8]) -> Result<Served, String> {
+fn load(bytes: &[u8]) -> Result<(Manifest, Predictor), String> {
     let bundle = Bundle::from_bytes(bytes).map_err(|e| e.to_string())?;
     let predictor = Predictor::new(&bundle).map_err(|e| e.to_string())?;
-    Ok(Served { version, manifest: bundle.manifest, predictor })
+    Ok((bundle.manifest, predictor))
 }
 
 /// A bundle can be well-formed yet unusable (weights that overflow to NaN): before it
 /// goes live it must answer its own example row with finite numbers.
-fn smoke_test(served: &Served) -> Result<(), String> {
-    let example = serde_json::Value::Object(served.manifest.recipe.example_row());
-    pollster::block_on(served.predictor.predict_json(&[example]))
+fn smoke_test(manifest: &Manifest, predictor: &Predictor) -> Result<(), String> {
+    let example = serde_json::Value::Object(manifest.recipe.example_row());
+    pollster::block_on(predictor.predict_json(&[example]))
         .map(drop)
         .map_err(|e| format!("the bundle loads, but its smoke prediction on a typical row failed: {e}"))
 }
