@@ -32,22 +32,6 @@ pub fn parse_rows(body: &[u8]) -> Result<Vec<Value>, FieldError> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reads_rows_and_locates_problems() {
-        assert_eq!(parse_rows(br#"{"rows": [{"a": 1}]}"#).unwrap().len(), 1);
-        assert_eq!(parse_rows(b"{").unwrap_err().kind, "json_invalid");
-        assert_eq!(parse_rows(b"[1]").unwrap_err().kind, "dict_type");
-        assert_eq!(parse_rows(b"{}").unwrap_err().loc, vec![Value::from("body"), Value::from("rows")]);
-        assert_eq!(parse_rows(br#"{"rows": 3}"#).unwrap_err().kind, "list_type");
-        let many = format!(r#"{{"rows": [{}]}}"#, vec!["{}"; MAX_PREDICT_ROWS + 1].join(","));
-        assert_eq!(parse_rows(many.as_bytes()).unwrap_err().kind, "too_long");
-    }
-}
-
 /// Encodes JSON objects `{column: value}` with `recipe` into a row-major matrix; every
 /// problem is reported with its location (`["body", "rows", i, column]`), all at once.
 pub fn encode_json(recipe: &Recipe, rows: &[Value]) -> Result<Vec<f32>, Vec<FieldError>> {
@@ -97,4 +81,20 @@ pub fn encode_json(recipe: &Recipe, rows: &[Value]) -> Result<Vec<f32>, Vec<Fiel
         }
     }
     if errors.is_empty() { Ok(x) } else { Err(errors) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_rows_and_locates_problems() {
+        assert_eq!(parse_rows(br#"{"rows": [{"a": 1}]}"#).unwrap().len(), 1);
+        assert_eq!(parse_rows(b"{").unwrap_err().kind, "json_invalid");
+        assert_eq!(parse_rows(b"[1]").unwrap_err().kind, "dict_type");
+        assert_eq!(parse_rows(b"{}").unwrap_err().loc, vec![Value::from("body"), Value::from("rows")]);
+        assert_eq!(parse_rows(br#"{"rows": 3}"#).unwrap_err().kind, "list_type");
+        let many = format!(r#"{{"rows": [{}]}}"#, vec!["{}"; MAX_PREDICT_ROWS + 1].join(","));
+        assert_eq!(parse_rows(many.as_bytes()).unwrap_err().kind, "too_long");
+    }
 }
