@@ -70,8 +70,9 @@ fn a_full_disk_while_uploading_answers_507_and_keeps_serving() {
     train_wine(&models.join("wine.fornax"), "linear");
     train_wine(&dir.join("bigger.fornax"), "mlp");
     let bigger = std::fs::read(dir.join("bigger.fornax")).unwrap();
-    // Reading is not limited: the linear model loads; writing the MLP does not fit.
-    let server = serve_with(fornax_with_file_limit(8, &[]), dir, &[]);
+    // Reading is not limited: the linear model loads; writing the MLP does not fit (nor
+    // would the prediction log, which this test does not need).
+    let server = serve_with(fornax_with_file_limit(8, &[]), dir, &["--no-prediction-log"]);
     let auth = format!("Bearer {TOKEN}");
     let (status, body) = request(&server, "PUT", "/v1/models/wine", &[("Authorization", &auth)], &bigger);
     assert_eq!(status, 507, "{body}");

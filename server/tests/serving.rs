@@ -165,3 +165,57 @@ fn a_short_loopback_load_gets_no_server_errors() {
     assert_eq!(statuses.len(), 800);
     assert!(statuses.iter().all(|&s| s == 200), "{:?}", statuses.iter().filter(|&&s| s != 200).collect::<Vec<_>>());
 }
+
+/// The rows of the prediction log, oldest first: (model, version, input, output).
+fn logged(dir: &std::path::Path) -> Vec<(String, u32, Value, Value)> {
+    let db = rusqlite::Connection::open(dir.join("predictions.sqlite")).unwrap();
+    let mut statement = db.prepare("SELECT model, version, input, output FROM predictions ORDER BY id").unwrap();
+    statement
+        .query_map([], |r| {
+            let text = |i| r.get::<_, String>(i).map(|t| serde_json::from_str::<Value>(&t).unwrap());
+            Ok((r.get(0)?, r.get(1)?, text(2)?, text(3)?))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+#[test]
+fn every_prediction_is_logged_and_ctrl_c_writes_the_last_ones() {
+    let server = start(&[]);
+    let rows = wine_rows();
+    let (status, answer) = predict(&server, &rows[..3]);
+    assert_eq!(status, 200);
+    let (status, _) = predict(&server, &rows[3..5]);
+    assert_eq!(status, 200);
+    // Ctrl-C: in-flight requests finish and the log's queue is written before exit.
+    let status = Command::new("kill").args(["-INT", &server.child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let mut server = server;
+    let exit = server.child.wait().unwrap();
+    assert!(exit.success(), "{exit:?}");
+
+    let log = logged(&server.dir);
+    assert_eq!(log.len(), 5);
+    assert_eq!((log[0].0.as_str(), log[0].1), ("wine", 1));
+    assert_eq!(log[0].2, rows[0]);
+    assert_eq!(log[0].3, answer["predictions"][0]);
+    assert_eq!(log[4].2, rows[4]);
+}
+
+#[test]
+fn old_predictions_are_deleted_at_start() {
+    let dir = temp_dir("retention");
+    train_wine(&dir.join("models/wine.fornax"), "linear");
+    let first = serve_with(Command::new(FORNAX), dir.clone(), &[]);
+    let (status, _) = predict(&first, &wine_rows()[..1]);
+    assert_eq!(status, 200);
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    let dir = first.kill9();
+    let db = rusqlite::Connection::open(dir.join("predictions.sqlite")).unwrap();
+    let forty_days_ms = 40 * 24 * 3600 * 1000_i64;
+    db.execute("UPDATE predictions SET time_ms = time_ms - ?1", [forty_days_ms]).unwrap();
+    drop(db);
+    let second = serve_with(Command::new(FORNAX), dir, &["--log-retention-days", "30"]);
+    assert!(logged(&second.dir).is_empty(), "a 40-day-old prediction is past 30 days' retention");
+}

@@ -9,9 +9,10 @@ export async function startServer() {
   const bin = process.env.FORNAX_BIN;
   const web = process.env.FORNAX_WEB;
   if (!bin || !web) throw new Error('run through `cargo xtask test` (FORNAX_BIN and FORNAX_WEB are not set)');
-  const models = mkdtempSync(join(tmpdir(), 'fornax-e2e-models-'));
-  const child = spawn(bin, ['serve', '--addr', '127.0.0.1:0', '--web', web, '--models', models], {
+  const models = mkdtempSync(join(tmpdir(), 'fornax-e2e-server-'));
+  const child = spawn(bin, ['serve', '--addr', '127.0.0.1:0', '--web', web, '--models', join(models, 'models')], {
     stdio: ['ignore', 'pipe', 'inherit'],
+    cwd: models, // where its prediction log goes
   });
   const url = await new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout });

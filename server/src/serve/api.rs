@@ -19,6 +19,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use super::api_error::ApiError;
 use super::http_types::{Health, ModelInfo, ModelList, PredictResponse, Ready};
 use super::metrics::Metrics;
+use super::prediction_log::{Entry, PredictionLog};
 use super::registry::{Missing, PutError, Registry, valid_name};
 use super::served::{PredictError, Served};
 
@@ -30,6 +31,8 @@ pub const MAX_UPLOAD_BYTES: usize = 64 * 1024 * 1024;
 pub struct AppState {
     pub registry: Registry,
     pub metrics: Arc<Metrics>,
+    /// Where every prediction is recorded; `None` with `--no-prediction-log`.
+    pub log: Option<PredictionLog>,
     /// Bearer token for admin routes; `None` disables them.
     pub token: Option<String>,
     /// Longest a request may take, reading its body included (so a client that sends
@@ -120,7 +123,8 @@ async fn readyz(State(state): Shared) -> Result<Json<Ready>, ApiError> {
     (status = 200, description = "Prometheus text format", body = String, content_type = "text/plain; version=0.0.4"),
 ))]
 async fn metrics(State(state): Shared) -> impl IntoResponse {
-    let text = state.metrics.render(&state.registry.queue_depths());
+    let dropped = state.log.as_ref().map(PredictionLog::dropped);
+    let text = state.metrics.render(&state.registry.queue_depths(), dropped);
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text)
 }
 
@@ -203,7 +207,7 @@ async fn predict(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<PredictResponse>, ApiError> {
     let served = state.registry.latest(&name)?;
-    answer(name, &served, body).await
+    answer(&state, name, &served, body).await
 }
 
 /// Predicts rows with one version of a model.
@@ -223,10 +227,11 @@ async fn predict_version(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<PredictResponse>, ApiError> {
     let served = state.registry.version(&name, version)?;
-    answer(name, &served, body).await
+    answer(&state, name, &served, body).await
 }
 
 async fn answer(
+    state: &AppState,
     name: String,
     served: &Served,
     body: Result<Bytes, BytesRejection>,
@@ -242,6 +247,14 @@ async fn answer(
         )),
         PredictError::Failed(why) => ApiError::Internal(why),
     })?;
+    if let Some(log) = &state.log {
+        log.append(rows.iter().zip(&predictions).map(|(row, prediction)| Entry {
+            model: name.clone(),
+            version: served.version,
+            input: row.to_string(),
+            output: serde_json::to_string(prediction).unwrap_or_default(),
+        }));
+    }
     Ok(Json(PredictResponse {
         model: name,
         version: served.version,

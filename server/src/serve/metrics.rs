@@ -96,8 +96,9 @@ impl Metrics {
         entry.1 += misses as u64;
     }
 
-    /// The text format; `queues` are (model, version, requests waiting) right now.
-    pub fn render(&self, queues: &[(String, u32, usize)]) -> String {
+    /// The text format; `queues` are (model, version, requests waiting) right now;
+    /// `log_dropped` the predictions the log could not keep up with (`None`: no log).
+    pub fn render(&self, queues: &[(String, u32, usize)], log_dropped: Option<u64>) -> String {
         let inner = self.lock();
         let mut out = String::new();
         out.push_str("# HELP fornax_http_requests_total HTTP requests answered, by route, model and status.\n");
@@ -137,6 +138,13 @@ impl Metrics {
             let _ =
                 writeln!(out, "fornax_predict_queue_depth{{model=\"{}\",version=\"{version}\"}} {depth}", quote(model));
         }
+        if let Some(dropped) = log_dropped {
+            out.push_str(
+                "# HELP fornax_prediction_log_dropped_total Predictions not logged: the disk could not keep up.\n",
+            );
+            out.push_str("# TYPE fornax_prediction_log_dropped_total counter\n");
+            let _ = writeln!(out, "fornax_prediction_log_dropped_total {dropped}");
+        }
         out
     }
 }
@@ -150,7 +158,7 @@ mod tests {
         let metrics = Metrics::default();
         metrics.observe_batch("a\"b", 3);
         metrics.observe_batch("a\"b", 100);
-        let text = metrics.render(&[]);
+        let text = metrics.render(&[], None);
         assert!(text.contains("fornax_predict_batch_rows_bucket{model=\"a\\\"b\",le=\"4\"} 1\n"), "{text}");
         assert!(text.contains("fornax_predict_batch_rows_bucket{model=\"a\\\"b\",le=\"128\"} 2\n"), "{text}");
         assert!(text.contains("fornax_predict_batch_rows_count{model=\"a\\\"b\"} 2\n"), "{text}");

@@ -7,6 +7,7 @@ mod connections;
 mod http_types;
 mod metrics;
 mod openapi;
+mod prediction_log;
 mod registry;
 mod served;
 
@@ -21,6 +22,7 @@ use tower_http::services::{ServeDir, ServeFile};
 
 use batcher::BatchSettings;
 use metrics::Metrics;
+use prediction_log::PredictionLog;
 use registry::Registry;
 
 #[derive(Args)]
@@ -56,6 +58,16 @@ pub struct ServeArgs {
     /// answered from memory); 0 turns the cache off.
     #[arg(long, env = "FORNAX_CACHE_ROWS", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(0..=10_000_000))]
     cache_rows: u64,
+    /// SQLite file that every prediction (inputs, output, model version, time) is
+    /// appended to.
+    #[arg(long, env = "FORNAX_PREDICTION_LOG", default_value = "predictions.sqlite")]
+    prediction_log: PathBuf,
+    /// Log no predictions.
+    #[arg(long, conflicts_with = "prediction_log")]
+    no_prediction_log: bool,
+    /// Days a logged prediction is kept.
+    #[arg(long, env = "FORNAX_LOG_RETENTION_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=36_500))]
+    log_retention_days: u64,
 }
 
 /// The bearer token of the admin routes: from FORNAX_TOKEN or `--token-file` (surrounding
@@ -79,6 +91,11 @@ fn admin_token(file: Option<&Path>) -> Result<Option<String>, String> {
 pub fn run(args: ServeArgs) -> Result<(), String> {
     // Settings first, so a mistake in them changes nothing on disk.
     let token = admin_token(args.token_file.as_deref())?;
+    if let Some(web) = &args.web
+        && !web.join("index.html").is_file()
+    {
+        return Err(format!("{} has no index.html: build the app first (cargo xtask serve does)", web.display()));
+    }
     std::fs::create_dir_all(&args.models).map_err(|e| format!("cannot create {}: {e}", args.models.display()))?;
     let settings = BatchSettings {
         max_rows: args.max_batch_rows as usize,
@@ -86,18 +103,21 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
         queue: args.queue as usize,
         cache_rows: args.cache_rows as usize,
     };
+    let log = match args.no_prediction_log {
+        true => None,
+        false => {
+            Some(PredictionLog::open(&args.prediction_log, Duration::from_secs(args.log_retention_days * 24 * 3600))?)
+        }
+    };
     let metrics = Arc::new(Metrics::default());
     let (registry, problems) = Registry::open(&args.models, settings, metrics.clone());
     for (name, problem) in problems {
         eprintln!("warning: model `{name}` was not loaded: {problem}");
     }
     let request_timeout = Duration::from_secs(args.request_timeout);
-    let state = Arc::new(api::AppState { registry, metrics, token, request_timeout });
-    let mut app: Router = api::router(state).merge(openapi::router());
+    let state = Arc::new(api::AppState { registry, metrics, log, token, request_timeout });
+    let mut app: Router = api::router(state.clone()).merge(openapi::router());
     if let Some(web) = &args.web {
-        if !web.join("index.html").is_file() {
-            return Err(format!("{} has no index.html: build the app first (cargo xtask serve does)", web.display()));
-        }
         app = app.fallback_service(ServeDir::new(web).fallback(ServeFile::new(web.join("index.html"))));
     }
     let runtime = tokio::runtime::Runtime::new().map_err(|e| format!("cannot start the runtime: {e}"))?;
@@ -111,6 +131,11 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
             let _ = tokio::signal::ctrl_c().await;
         })
         .await;
-        Ok(())
-    })
+        Ok::<(), String>(())
+    })?;
+    // In-flight requests have finished: write the predictions they logged.
+    if let Some(log) = &state.log {
+        log.close();
+    }
+    Ok(())
 }

@@ -82,7 +82,9 @@ pub fn serve_with(mut command: Command, dir: PathBuf, extra: &[&str]) -> Server 
     } else {
         command.env("FORNAX_TOKEN", TOKEN);
     }
+    // The prediction log (predictions.sqlite) lands in the working directory.
     let mut child = command
+        .current_dir(&dir)
         .args(["serve", "--addr", "127.0.0.1:0", "--models"])
         .arg(dir.join("models"))
         .args(extra)

@@ -1,0 +1,155 @@
+//! Every prediction (inputs, output, model version, time) appended to SQLite, for the
+//! monitoring stage. Requests never wait on the disk: they hand rows to a writer thread
+//! through a bounded queue, which inserts them in transactions. When the queue is full
+//! (the disk cannot keep up) rows are dropped and counted rather than slowing serving.
+//! Rows older than the retention period are deleted at start and then hourly.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TrySendError};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use rusqlite::{Connection, params};
+
+/// One predicted row.
+pub struct Entry {
+    pub model: String,
+    pub version: u32,
+    /// The row as the client sent it (JSON).
+    pub input: String,
+    /// The prediction (JSON).
+    pub output: String,
+}
+
+pub struct PredictionLog {
+    queue: Mutex<Option<SyncSender<Entry>>>,
+    writer: Mutex<Option<JoinHandle<()>>>,
+    dropped: Arc<AtomicU64>,
+}
+
+/// Rows that may wait for the writer.
+const QUEUE_ROWS: usize = 100_000;
+/// Most rows per transaction.
+const BATCH_ROWS: usize = 2_000;
+/// Longest a row waits before its transaction is written.
+const FLUSH_EVERY: Duration = Duration::from_millis(100);
+const PURGE_EVERY: Duration = Duration::from_secs(3600);
+
+const SCHEMA: &str = "
+    PRAGMA journal_mode = WAL;
+    PRAGMA synchronous = NORMAL;
+    CREATE TABLE IF NOT EXISTS predictions (
+        id INTEGER PRIMARY KEY,
+        time_ms INTEGER NOT NULL,
+        model TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        input TEXT NOT NULL,
+        output TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS predictions_by_model_time ON predictions (model, time_ms);
+";
+
+fn now_ms() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+}
+
+impl PredictionLog {
+    /// Opens (or creates) the log at `path` and starts its writer. `retention`: how
+    /// long rows are kept.
+    pub fn open(path: &Path, retention: Duration) -> Result<Self, String> {
+        let fail = |e: rusqlite::Error| format!("cannot open the prediction log {}: {e}", path.display());
+        let connection = Connection::open(path).map_err(fail)?;
+        connection.busy_timeout(Duration::from_secs(5)).map_err(fail)?;
+        connection.execute_batch(SCHEMA).map_err(fail)?;
+        purge(&connection, retention).map_err(fail)?;
+        let (queue, entries) = std::sync::mpsc::sync_channel(QUEUE_ROWS);
+        let dropped = Arc::new(AtomicU64::new(0));
+        let writer_path = path.to_path_buf();
+        let writer = std::thread::Builder::new()
+            .name("prediction-log".into())
+            .spawn(move || write_until_closed(connection, &entries, retention, &writer_path))
+            .map_err(|e| format!("cannot start the prediction log's writer: {e}"))?;
+        Ok(PredictionLog { queue: Mutex::new(Some(queue)), writer: Mutex::new(Some(writer)), dropped })
+    }
+
+    /// Rows dropped because the writer could not keep up.
+    pub fn dropped(&self) -> u64 {
+        self.dropped.load(Ordering::Relaxed)
+    }
+
+    pub fn append(&self, entries: impl IntoIterator<Item = Entry>) {
+        let queue = self.queue.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let Some(queue) = queue.as_ref() else { return };
+        for entry in entries {
+            if let Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) = queue.try_send(entry) {
+                self.dropped.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+    }
+
+    /// Writes what is queued and stops the writer (at shutdown).
+    pub fn close(&self) {
+        drop(self.queue.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take());
+        if let Some(writer) = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take() {
+            let _ = writer.join();
+        }
+    }
+}
+
+fn purge(connection: &Connection, retention: Duration) -> rusqlite::Result<usize> {
+    let cutoff = now_ms().saturating_sub(retention.as_millis().min(i64::MAX as u128) as i64);
+    connection.execute("DELETE FROM predictions WHERE time_ms < ?1", params![cutoff])
+}
+
+fn write_until_closed(mut connection: Connection, entries: &Receiver<Entry>, retention: Duration, path: &Path) {
+    let mut last_purge = Instant::now();
+    let mut batch = Vec::with_capacity(BATCH_ROWS);
+    loop {
+        let open = match entries.recv_timeout(FLUSH_EVERY) {
+            Ok(entry) => {
+                batch.push(entry);
+                // Take what else is waiting, up to a transaction's worth.
+                while batch.len() < BATCH_ROWS {
+                    match entries.try_recv() {
+                        Ok(entry) => batch.push(entry),
+                        Err(_) => break,
+                    }
+                }
+                true
+            }
+            Err(RecvTimeoutError::Timeout) => true,
+            Err(RecvTimeoutError::Disconnected) => false,
+        };
+        if !batch.is_empty()
+            && let Err(e) = insert(&mut connection, &batch)
+        {
+            eprintln!("warning: {} predictions were not logged to {}: {e}", batch.len(), path.display());
+        }
+        batch.clear();
+        if last_purge.elapsed() > PURGE_EVERY {
+            if let Err(e) = purge(&connection, retention) {
+                eprintln!("warning: old predictions in {} were not deleted: {e}", path.display());
+            }
+            last_purge = Instant::now();
+        }
+        if !open {
+            return;
+        }
+    }
+}
+
+fn insert(connection: &mut Connection, batch: &[Entry]) -> rusqlite::Result<()> {
+    let time = now_ms();
+    let transaction = connection.transaction()?;
+    {
+        let mut statement = transaction.prepare_cached(
+            "INSERT INTO predictions (time_ms, model, version, input, output) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        for e in batch {
+            statement.execute(params![time, e.model, e.version, e.input, e.output])?;
+        }
+    }
+    transaction.commit()
+}
