@@ -6,7 +6,7 @@ use fornax_core::recipe::Task;
 use fornax_core::train::{EpochReport, Monitor, Progress, TrainConfig};
 use leptos::prelude::*;
 
-use crate::pages::{DataPage, EnvironmentPage, EvaluatePage, ResumeOffer, TrainPage};
+use crate::pages::{DataPage, DeployPage, EnvironmentPage, EvaluatePage, ResumeOffer, TrainPage};
 use crate::protocol::{Backend, Dataset, FromWorker, ToWorker, TrainedModel};
 use crate::{run_store, worker_bridge};
 
@@ -30,6 +30,9 @@ pub struct Studio {
     pub trained: RwSignal<Option<TrainedModel>>,
     /// An object URL of the trained model's `.fornax` bundle, for download.
     pub bundle_url: RwSignal<Option<String>>,
+    /// The row in the prediction form: predicted in the tab, or by a server it was
+    /// deployed to.
+    pub predict_row: RwSignal<serde_json::Map<String, serde_json::Value>>,
     pub prediction: RwSignal<Option<Result<Prediction, String>>>,
     pub error: RwSignal<Option<String>>,
     /// The run holds after its current epoch.
@@ -68,6 +71,7 @@ impl Studio {
             task: RwSignal::new(None),
             trained: RwSignal::new(None),
             bundle_url: RwSignal::new(None),
+            predict_row: RwSignal::new(serde_json::Map::new()),
             prediction: RwSignal::new(None),
             error: RwSignal::new(None),
             paused: RwSignal::new(false),
@@ -195,6 +199,7 @@ impl Studio {
                     "Done: the model trained for {} epochs in {:.1} s; {kept}.",
                     model.epochs_run, model.seconds
                 ));
+                self.predict_row.set(model.example.clone());
                 self.trained.set(Some(model));
             }
             FromWorker::Predicted { prediction } => self.prediction.set(Some(Ok(prediction))),
@@ -274,7 +279,7 @@ pub fn model_label(model: &str) -> &'static str {
     if model == "linear" { "Linear baseline" } else { "MLP" }
 }
 
-/// The whole studio, in the order a user works: environment, data, train, evaluate.
+/// The whole studio, in the order a user works: environment, data, train, evaluate, deploy.
 #[component]
 pub fn App() -> impl IntoView {
     let studio = Studio::new();
@@ -296,6 +301,7 @@ pub fn App() -> impl IntoView {
             <DataPage/>
             <TrainPage/>
             <EvaluatePage/>
+            <DeployPage/>
         </main>
     }
 }

@@ -166,3 +166,32 @@ fn the_api_documents_itself() {
     let script = common::request_text(&server, "/docs/swagger-ui-bundle.js");
     assert!(script.starts_with("HTTP/1.1 200") && script.len() > 100_000, "Swagger UI is served from the binary");
 }
+
+#[test]
+fn only_configured_origins_may_call_the_api_from_a_browser() {
+    let dir = common::temp_dir("cors");
+    common::train_wine(&dir.join("models/wine.fornax"), "linear");
+    let server = common::serve_with(Command::new(FORNAX), dir, &["--cors-origin", "http://studio.test:8080"]);
+    let preflight = |origin: &str| {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(&server.addr).unwrap();
+        write!(
+            stream,
+            "OPTIONS /v1/models/wine HTTP/1.1\r\nHost: x\r\nConnection: close\r\nOrigin: {origin}\r\n\
+             Access-Control-Request-Method: PUT\r\nAccess-Control-Request-Headers: authorization\r\n\r\n"
+        )
+        .unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        response.to_ascii_lowercase()
+    };
+    let allowed = preflight("http://studio.test:8080");
+    assert!(allowed.contains("access-control-allow-origin: http://studio.test:8080"), "{allowed}");
+    assert!(allowed.contains("access-control-allow-headers: authorization,content-type"), "{allowed}");
+    let other = preflight("http://elsewhere.test");
+    assert!(!other.contains("access-control-allow-origin"), "{other}");
+
+    let bad = Command::new(FORNAX).args(["serve", "--cors-origin", "http://studio.test/"]).output().unwrap();
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("no path, no trailing slash"));
+}

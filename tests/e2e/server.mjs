@@ -1,18 +1,22 @@
-// Starts a real `fornax serve` on a free loopback port, serving the built app.
+// Starts a real `fornax serve` on a free loopback port, in a directory of its own
+// (models, prediction log).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
-export async function startServer() {
+/** `web: false` serves the API only; `args` are extra flags; `env` extra variables. */
+export async function startServer({ web = true, args = [], env = {} } = {}) {
   const bin = process.env.FORNAX_BIN;
-  const web = process.env.FORNAX_WEB;
-  if (!bin || !web) throw new Error('run through `cargo xtask test` (FORNAX_BIN and FORNAX_WEB are not set)');
-  const models = mkdtempSync(join(tmpdir(), 'fornax-e2e-server-'));
-  const child = spawn(bin, ['serve', '--addr', '127.0.0.1:0', '--web', web, '--models', join(models, 'models')], {
+  const dist = process.env.FORNAX_WEB;
+  if (!bin || !dist) throw new Error('run through `cargo xtask test` (FORNAX_BIN and FORNAX_WEB are not set)');
+  const dir = mkdtempSync(join(tmpdir(), 'fornax-e2e-server-'));
+  const flags = ['serve', '--addr', '127.0.0.1:0', '--models', join(dir, 'models'), ...(web ? ['--web', dist] : []), ...args];
+  const child = spawn(bin, flags, {
     stdio: ['ignore', 'pipe', 'inherit'],
-    cwd: models, // where its prediction log goes
+    cwd: dir,
+    env: { ...process.env, FORNAX_TOKEN: '', ...env },
   });
   const url = await new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout });
@@ -26,7 +30,7 @@ export async function startServer() {
     url,
     stop() {
       child.kill();
-      rmSync(models, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

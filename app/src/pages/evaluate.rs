@@ -23,7 +23,7 @@ fn Evaluation(
     model: TrainedModel,
 ) -> impl IntoView {
     let studio = expect_context::<Studio>();
-    let form = RwSignal::new(model.example.clone());
+    let form = studio.predict_row;
     let inputs = model.inputs.clone();
     let predict = move |_| {
         let row: Map<String, Value> = form.get_untracked();
@@ -127,7 +127,7 @@ fn parse_input(text: &str, numeric: bool) -> Value {
     }
 }
 
-fn describe(result: Result<Prediction, String>) -> String {
+pub(super) fn describe(result: Result<Prediction, String>) -> String {
     match result {
         Ok(Prediction::Class { label, probabilities }) => {
             let p = probabilities.get(&label).copied().unwrap_or_default();

@@ -2,6 +2,7 @@
 
 mod confusion;
 mod data;
+mod deploy;
 mod environment;
 mod evaluate;
 mod loss_curve;
@@ -11,6 +12,7 @@ mod settings;
 mod train;
 
 pub use data::DataPage;
+pub use deploy::DeployPage;
 pub use environment::EnvironmentPage;
 pub use evaluate::EvaluatePage;
 pub use train::{ResumeOffer, TrainPage};

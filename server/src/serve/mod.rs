@@ -17,7 +17,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use axum::http::{HeaderValue, Method, header};
 use clap::Args;
+use tower_http::cors::CorsLayer;
 use tower_http::services::{ServeDir, ServeFile};
 
 use batcher::BatchSettings;
@@ -65,6 +67,11 @@ pub struct ServeArgs {
     /// Log no predictions.
     #[arg(long, conflicts_with = "prediction_log")]
     no_prediction_log: bool,
+    /// A web origin (`https://studio.example.com`) whose pages may call this API, e.g. a
+    /// studio served elsewhere that deploys here; repeat for several. Pages this server
+    /// serves itself need none.
+    #[arg(long = "cors-origin", env = "FORNAX_CORS_ORIGINS", value_delimiter = ',', value_parser = parse_origin)]
+    cors_origins: Vec<HeaderValue>,
     /// Days a logged prediction is kept.
     #[arg(long, env = "FORNAX_LOG_RETENTION_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=36_500))]
     log_retention_days: u64,
@@ -86,6 +93,29 @@ fn admin_token(file: Option<&Path>) -> Result<Option<String>, String> {
             }
         }
     }
+}
+
+/// `scheme://host[:port]`, exactly as a browser sends it in `Origin`.
+fn parse_origin(text: &str) -> Result<HeaderValue, String> {
+    let text = text.trim();
+    let rest = text.strip_prefix("http://").or_else(|| text.strip_prefix("https://"));
+    let valid = rest.is_some_and(|host| !host.is_empty() && !host.contains('/'));
+    match HeaderValue::from_str(text) {
+        Ok(value) if valid => Ok(value),
+        _ => Err(format!(
+            "`{text}` is not an origin like https://studio.example.com or http://127.0.0.1:8080 (no path, no trailing slash)"
+        )),
+    }
+}
+
+/// Lets the pages of `origins` call the API from the browser: read answers, and send
+/// the token and JSON or bundle bodies.
+fn cors(origins: Vec<HeaderValue>) -> CorsLayer {
+    CorsLayer::new()
+        .allow_origin(origins)
+        .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
+        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
+        .max_age(Duration::from_secs(600))
 }
 
 pub fn run(args: ServeArgs) -> Result<(), String> {
@@ -119,6 +149,9 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
     let mut app: Router = api::router(state.clone()).merge(openapi::router());
     if let Some(web) = &args.web {
         app = app.fallback_service(ServeDir::new(web).fallback(ServeFile::new(web.join("index.html"))));
+    }
+    if !args.cors_origins.is_empty() {
+        app = app.layer(cors(args.cors_origins));
     }
     let runtime = tokio::runtime::Runtime::new().map_err(|e| format!("cannot start the runtime: {e}"))?;
     runtime.block_on(async move {

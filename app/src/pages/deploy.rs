@@ -1,0 +1,213 @@
+//! Step 4: upload the trained model to a `fornax serve` (this one or another), then
+//! use it there: the endpoint, a `curl` line to copy, and a prediction from the server.
+
+use leptos::prelude::*;
+use serde_json::{Value, json};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use super::evaluate::describe;
+use crate::net::{self, Body};
+use crate::studio::Studio;
+
+/// Where a model was deployed.
+#[derive(Clone, PartialEq)]
+struct Deployed {
+    base: String,
+    name: String,
+    version: u64,
+}
+
+#[derive(Clone, PartialEq)]
+enum DeployState {
+    Idle,
+    Uploading,
+    Done(Deployed),
+    Failed(String),
+}
+
+#[component]
+pub fn DeployPage() -> impl IntoView {
+    let studio = expect_context::<Studio>();
+    move || studio.trained.get().map(|_| view! { <Deploy/> })
+}
+
+#[component]
+fn Deploy() -> impl IntoView {
+    let studio = expect_context::<Studio>();
+    let server = RwSignal::new(own_origin());
+    let name = RwSignal::new(default_name(&studio));
+    let token = RwSignal::new(String::new());
+    let state = RwSignal::new(DeployState::Idle);
+    let answer = RwSignal::new(None::<String>);
+
+    let deploy = move |_| {
+        let base = server.get_untracked().trim().trim_end_matches('/').to_string();
+        let model = name.get_untracked().trim().to_string();
+        let token = token.get_untracked().trim().to_string();
+        if let Err(problem) = check(&base, &model, &token) {
+            state.set(DeployState::Failed(problem));
+            return;
+        }
+        let Some(bundle_url) = studio.bundle_url.get_untracked() else { return };
+        state.set(DeployState::Uploading);
+        answer.set(None);
+        leptos::task::spawn_local(async move {
+            state.set(match upload(&bundle_url, &base, &model, &token).await {
+                Ok(version) => DeployState::Done(Deployed { base, name: model, version }),
+                Err(problem) => DeployState::Failed(problem),
+            });
+        });
+    };
+
+    let predict_on_server = move |deployed: Deployed| {
+        let row = Value::Object(studio.predict_row.get_untracked());
+        answer.set(Some("Asking the server...".into()));
+        leptos::task::spawn_local(async move {
+            let url = format!("{}/v1/models/{}/predict", deployed.base, deployed.name);
+            let text = match net::send("POST", &url, None, Body::Json(json!({ "rows": [row] }))).await {
+                Ok(a) if a.status == 200 => match serde_json::from_value(a.body["predictions"][0].clone()) {
+                    Ok(prediction) => format!(
+                        "{} · version {} · {:.2} ms on the server",
+                        describe(Ok(prediction)),
+                        a.body["version"],
+                        a.body["latency_ms"].as_f64().unwrap_or_default()
+                    ),
+                    Err(_) => format!("The server answered something else: {}", a.body),
+                },
+                Ok(a) => format!("The server could not predict (HTTP {}): {}", a.status, net::detail(&a.body)),
+                Err(e) => e,
+            };
+            answer.set(Some(text));
+        });
+    };
+
+    let result = move || match state.get() {
+        DeployState::Idle => ().into_any(),
+        DeployState::Uploading => {
+            view! { <p class="muted" data-testid="deploy-status">"Uploading the model..."</p> }.into_any()
+        }
+        DeployState::Failed(problem) => {
+            view! { <p class="problem" data-testid="deploy-status">{problem}</p> }.into_any()
+        }
+        DeployState::Done(deployed) => {
+            let endpoint = format!("{}/v1/models/{}/predict", deployed.base, deployed.name);
+            let docs = format!("{}/docs", deployed.base);
+            let curl = {
+                let endpoint = endpoint.clone();
+                move || curl_line(&endpoint, &Value::Object(studio.predict_row.get()))
+            };
+            let copy = {
+                let curl = curl.clone();
+                move |_| {
+                    if let Some(window) = web_sys::window() {
+                        let _ = window.navigator().clipboard().write_text(&curl());
+                    }
+                }
+            };
+            let ask = {
+                let deployed = deployed.clone();
+                move |_| predict_on_server(deployed.clone())
+            };
+            view! {
+                <p data-testid="deploy-status">
+                    {format!("Deployed `{}` as version {} on {}.", deployed.name, deployed.version, deployed.base)}
+                    " "<a href=docs target="_blank">"API docs"</a>
+                </p>
+                <p>"Endpoint: "<code data-testid="deploy-endpoint">{format!("POST {endpoint}")}</code></p>
+                <pre class="config" data-testid="deploy-curl">{curl}</pre>
+                <div class="row">
+                    <button on:click=copy>"Copy the curl line"</button>
+                    <button class="primary" data-testid="deploy-predict" on:click=ask>"Predict on the server"</button>
+                    <span class="prediction" data-testid="deploy-predict-result">{move || answer.get()}</span>
+                </div>
+                <p class="muted">"Both use the row in the prediction form above."</p>
+            }
+            .into_any()
+        }
+    };
+
+    view! {
+        <section class="card">
+            <h2><span class="step">"4"</span>"Deploy"</h2>
+            <p class="muted">"Upload the model to a "<code>"fornax serve"</code>" (this studio's own server, or one you run elsewhere: start it with "<code>"FORNAX_TOKEN"</code>" set, and "<code>"--cors-origin"</code>" naming this studio's address). The model is sent to that server and nowhere else."</p>
+            <div class="form">
+                <label>"Server"<input type="url" data-testid="deploy-server" prop:value=move || server.get() on:input=move |ev| server.set(event_target_value(&ev))/></label>
+                <label>"Model name"<input type="text" data-testid="deploy-name" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/></label>
+                <label>"Admin token"<input type="password" autocomplete="off" data-testid="deploy-token" prop:value=move || token.get() on:input=move |ev| token.set(event_target_value(&ev))/></label>
+            </div>
+            <div class="row">
+                <button class="primary" data-testid="deploy-start" on:click=deploy disabled=move || state.get() == DeployState::Uploading>"Deploy"</button>
+            </div>
+            {result}
+        </section>
+    }
+}
+
+/// The address this studio was loaded from: its own `fornax serve`.
+fn own_origin() -> String {
+    web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
+}
+
+/// The dataset's file name, made a valid model name (`wine.csv` -> `wine`).
+fn default_name(studio: &Studio) -> String {
+    let file = studio.dataset.with_untracked(|d| d.as_ref().map(|d| d.name.clone())).unwrap_or_default();
+    let stem = file.rsplit_once('.').map_or(file.as_str(), |(stem, _)| stem);
+    let name: String = stem
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+        .take(64)
+        .collect();
+    if name.is_empty() { "model".into() } else { name }
+}
+
+/// What the server would refuse, said before anything is sent.
+fn check(base: &str, name: &str, token: &str) -> Result<(), String> {
+    if !(base.starts_with("http://") || base.starts_with("https://")) {
+        return Err(format!("the server address must start with http:// or https://, got `{base}`"));
+    }
+    if name.is_empty() || name.len() > 64 || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        return Err("the model name must be 1-64 letters, digits, `-` or `_`".into());
+    }
+    if token.is_empty() {
+        return Err("enter the server's admin token (its FORNAX_TOKEN)".into());
+    }
+    Ok(())
+}
+
+/// Uploads the bundle; the version the server gave it, or why not.
+async fn upload(bundle_url: &str, base: &str, name: &str, token: &str) -> Result<u64, String> {
+    let bytes = bundle_bytes(bundle_url).await?;
+    let url = format!("{base}/v1/models/{name}");
+    let answer = net::send("PUT", &url, Some(token), Body::Bytes(bytes)).await.map_err(|e| {
+        format!(
+            "{e}. Is `fornax serve` running there, and does it allow this studio's address ({})? Start it with `--cors-origin {}`.",
+            own_origin(),
+            own_origin()
+        )
+    })?;
+    let detail = net::detail(&answer.body);
+    match answer.status {
+        201 => Ok(answer.body["version"].as_u64().unwrap_or_default()),
+        401 => Err("the server refused the token: check it against the server's FORNAX_TOKEN".into()),
+        403 => Err(format!("the server does not accept uploads: {detail}")),
+        413 => Err(format!("the model is larger than the server accepts: {detail}")),
+        422 => Err(format!("the server refused the model: {detail}")),
+        status => Err(format!("the upload failed (HTTP {status}): {detail}")),
+    }
+}
+
+/// The bytes behind the download link (an object URL in this page).
+async fn bundle_bytes(bundle_url: &str) -> Result<js_sys::ArrayBuffer, String> {
+    let failed = |e: wasm_bindgen::JsValue| format!("cannot read the trained model: {e:?}");
+    let window = web_sys::window().ok_or("no window")?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(bundle_url)).await.map_err(failed)?.into();
+    let buffer = JsFuture::from(response.array_buffer().map_err(failed)?).await.map_err(failed)?;
+    buffer.dyn_into().map_err(failed)
+}
+
+/// A shell line that predicts `row` at `endpoint` (single quotes escaped for the shell).
+fn curl_line(endpoint: &str, row: &Value) -> String {
+    let body = json!({ "rows": [row] }).to_string().replace('\'', "'\\''");
+    format!("curl -s {endpoint} \\\n  -H 'content-type: application/json' \\\n  -d '{body}'")
+}

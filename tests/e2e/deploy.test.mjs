@@ -1,0 +1,79 @@
+// Deploy from the tab: train in the studio, upload the model to a second `fornax serve`
+// (another origin, so CORS is real), and get the same prediction from the tab, from the
+// deploy page's test button, and over plain HTTP.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer } from './server.mjs';
+import { launch, artifacts } from './browser.mjs';
+
+const TOKEN = 'e2e-deploy-token';
+let studio;
+let target;
+before(async () => {
+  studio = await startServer();
+  target = await startServer({ web: false, args: ['--cors-origin', studio.url], env: { FORNAX_TOKEN: TOKEN } });
+});
+after(() => { studio?.stop(); target?.stop(); });
+
+test('deploy the trained model to a server and predict there', { timeout: 600_000 }, async () => {
+  const { context, page, consoleErrors } = await launch({ webgpu: false });
+  try {
+    await page.goto(studio.url);
+    await page.getByTestId('backend-name').filter({ hasNotText: 'starting' }).waitFor({ timeout: 120_000 });
+    await page.getByTestId('dataset-demo').click();
+    await page.getByTestId('column-table').locator('tbody tr').nth(13).waitFor();
+    await page.getByTestId('train-settings').locator('summary').click();
+    await page.getByTestId('setting-epochs').fill('40');
+    await page.getByTestId('setting-epochs').dispatchEvent('change');
+    await page.getByTestId('train-start').click();
+    await page.getByTestId('metric-accuracy').waitFor({ timeout: 300_000 });
+
+    const status = page.getByTestId('deploy-status');
+    const deploy = async ({ server, token }) => {
+      await page.getByTestId('deploy-server').fill(server);
+      await page.getByTestId('deploy-token').fill(token);
+      await page.getByTestId('deploy-start').click();
+      await status.filter({ hasNotText: 'Uploading' }).waitFor();
+      return status.innerText();
+    };
+    // The studio's own server was started without a token: it takes no uploads.
+    assert.equal(await page.getByTestId('deploy-server').inputValue(), studio.url, 'the studio\'s own server is the default');
+    assert.equal(await page.getByTestId('deploy-name').inputValue(), 'wine');
+    assert.match(await deploy({ server: studio.url, token: 'anything' }), /^the server does not accept uploads: admin routes are disabled/);
+    assert.equal(await deploy({ server: target.url, token: 'wrong' }), 'the server refused the token: check it against the server\'s FORNAX_TOKEN');
+    assert.match(await deploy({ server: 'http://127.0.0.1:9', token: TOKEN }), /^no answer from http:\/\/127\.0\.0\.1:9\/v1\/models\/wine .*--cors-origin/);
+    assert.equal(await deploy({ server: 'ftp://x', token: TOKEN }), 'the server address must start with http:// or https://, got `ftp://x`');
+
+    assert.equal(await deploy({ server: `${target.url}/`, token: TOKEN }), `Deployed \`wine\` as version 1 on ${target.url}. API docs`);
+    const endpoint = `${target.url}/v1/models/wine/predict`;
+    assert.equal(await page.getByTestId('deploy-endpoint').innerText(), `POST ${endpoint}`);
+
+    // The same row, predicted in the tab and by the server.
+    await page.getByRole('button', { name: 'Predict', exact: true }).click();
+    const inTab = page.getByTestId('predict-result');
+    await inTab.filter({ hasText: /cultivar/ }).waitFor();
+    const tabText = await inTab.innerText();
+    await page.getByTestId('deploy-predict').click();
+    const onServer = page.getByTestId('deploy-predict-result');
+    await onServer.filter({ hasText: /version/ }).waitFor();
+    const serverText = await onServer.innerText();
+    assert.match(serverText, /^cultivar_\d \(probability [01]\.\d{3}\) · version 1 · [\d.]+ ms on the server$/);
+    assert.equal(serverText.split(' · ')[0], tabText);
+
+    // And over plain HTTP, with the body of the curl line the page shows.
+    const curl = await page.getByTestId('deploy-curl').innerText();
+    assert.ok(curl.startsWith(`curl -s ${endpoint}`), curl);
+    const body = curl.match(/-d '(.*)'$/s)[1];
+    const response = await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    assert.equal(response.status, 200);
+    const { predictions: [prediction] } = await response.json();
+    assert.equal(`${prediction.label} (probability ${prediction.probabilities[prediction.label].toFixed(3)})`, tabText);
+
+    await page.getByTestId('deploy-status').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${artifacts}deploy.png`, fullPage: true });
+    // The refused uploads above are logged by the browser as failed loads; nothing else may be.
+    assert.deepEqual(consoleErrors.filter((e) => !/Failed to load resource|ERR_CONNECTION_REFUSED/.test(e)), []);
+  } finally {
+    await context.close();
+  }
+});
