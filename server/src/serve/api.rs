@@ -17,8 +17,10 @@ use axum::{Json, Router};
 use tower_http::catch_panic::CatchPanicLayer;
 
 use super::api_error::ApiError;
+use super::datasets::Datasets;
 use super::http_types::{Health, ModelInfo, ModelList, PredictResponse, Ready};
-use super::metrics::Metrics;
+use super::jobs::Jobs;
+use super::metrics::{Gauges, Metrics};
 use super::prediction_log::{Entry, PredictionLog};
 use super::registry::{Missing, PutError, Registry, valid_name};
 use super::served::{PredictError, Served};
@@ -29,7 +31,9 @@ pub const MAX_PREDICT_BYTES: usize = 1024 * 1024;
 pub const MAX_UPLOAD_BYTES: usize = 64 * 1024 * 1024;
 
 pub struct AppState {
-    pub registry: Registry,
+    pub registry: Arc<Registry>,
+    pub datasets: Arc<Datasets>,
+    pub jobs: Jobs,
     pub metrics: Arc<Metrics>,
     /// Where every prediction is recorded; `None` with `--no-prediction-log`.
     pub log: Option<PredictionLog>,
@@ -55,6 +59,7 @@ pub fn router(state: Arc<AppState>) -> Router {
             post(predict_version).layer(DefaultBodyLimit::max(MAX_PREDICT_BYTES)),
         )
         .route("/metrics", get(metrics))
+        .merge(super::jobs_api::router())
         .layer(middleware::from_fn_with_state(state.clone(), time_limit))
         .layer(CatchPanicLayer::custom(panic_response))
         .route_layer(middleware::from_fn_with_state(state.clone(), count))
@@ -118,13 +123,16 @@ async fn readyz(State(state): Shared) -> Result<Json<Ready>, ApiError> {
 }
 
 /// Prometheus metrics: requests and latency per route, model and status; micro-batch
-/// sizes; prediction-cache hits and misses; queue depths.
+/// sizes; prediction-cache hits and misses; queue depths; jobs by state.
 #[utoipa::path(get, path = "/metrics", tag = "operations", responses(
     (status = 200, description = "Prometheus text format", body = String, content_type = "text/plain; version=0.0.4"),
 ))]
 async fn metrics(State(state): Shared) -> impl IntoResponse {
-    let dropped = state.log.as_ref().map(PredictionLog::dropped);
-    let text = state.metrics.render(&state.registry.queue_depths(), dropped);
+    let text = state.metrics.render(&Gauges {
+        queues: state.registry.queue_depths(),
+        log_dropped: state.log.as_ref().map(PredictionLog::dropped),
+        jobs: state.jobs.counts(),
+    });
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text)
 }
 
@@ -179,7 +187,7 @@ async fn version_info(
     Ok(Json(info(&state, &name, &served)))
 }
 
-fn body_bytes(body: Result<Bytes, BytesRejection>, limit: usize) -> Result<Bytes, ApiError> {
+pub(super) fn body_bytes(body: Result<Bytes, BytesRejection>, limit: usize) -> Result<Bytes, ApiError> {
     let too_large = || ApiError::TooLarge(format!("the request body is larger than {limit} bytes"));
     match body {
         Ok(bytes) if bytes.len() > limit => Err(too_large()),
@@ -263,7 +271,7 @@ async fn answer(
     }))
 }
 
-fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+pub(super) fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
     let Some(expected) = &state.token else { return Err(ApiError::AdminDisabled) };
     let given = headers
         .get(header::AUTHORIZATION)

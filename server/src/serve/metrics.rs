@@ -11,6 +11,17 @@ const LATENCY_BUCKETS: &[f64] = &[0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.0
 /// Rows per forward pass.
 const BATCH_BUCKETS: &[f64] = &[1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0, 512.0, 1024.0];
 
+/// Values read when `/metrics` is scraped.
+#[derive(Default)]
+pub struct Gauges {
+    /// (model, version, requests waiting).
+    pub queues: Vec<(String, u32, usize)>,
+    /// Predictions the log could not keep up with (`None`: no log).
+    pub log_dropped: Option<u64>,
+    /// Jobs per state.
+    pub jobs: BTreeMap<&'static str, usize>,
+}
+
 #[derive(Default)]
 pub struct Metrics {
     inner: Mutex<Inner>,
@@ -96,9 +107,8 @@ impl Metrics {
         entry.1 += misses as u64;
     }
 
-    /// The text format; `queues` are (model, version, requests waiting) right now;
-    /// `log_dropped` the predictions the log could not keep up with (`None`: no log).
-    pub fn render(&self, queues: &[(String, u32, usize)], log_dropped: Option<u64>) -> String {
+    /// The text format.
+    pub fn render(&self, gauges: &Gauges) -> String {
         let inner = self.lock();
         let mut out = String::new();
         out.push_str("# HELP fornax_http_requests_total HTTP requests answered, by route, model and status.\n");
@@ -134,11 +144,16 @@ impl Metrics {
         }
         out.push_str("# HELP fornax_predict_queue_depth Requests waiting for a forward pass.\n");
         out.push_str("# TYPE fornax_predict_queue_depth gauge\n");
-        for (model, version, depth) in queues {
+        for (model, version, depth) in &gauges.queues {
             let _ =
                 writeln!(out, "fornax_predict_queue_depth{{model=\"{}\",version=\"{version}\"}} {depth}", quote(model));
         }
-        if let Some(dropped) = log_dropped {
+        out.push_str("# HELP fornax_jobs Training jobs by state.\n");
+        out.push_str("# TYPE fornax_jobs gauge\n");
+        for (state, count) in &gauges.jobs {
+            let _ = writeln!(out, "fornax_jobs{{state=\"{state}\"}} {count}");
+        }
+        if let Some(dropped) = gauges.log_dropped {
             out.push_str(
                 "# HELP fornax_prediction_log_dropped_total Predictions not logged: the disk could not keep up.\n",
             );
@@ -158,7 +173,7 @@ mod tests {
         let metrics = Metrics::default();
         metrics.observe_batch("a\"b", 3);
         metrics.observe_batch("a\"b", 100);
-        let text = metrics.render(&[], None);
+        let text = metrics.render(&Gauges::default());
         assert!(text.contains("fornax_predict_batch_rows_bucket{model=\"a\\\"b\",le=\"4\"} 1\n"), "{text}");
         assert!(text.contains("fornax_predict_batch_rows_bucket{model=\"a\\\"b\",le=\"128\"} 2\n"), "{text}");
         assert!(text.contains("fornax_predict_batch_rows_count{model=\"a\\\"b\"} 2\n"), "{text}");

@@ -4,7 +4,10 @@ mod api;
 mod api_error;
 mod batcher;
 mod connections;
+mod datasets;
 mod http_types;
+mod jobs;
+mod jobs_api;
 mod metrics;
 mod openapi;
 mod prediction_log;
@@ -23,6 +26,8 @@ use tower_http::cors::CorsLayer;
 use tower_http::services::{ServeDir, ServeFile};
 
 use batcher::BatchSettings;
+use datasets::Datasets;
+use jobs::Jobs;
 use metrics::Metrics;
 use prediction_log::PredictionLog;
 use registry::Registry;
@@ -35,6 +40,12 @@ pub struct ServeArgs {
     /// Directory of bundles: each NAME.fornax is served as model NAME.
     #[arg(long, env = "FORNAX_MODELS", default_value = "models")]
     models: PathBuf,
+    /// Directory of the CSVs uploaded for training jobs.
+    #[arg(long, env = "FORNAX_DATASETS", default_value = "datasets")]
+    datasets: PathBuf,
+    /// Device that training jobs run on: cpu, vulkan or cuda.
+    #[arg(long, env = "FORNAX_DEVICE", default_value = "cpu")]
+    device: String,
     /// Directory of the built web app (trunk's dist/) to serve at `/`.
     #[arg(long, env = "FORNAX_WEB")]
     web: Option<PathBuf>,
@@ -126,6 +137,7 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
     {
         return Err(format!("{} has no index.html: build the app first (cargo xtask serve does)", web.display()));
     }
+    let device = crate::cli::train::device(&args.device)?;
     std::fs::create_dir_all(&args.models).map_err(|e| format!("cannot create {}: {e}", args.models.display()))?;
     let settings = BatchSettings {
         max_rows: args.max_batch_rows as usize,
@@ -144,8 +156,11 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
     for (name, problem) in problems {
         eprintln!("warning: model `{name}` was not loaded: {problem}");
     }
+    let registry = Arc::new(registry);
+    let datasets = Arc::new(Datasets::new(&args.datasets));
+    let jobs = Jobs::start(registry.clone(), datasets.clone(), device, &args.device);
     let request_timeout = Duration::from_secs(args.request_timeout);
-    let state = Arc::new(api::AppState { registry, metrics, log, token, request_timeout });
+    let state = Arc::new(api::AppState { registry, datasets, jobs, metrics, log, token, request_timeout });
     let mut app: Router = api::router(state.clone()).merge(openapi::router());
     if let Some(web) = &args.web {
         app = app.fallback_service(ServeDir::new(web).fallback(ServeFile::new(web.join("index.html"))));

@@ -6,14 +6,15 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::SwaggerUi;
 
-use super::api;
 use super::http_types;
+use super::{api, jobs_api};
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Fornax", description = "Predictions from models trained in the Fornax studio. \
         Each model's input columns are at `GET /v1/models/{name}`; admin routes need \
-        `Authorization: Bearer TOKEN` (the server's FORNAX_TOKEN)."),
+        `Authorization: Bearer TOKEN` (the server's FORNAX_TOKEN). Training jobs run the \
+        studio's training on the server's device and register the result as a model version."),
     paths(
         api::healthz,
         api::readyz,
@@ -24,6 +25,13 @@ use super::http_types;
         api::upload_model,
         api::predict,
         api::predict_version,
+        jobs_api::upload_dataset,
+        jobs_api::submit_job,
+        jobs_api::list_jobs,
+        jobs_api::job_info,
+        jobs_api::cancel_job,
+        jobs_api::job_events,
+        jobs_api::download_bundle,
     ),
     components(schemas(http_types::PredictionSchema, http_types::LocItem, http_types::ValidationError)),
     modifiers(&BearerToken),

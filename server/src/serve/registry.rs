@@ -167,6 +167,18 @@ impl Registry {
         Ok(self.remember(name, version, manifest, predictor))
     }
 
+    /// The stored bytes of one version.
+    pub fn bundle_bytes(&self, name: &str, version: u32) -> Result<Vec<u8>, Missing> {
+        let not_found = || Missing::NotFound(format!("model `{name}` has no version {version}"));
+        if !valid_name(name) {
+            return Err(not_found());
+        }
+        std::fs::read(self.version_path(name, version)).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => not_found(),
+            _ => Missing::Unloadable(format!("model `{name}` version {version}: {e}")),
+        })
+    }
+
     /// Every version on disk, oldest first.
     pub fn versions(&self, name: &str) -> Vec<u32> {
         let mut versions: Vec<u32> = std::fs::read_dir(self.dir.join(name))

@@ -1,0 +1,314 @@
+//! Training jobs on the server: the same `train_table` as the tab and `fornax train`,
+//! on the server's device, one job at a time in submission order. Each job keeps every
+//! progress event it produced, so a client that connects late (or reconnects) replays
+//! the run from the start and then follows it live. A finished job's bundle is
+//! registered as a new version of its model, like an upload. Jobs live in memory: a
+//! restarted server has none (the models they made stay).
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::Sender;
+use std::sync::{Arc, Mutex};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use burn::tensor::Device;
+use fornax_core::Error;
+use fornax_core::recipe::Task;
+use fornax_core::train::{Control, Progress, TrainConfig, TrainSink, train_table};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use tokio::sync::watch;
+use utoipa::ToSchema;
+
+use super::datasets::Datasets;
+use super::registry::{PutError, Registry};
+
+/// What to train: the body of `POST /v1/jobs`.
+#[derive(Clone, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct JobRequest {
+    /// A dataset uploaded with `PUT /v1/datasets/{name}`.
+    #[schema(example = "wine")]
+    pub dataset: String,
+    /// The column to predict.
+    #[schema(example = "cultivar")]
+    pub target: String,
+    /// `classification` or `regression`; inferred from the target when absent.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub task: Option<Task>,
+    /// The training config the studio's "Copy as config" gives (every key optional).
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub config: TrainConfig,
+    /// The model name the result is registered under (a new version).
+    #[schema(example = "wine")]
+    pub model: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum JobState {
+    Queued,
+    Running,
+    Succeeded,
+    Failed,
+    Cancelled,
+}
+
+impl JobState {
+    pub fn name(self) -> &'static str {
+        match self {
+            JobState::Queued => "queued",
+            JobState::Running => "running",
+            JobState::Succeeded => "succeeded",
+            JobState::Failed => "failed",
+            JobState::Cancelled => "cancelled",
+        }
+    }
+
+    fn finished(self) -> bool {
+        matches!(self, JobState::Succeeded | JobState::Failed | JobState::Cancelled)
+    }
+}
+
+/// What `GET /v1/jobs/{id}` says.
+#[derive(Clone, Serialize, ToSchema)]
+pub struct JobInfo {
+    /// Unguessable: who knows it may follow the job.
+    pub id: String,
+    pub state: JobState,
+    pub request: JobRequest,
+    /// `cpu`, `vulkan` or `cuda`.
+    pub device: String,
+    pub created_ms: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub started_ms: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub finished_ms: Option<u64>,
+    /// Epochs finished so far, over both models (the baseline, then the MLP).
+    pub epochs_done: usize,
+    /// Why it failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// The model version it registered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<u32>,
+}
+
+/// One event of a job's stream: `progress` (a core `Progress`), then one of `succeeded`,
+/// `failed` or `cancelled`.
+#[derive(Clone)]
+pub struct JobEvent {
+    pub kind: &'static str,
+    pub data: Value,
+}
+
+pub struct Job {
+    info: Mutex<JobInfo>,
+    events: Mutex<Vec<JobEvent>>,
+    /// The number of events so far; subscribers wait on its changes.
+    count: watch::Sender<usize>,
+    cancel: AtomicBool,
+}
+
+fn now_ms() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
+}
+
+impl Job {
+    pub fn info(&self) -> JobInfo {
+        self.info.lock().expect("job lock").clone()
+    }
+
+    /// Asks the job to stop (after the current batch); a queued job never starts.
+    pub fn cancel(&self) {
+        self.cancel.store(true, Ordering::SeqCst);
+        let mut info = self.info.lock().expect("job lock");
+        if info.state == JobState::Queued {
+            info.state = JobState::Cancelled;
+            info.finished_ms = Some(now_ms());
+            drop(info);
+            self.push("cancelled", json!({ "message": "cancelled before it started" }));
+        }
+    }
+
+    /// Events from index `from` on, and whether the job has finished.
+    pub fn events_from(&self, from: usize) -> (Vec<JobEvent>, bool) {
+        let events = self.events.lock().expect("job lock");
+        let finished = self.info.lock().expect("job lock").state.finished();
+        (events.get(from..).unwrap_or_default().to_vec(), finished)
+    }
+
+    pub fn subscribe(&self) -> watch::Receiver<usize> {
+        self.count.subscribe()
+    }
+
+    fn push(&self, kind: &'static str, data: Value) {
+        let mut events = self.events.lock().expect("job lock");
+        events.push(JobEvent { kind, data });
+        self.count.send_replace(events.len());
+    }
+
+    fn finish(&self, state: JobState, kind: &'static str, data: Value, error: Option<String>, version: Option<u32>) {
+        {
+            let mut info = self.info.lock().expect("job lock");
+            info.state = state;
+            info.finished_ms = Some(now_ms());
+            info.error = error;
+            info.version = version;
+        }
+        self.push(kind, data);
+    }
+}
+
+pub struct Jobs {
+    jobs: Mutex<BTreeMap<String, Arc<Job>>>,
+    queue: Mutex<Sender<Arc<Job>>>,
+    device_name: String,
+}
+
+impl Jobs {
+    /// Starts the thread that runs jobs one after another on `device`.
+    pub fn start(registry: Arc<Registry>, datasets: Arc<Datasets>, device: Device, device_name: &str) -> Self {
+        let (queue, jobs) = std::sync::mpsc::channel::<Arc<Job>>();
+        std::thread::Builder::new()
+            .name("training-jobs".into())
+            .spawn(move || {
+                for job in jobs {
+                    run(&job, &registry, &datasets, &device);
+                }
+            })
+            .expect("the system can start a thread");
+        Jobs { jobs: Mutex::new(BTreeMap::new()), queue: Mutex::new(queue), device_name: device_name.to_string() }
+    }
+
+    pub fn submit(&self, request: JobRequest) -> Result<Arc<Job>, String> {
+        let id = new_id()?;
+        let info = JobInfo {
+            id: id.clone(),
+            state: JobState::Queued,
+            request,
+            device: self.device_name.clone(),
+            created_ms: now_ms(),
+            started_ms: None,
+            finished_ms: None,
+            epochs_done: 0,
+            error: None,
+            version: None,
+        };
+        let job = Arc::new(Job {
+            info: Mutex::new(info),
+            events: Mutex::new(Vec::new()),
+            count: watch::Sender::new(0),
+            cancel: AtomicBool::new(false),
+        });
+        self.jobs.lock().expect("jobs lock").insert(id, job.clone());
+        self.queue
+            .lock()
+            .expect("jobs lock")
+            .send(job.clone())
+            .map_err(|_| "the job runner has stopped".to_string())?;
+        Ok(job)
+    }
+
+    pub fn get(&self, id: &str) -> Option<Arc<Job>> {
+        self.jobs.lock().expect("jobs lock").get(id).cloned()
+    }
+
+    /// Every job, oldest first.
+    pub fn list(&self) -> Vec<JobInfo> {
+        let mut infos: Vec<JobInfo> = self.jobs.lock().expect("jobs lock").values().map(|j| j.info()).collect();
+        infos.sort_by_key(|i| i.created_ms);
+        infos
+    }
+
+    /// How many jobs are in each state, for `/metrics`.
+    pub fn counts(&self) -> BTreeMap<&'static str, usize> {
+        let mut counts: BTreeMap<&'static str, usize> =
+            [JobState::Queued, JobState::Running, JobState::Succeeded, JobState::Failed, JobState::Cancelled]
+                .into_iter()
+                .map(|s| (s.name(), 0))
+                .collect();
+        for job in self.jobs.lock().expect("jobs lock").values() {
+            *counts.entry(job.info().state.name()).or_default() += 1;
+        }
+        counts
+    }
+}
+
+/// 128 random bits, hex.
+fn new_id() -> Result<String, String> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| format!("no randomness for a job id: {e}"))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Passes progress to the job's stream and stops when the job is cancelled.
+struct JobSink<'a>(&'a Job);
+
+impl TrainSink for JobSink<'_> {
+    async fn report(&mut self, progress: &Progress) -> Control {
+        if let Progress::Epoch(_) = progress {
+            self.0.info.lock().expect("job lock").epochs_done += 1;
+        }
+        self.0.push("progress", serde_json::to_value(progress).expect("progress serializes"));
+        self.between_batches().await
+    }
+
+    async fn between_batches(&mut self) -> Control {
+        if self.0.cancel.load(Ordering::SeqCst) { Control::Cancel } else { Control::Continue }
+    }
+}
+
+fn run(job: &Job, registry: &Registry, datasets: &Datasets, device: &Device) {
+    let request = {
+        let mut info = job.info.lock().expect("job lock");
+        if info.state != JobState::Queued {
+            return; // cancelled while queued
+        }
+        info.state = JobState::Running;
+        info.started_ms = Some(now_ms());
+        info.request.clone()
+    };
+    let fail = |message: String| {
+        job.finish(JobState::Failed, "failed", json!({ "message": message }), Some(message.clone()), None)
+    };
+    let table = match datasets.table(&request.dataset) {
+        Ok(table) => table,
+        Err(message) => return fail(message),
+    };
+    let outcome = pollster::block_on(train_table(
+        device,
+        &table,
+        &request.target,
+        request.task,
+        &request.config,
+        &mut JobSink(job),
+    ));
+    let outcome = match outcome {
+        Ok(outcome) => outcome,
+        Err(Error::Cancelled) => {
+            return job.finish(JobState::Cancelled, "cancelled", json!({ "message": "cancelled" }), None, None);
+        }
+        Err(e) => return fail(e.to_string()),
+    };
+    match registry.put(&request.model, &outcome.bundle.to_bytes()) {
+        Ok(served) => job.finish(
+            JobState::Succeeded,
+            "succeeded",
+            json!({
+                "model": request.model,
+                "version": served.version,
+                "metrics": outcome.metrics,
+                "baseline": outcome.baseline,
+                "epochs_run": outcome.epochs_run,
+            }),
+            None,
+            Some(served.version),
+        ),
+        Err(PutError::Invalid(why) | PutError::Storage(why)) => {
+            fail(format!("the trained model was not registered: {why}"))
+        }
+    }
+}
