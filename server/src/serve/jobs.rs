@@ -183,7 +183,8 @@ impl Jobs {
         Jobs { jobs: Mutex::new(BTreeMap::new()), queue: Mutex::new(queue), device_name: device_name.to_string() }
     }
 
-    pub fn submit(&self, request: JobRequest) -> Result<Arc<Job>, String> {
+    /// Queues a job; returns it as it was queued (it may be running already).
+    pub fn submit(&self, request: JobRequest) -> Result<JobInfo, String> {
         let id = new_id()?;
         let info = JobInfo {
             id: id.clone(),
@@ -198,18 +199,14 @@ impl Jobs {
             version: None,
         };
         let job = Arc::new(Job {
-            info: Mutex::new(info),
+            info: Mutex::new(info.clone()),
             events: Mutex::new(Vec::new()),
             count: watch::Sender::new(0),
             cancel: AtomicBool::new(false),
         });
         self.jobs.lock().expect("jobs lock").insert(id, job.clone());
-        self.queue
-            .lock()
-            .expect("jobs lock")
-            .send(job.clone())
-            .map_err(|_| "the job runner has stopped".to_string())?;
-        Ok(job)
+        self.queue.lock().expect("jobs lock").send(job).map_err(|_| "the job runner has stopped".to_string())?;
+        Ok(info)
     }
 
     pub fn get(&self, id: &str) -> Option<Arc<Job>> {

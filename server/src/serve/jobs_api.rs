@@ -115,8 +115,7 @@ async fn submit_job(
         ));
     }
     request.config.validate().map_err(|e| ApiError::field(&["body", "config"], e.to_string(), "value_error"))?;
-    let job = state.jobs.submit(request).map_err(ApiError::Internal)?;
-    let info = job.info();
+    let info = state.jobs.submit(request).map_err(ApiError::Internal)?;
     let location = format!("/v1/jobs/{}", info.id);
     Ok((StatusCode::ACCEPTED, [(header::LOCATION, location)], Json(info)).into_response())
 }
