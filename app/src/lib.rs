@@ -5,6 +5,7 @@
 mod net;
 pub mod pages;
 pub mod protocol;
+mod remote_job;
 mod run_store;
 pub mod studio;
 mod worker_bridge;

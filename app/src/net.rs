@@ -49,6 +49,27 @@ pub async fn send(method: &str, url: &str, token: Option<&str>, body: Body) -> R
     Ok(Answer { status: response.status(), body })
 }
 
+/// Downloads bytes (a bundle); a non-200 answer is an error with the server's words.
+pub async fn download(url: &str, token: Option<&str>) -> Result<js_sys::ArrayBuffer, String> {
+    let failed = |e: wasm_bindgen::JsValue| format!("the download from {url} failed: {e:?}");
+    let headers = Headers::new().map_err(failed)?;
+    if let Some(token) = token {
+        headers.set("Authorization", &format!("Bearer {token}")).map_err(failed)?;
+    }
+    let init = RequestInit::new();
+    init.set_headers(&headers);
+    let request = Request::new_with_str_and_init(url, &init).map_err(failed)?;
+    let window = web_sys::window().ok_or("no window")?;
+    let response: Response = JsFuture::from(window.fetch_with_request(&request)).await.map_err(failed)?.into();
+    if response.status() != 200 {
+        let text = JsFuture::from(response.text().map_err(failed)?).await.map_err(failed)?;
+        let body = serde_json::from_str(&text.as_string().unwrap_or_default()).unwrap_or(Value::Null);
+        return Err(format!("the download from {url} failed (HTTP {}): {}", response.status(), detail(&body)));
+    }
+    let buffer = JsFuture::from(response.array_buffer().map_err(failed)?).await.map_err(failed)?;
+    buffer.dyn_into().map_err(failed)
+}
+
 /// The `detail` of a FastAPI-shaped error, as one sentence.
 pub fn detail(body: &Value) -> String {
     match &body["detail"] {
@@ -63,4 +84,35 @@ pub fn detail(body: &Value) -> String {
             .join("; "),
         _ => "no explanation given".into(),
     }
+}
+
+/// What the server's refusal of `what` (`the model`, `the dataset upload`) means, in words.
+pub fn refusal(what: &str, answer: &Answer) -> String {
+    let detail = detail(&answer.body);
+    match answer.status {
+        401 => "the server refused the token: check it against the server's FORNAX_TOKEN".into(),
+        403 => format!("the server does not accept uploads: {detail}"),
+        413 => format!("{what} is larger than the server accepts: {detail}"),
+        422 => format!("the server refused {what}: {detail}"),
+        status => format!("{what} failed (HTTP {status}): {detail}"),
+    }
+}
+
+/// `no answer from URL (why)`, with what usually causes it.
+pub fn unreachable(no_answer: &str) -> String {
+    let origin = crate::studio::own_origin();
+    format!(
+        "{no_answer}. Is `fornax serve` running there, and does it allow this studio's address ({origin})? Start it with `--cors-origin {origin}`."
+    )
+}
+
+/// What a server would refuse, said before anything is sent.
+pub fn check_server(base: &str, token: &str) -> Result<(), String> {
+    if !(base.starts_with("http://") || base.starts_with("https://")) {
+        return Err(format!("the server address must start with http:// or https://, got `{base}`"));
+    }
+    if token.is_empty() {
+        return Err("enter the server's admin token (its FORNAX_TOKEN)".into());
+    }
+    Ok(())
 }

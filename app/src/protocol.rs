@@ -37,6 +37,11 @@ pub enum ToWorker {
     Predict {
         row: Map<String, Value>,
     },
+    /// Use the bundle in the message's bytes, trained elsewhere (a server job) in
+    /// `seconds`, as if this worker had trained it.
+    UseBundle {
+        seconds: f64,
+    },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -70,6 +70,11 @@ pub fn remember_dataset(name: &str, bytes: &ArrayBuffer) {
     LOADED.with(|l| *l.borrow_mut() = Some((name.to_string(), bytes.slice(0))));
 }
 
+/// The dataset the user loaded last: its file name and a copy of its bytes.
+pub fn loaded_dataset() -> Option<(String, ArrayBuffer)> {
+    LOADED.with(|l| l.borrow().as_ref().map(|(name, bytes)| (name.clone(), bytes.slice(0))))
+}
+
 /// A run starts on the remembered dataset: it replaces any stored run.
 pub fn begin_run() {
     match LOADED.with(|l| l.borrow().clone()) {

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use crate::pages::{DataPage, DeployPage, EnvironmentPage, EvaluatePage, ResumeOffer, TrainPage};
 use crate::protocol::{Backend, Dataset, FromWorker, ToWorker, TrainedModel};
-use crate::{run_store, worker_bridge};
+use crate::{net, remote_job, run_store, worker_bridge};
 
 /// Everything the pages read and write. Signals are `Copy`, so this is too.
 #[derive(Clone, Copy)]
@@ -41,6 +41,25 @@ pub struct Studio {
     pub checkpoint_note: RwSignal<Option<String>>,
     /// A run found in storage at start, offered for resuming.
     pub unfinished: RwSignal<Option<Unfinished>>,
+    /// The `fornax serve` to deploy to and train on (this studio's own by default), and
+    /// its admin token (kept only in this page's memory).
+    pub server_url: RwSignal<String>,
+    pub server_token: RwSignal<String>,
+    /// The run in progress is a job on a server.
+    pub remote: RwSignal<Option<RemoteRun>>,
+}
+
+/// A training job this tab started on a server and follows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RemoteRun {
+    pub base: String,
+    pub model: String,
+    /// Known once the server accepted the job.
+    pub job: Option<String>,
+    /// The version the finished job registered.
+    pub version: Option<u64>,
+    /// `Date.now()` when the job was submitted.
+    pub started: f64,
 }
 
 /// What the resume offer says about a stored run.
@@ -77,7 +96,131 @@ impl Studio {
             paused: RwSignal::new(false),
             checkpoint_note: RwSignal::new(None),
             unfinished: RwSignal::new(None),
+            server_url: RwSignal::new(own_origin()),
+            server_token: RwSignal::new(String::new()),
+            remote: RwSignal::new(None),
         }
+    }
+
+    /// Trains on the server in `server_url` instead of in the tab: uploads the dataset,
+    /// starts a job with this tab's settings, and follows it like a local run.
+    pub fn train_on_server(self) {
+        let base = self.server_url.get_untracked().trim().trim_end_matches('/').to_string();
+        let token = self.server_token.get_untracked().trim().to_string();
+        let Some((file, bytes)) = run_store::loaded_dataset() else {
+            return self.error.set(Some("load a dataset first".into()));
+        };
+        if let Err(problem) = net::check_server(&base, &token) {
+            return self.error.set(Some(problem));
+        }
+        let name = model_name(&file);
+        self.start_run(format!("Uploading {file} to {base}..."));
+        self.remote.set(Some(RemoteRun {
+            base: base.clone(),
+            model: name.clone(),
+            job: None,
+            version: None,
+            started: js_sys::Date::now(),
+        }));
+        let job = serde_json::json!({
+            "dataset": name,
+            "target": self.target.get_untracked(),
+            "config": self.config.get_untracked(),
+            "model": name,
+        });
+        leptos::task::spawn_local(async move {
+            match start_job(&base, &token, &name, bytes, job).await {
+                Ok(id) => self.follow_job(base, token, id),
+                Err(problem) => self.remote_failed(problem),
+            }
+        });
+    }
+
+    fn follow_job(self, base: String, token: String, id: String) {
+        self.remote.update(|r| {
+            if let Some(r) = r {
+                r.job = Some(id.clone());
+            }
+        });
+        self.status.set(format!("Queued on {base} as job {id}..."));
+        let url = format!("{base}/v1/jobs/{id}/events");
+        let on_progress = move |batch: Vec<String>| {
+            let parsed: Result<Vec<Progress>, _> = batch.iter().map(|data| serde_json::from_str(data)).collect();
+            match parsed {
+                Ok(batch) => self.on_progress_batch(batch),
+                Err(e) => self.remote_failed(format!("the server sent progress this studio cannot read: {e}")),
+            }
+        };
+        let followed = remote_job::follow(&url, on_progress, move |kind, data| {
+            let data: serde_json::Value = serde_json::from_str(&data).unwrap_or_default();
+            match kind {
+                "succeeded" => {
+                    let (model, version) = (
+                        data["model"].as_str().unwrap_or_default().to_string(),
+                        data["version"].as_u64().unwrap_or_default(),
+                    );
+                    self.remote.update(|r| {
+                        if let Some(r) = r {
+                            r.version = Some(version);
+                        }
+                    });
+                    self.status.set(format!("Trained on {base}: downloading the model..."));
+                    let (base, token) = (base.clone(), token.clone());
+                    leptos::task::spawn_local(async move {
+                        let url = format!("{base}/v1/models/{model}/versions/{version}/bundle");
+                        match net::download(&url, Some(&token)).await {
+                            Ok(bytes) => {
+                                let seconds = self.remote.with_untracked(|r| {
+                                    r.as_ref().map_or(0.0, |r| (js_sys::Date::now() - r.started) / 1000.0)
+                                });
+                                self.send_bytes(&ToWorker::UseBundle { seconds }, bytes);
+                            }
+                            Err(problem) => self.remote_failed(problem),
+                        }
+                    });
+                }
+                "cancelled" => {
+                    self.remote.set(None);
+                    self.end_run();
+                    self.status.set(format!("Cancelled on {base}."));
+                }
+                _ => self.remote_failed(format!(
+                    "the job failed on {base}: {}",
+                    data["message"].as_str().unwrap_or("no reason given")
+                )),
+            }
+        });
+        if let Err(problem) = followed {
+            self.remote_failed(problem);
+        }
+    }
+
+    fn remote_failed(self, problem: String) {
+        remote_job::stop();
+        self.remote.set(None);
+        self.end_run();
+        self.status.set(format!("Stopped: {problem}"));
+        self.error.set(Some(problem));
+    }
+
+    /// Cancels the run in progress, here or on its server.
+    pub fn cancel_run(self) {
+        let Some(remote) = self.remote.get_untracked() else {
+            return self.send(&ToWorker::Cancel);
+        };
+        let Some(job) = remote.job else { return };
+        let token = self.server_token.get_untracked().trim().to_string();
+        self.status.set("Cancelling on the server...".into());
+        leptos::task::spawn_local(async move {
+            let url = format!("{}/v1/jobs/{job}", remote.base);
+            match net::send("DELETE", &url, Some(&token), net::Body::Json(serde_json::Value::Null)).await {
+                Ok(answer) if answer.status == 200 => {}
+                Ok(answer) => {
+                    self.error.set(Some(format!("the server did not cancel the job: {}", net::detail(&answer.body))))
+                }
+                Err(problem) => self.error.set(Some(problem)),
+            }
+        });
     }
 
     /// Sends a CSV to the worker, keeping a copy in case a run starts on it.
@@ -189,6 +332,19 @@ impl Studio {
             FromWorker::Trained(model) => {
                 self.end_run();
                 self.set_bundle(bytes);
+                if let Some(remote) = self.remote.get_untracked() {
+                    self.remote.set(None);
+                    self.status.set(format!(
+                        "Done on {}: the model trained for {} epochs; it is registered there as `{}` version {}.",
+                        remote.base,
+                        model.epochs_run,
+                        remote.model,
+                        remote.version.unwrap_or_default()
+                    ));
+                    self.predict_row.set(model.example.clone());
+                    self.trained.set(Some(model));
+                    return;
+                }
                 let kept =
                     self.config.with_untracked(|c| match (c.early_stopping.restore_best, c.early_stopping.monitor) {
                         (false, _) => "the last epoch's weights were kept",
@@ -236,42 +392,63 @@ impl Studio {
     }
 
     fn on_progress(self, progress: Progress) {
-        match progress {
-            Progress::Started { model, task, epochs, train_rows, valid_rows } => {
-                self.task.set(Some(task));
-                self.train_rows.set(train_rows);
-                self.status.set(format!(
-                    "Training {} for up to {epochs} epochs on {train_rows} rows ({valid_rows} for validation)...",
-                    model_label(&model)
-                ));
-            }
-            Progress::Epoch(report) => {
-                let metric = if self.task.get_untracked() == Some(Task::Regression) { "R²" } else { "accuracy" };
-                // Time left if the remaining epochs run at this epoch's speed (early stopping
-                // may end sooner).
-                let seconds_per_epoch = self.train_rows.get_untracked() as f64 / report.samples_per_second.max(1e-9);
-                let eta = (report.epochs - report.epoch) as f64 * seconds_per_epoch;
-                // While paused the status says so (the last epoch's numbers are in the curve).
-                if !self.paused.get_untracked() {
+        self.on_progress_batch(vec![progress]);
+    }
+
+    /// Applies progress events in order, with one update of the history for all their
+    /// epochs (a server can send thousands a second; drawing each would freeze the tab).
+    fn on_progress_batch(self, batch: Vec<Progress>) {
+        let mut epochs = Vec::new();
+        let mut last_epoch_status = None;
+        for progress in batch {
+            last_epoch_status = None;
+            match progress {
+                Progress::Started { model, task, epochs, train_rows, valid_rows } => {
+                    self.task.set(Some(task));
+                    self.train_rows.set(train_rows);
                     self.status.set(format!(
-                    "{}: epoch {}/{} · loss {:.4} · validation loss {:.4} · validation {metric} {:.3} · lr {:.2e} · {:.0} samples/s · about {:.0} s left",
-                    model_label(&report.model),
-                    report.epoch,
-                    report.epochs,
-                    report.train_loss,
-                    report.valid_loss,
-                    report.valid_metric,
-                    report.learning_rate,
-                    report.samples_per_second,
-                    eta.ceil()
-                ));
+                        "Training {} for up to {epochs} epochs on {train_rows} rows ({valid_rows} for validation)...",
+                        model_label(&model)
+                    ));
                 }
-                self.history.update(|h| h.push(report));
+                Progress::Epoch(report) => {
+                    last_epoch_status = Some(self.epoch_status(&report));
+                    epochs.push(report);
+                }
+                Progress::EarlyStop { model, epoch, best_epoch } => self
+                    .status
+                    .set(format!("{}: stopped early at epoch {epoch}; best epoch {best_epoch}.", model_label(&model))),
             }
-            Progress::EarlyStop { model, epoch, best_epoch } => self
-                .status
-                .set(format!("{}: stopped early at epoch {epoch}; best epoch {best_epoch}.", model_label(&model))),
         }
+        // While paused the status says so (the last epoch's numbers are in the curve).
+        if let Some(status) = last_epoch_status
+            && !self.paused.get_untracked()
+        {
+            self.status.set(status);
+        }
+        if !epochs.is_empty() {
+            self.history.update(|h| h.extend(epochs));
+        }
+    }
+
+    fn epoch_status(self, report: &EpochReport) -> String {
+        let metric = if self.task.get_untracked() == Some(Task::Regression) { "R²" } else { "accuracy" };
+        // Time left if the remaining epochs run at this epoch's speed (early stopping
+        // may end sooner).
+        let seconds_per_epoch = self.train_rows.get_untracked() as f64 / report.samples_per_second.max(1e-9);
+        let eta = (report.epochs - report.epoch) as f64 * seconds_per_epoch;
+        format!(
+            "{}: epoch {}/{} · loss {:.4} · validation loss {:.4} · validation {metric} {:.3} · lr {:.2e} · {:.0} samples/s · about {:.0} s left",
+            model_label(&report.model),
+            report.epoch,
+            report.epochs,
+            report.train_loss,
+            report.valid_loss,
+            report.valid_metric,
+            report.learning_rate,
+            report.samples_per_second,
+            eta.ceil()
+        )
     }
 }
 
@@ -303,6 +480,44 @@ pub fn App() -> impl IntoView {
             <EvaluatePage/>
             <DeployPage/>
         </main>
+    }
+}
+
+/// The address this studio was loaded from: its own `fornax serve`.
+pub fn own_origin() -> String {
+    web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
+}
+
+/// A dataset's file name made a valid model or dataset name (`wine.csv` -> `wine`).
+pub fn model_name(file: &str) -> String {
+    let stem = file.rsplit_once('.').map_or(file, |(stem, _)| stem);
+    let name: String = stem
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+        .take(64)
+        .collect();
+    if name.is_empty() { "model".into() } else { name }
+}
+
+/// Uploads the dataset and submits the job; the job's id.
+async fn start_job(
+    base: &str,
+    token: &str,
+    name: &str,
+    dataset: js_sys::ArrayBuffer,
+    job: serde_json::Value,
+) -> Result<String, String> {
+    let upload = net::send("PUT", &format!("{base}/v1/datasets/{name}"), Some(token), net::Body::Bytes(dataset)).await;
+    let answer = upload.map_err(|e| net::unreachable(&e))?;
+    if answer.status != 201 {
+        return Err(net::refusal("the dataset upload", &answer));
+    }
+    let answer = net::send("POST", &format!("{base}/v1/jobs"), Some(token), net::Body::Json(job))
+        .await
+        .map_err(|e| net::unreachable(&e))?;
+    match answer.body["id"].as_str() {
+        Some(id) if answer.status == 202 => Ok(id.to_string()),
+        _ => Err(net::refusal("the training job", &answer)),
     }
 }
 

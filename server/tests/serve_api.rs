@@ -13,21 +13,7 @@ fn post_json(server: &Server, path: &str, body: &Value) -> (u16, Value) {
 }
 
 fn wine_rows(n: usize) -> Vec<Value> {
-    let text = std::fs::read_to_string(wine()).unwrap();
-    let mut lines = text.lines();
-    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    lines
-        .take(n)
-        .map(|line| {
-            let row: serde_json::Map<String, Value> = header
-                .iter()
-                .zip(line.split(','))
-                .filter(|(h, _)| **h != "cultivar")
-                .map(|(h, v)| (h.to_string(), json!(v.parse::<f64>().unwrap())))
-                .collect();
-            Value::Object(row)
-        })
-        .collect()
+    common::wine_rows()[..n].to_vec()
 }
 
 #[test]

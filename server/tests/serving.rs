@@ -6,25 +6,8 @@ mod common;
 
 use std::process::Command;
 
-use common::{FORNAX, request, serve_with, temp_dir, train_wine};
+use common::{FORNAX, request, serve_with, temp_dir, train_wine, wine_rows};
 use serde_json::{Value, json};
-
-fn wine_rows() -> Vec<Value> {
-    let text = std::fs::read_to_string(common::wine()).unwrap();
-    let mut lines = text.lines();
-    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    lines
-        .map(|line| {
-            let row: serde_json::Map<String, Value> = header
-                .iter()
-                .zip(line.split(','))
-                .filter(|(h, _)| **h != "cultivar")
-                .map(|(h, v)| (h.to_string(), json!(v.parse::<f64>().unwrap())))
-                .collect();
-            Value::Object(row)
-        })
-        .collect()
-}
 
 fn start(extra: &[&str]) -> common::Server {
     let dir = temp_dir(&format!("serving-{}", extra.join("").replace('-', "")));

@@ -77,3 +77,65 @@ test('deploy the trained model to a server and predict there', { timeout: 600_00
     await context.close();
   }
 });
+
+test('train on the server from the tab, watch it live, cancel, then use the model', { timeout: 600_000 }, async () => {
+  const { context, page, consoleErrors } = await launch({ webgpu: false });
+  try {
+    await page.goto(studio.url);
+    await page.getByTestId('backend-name').filter({ hasNotText: 'starting' }).waitFor({ timeout: 120_000 });
+    await page.getByTestId('dataset-demo').click();
+    await page.getByTestId('column-table').locator('tbody tr').nth(13).waitFor();
+    await page.getByTestId('train-settings').locator('summary').click();
+    const setting = async (id, value) => { await page.getByTestId(id).fill(value); await page.getByTestId(id).dispatchEvent('change'); };
+    await page.getByTestId('train-remote-panel').locator('summary').click();
+    await page.getByTestId('remote-server').fill(target.url);
+    await page.getByTestId('remote-token').fill(TOKEN);
+    const status = page.getByTestId('train-status');
+    await status.evaluate((el) => {
+      window.statusLines = [];
+      new MutationObserver(() => window.statusLines.push(el.innerText)).observe(el, { childList: true, subtree: true, characterData: true });
+    });
+
+    // A run too long to finish: it streams epochs, then Cancel stops it on the server.
+    await setting('setting-epochs', '10000');
+    await setting('setting-patience', '10000');
+    await page.getByTestId('train-remote').click();
+    await page.waitForFunction(() => window.statusLines.some((l) => /^Linear baseline: epoch \d+\/10000 · /.test(l)), null, { timeout: 120_000 });
+    assert.equal(await page.getByTestId('train-pause').count(), 0, 'a server run has no pause');
+    await page.getByTestId('train-cancel').click();
+    await status.filter({ hasText: `Cancelled on ${target.url}.` }).waitFor({ timeout: 60_000 });
+    const jobs = await (await fetch(`${target.url}/v1/jobs`, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
+    assert.equal(jobs.jobs.at(-1).state, 'cancelled');
+
+    await setting('setting-epochs', '40');
+    await setting('setting-patience', '15');
+    await page.evaluate(() => { window.statusLines = []; });
+    await page.getByTestId('train-remote').click();
+    const accuracy = page.getByTestId('metric-accuracy');
+    await accuracy.waitFor({ timeout: 300_000 });
+    const lines = await page.evaluate(() => window.statusLines);
+    assert.ok(lines.some((l) => l.startsWith(`Uploading wine.csv to ${target.url}`)), lines.join('\n'));
+    // The run was too quick for a status line per epoch (events are drawn in batches),
+    // but every epoch reached the curve.
+    assert.match(await status.innerText(), new RegExp(`^Done on ${target.url.replace(/\./g, '\\.')}: the model trained for \\d+ epochs; it is registered there as \`wine\` version (\\d+)\\.$`));
+    assert.ok(Number(await accuracy.innerText()) >= 0.85);
+    const points = await page.locator('svg.curve polyline.train').first().getAttribute('points');
+    assert.ok(points.split(' ').length > 10, points);
+
+    // The model came back to the tab: it predicts here, and the server serves it.
+    await page.getByRole('button', { name: 'Predict', exact: true }).click();
+    const inTab = page.getByTestId('predict-result');
+    await inTab.filter({ hasText: /cultivar/ }).waitFor();
+    const version = Number((await status.innerText()).match(/version (\d+)\.$/)[1]);
+    const model = await (await fetch(`${target.url}/v1/models/wine`)).json();
+    assert.equal(model.version, version);
+    const served = await (await fetch(`${target.url}/v1/models/wine/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rows: [model.example] }) })).json();
+    assert.equal(served.version, version);
+    assert.equal(await page.getByTestId('deploy-server').inputValue(), target.url, 'the deploy step offers the same server');
+
+    await page.screenshot({ path: `${artifacts}train-on-server.png`, fullPage: true });
+    assert.deepEqual(consoleErrors, []);
+  } finally {
+    await context.close();
+  }
+});

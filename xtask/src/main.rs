@@ -89,7 +89,25 @@ fn serve(extra: &[String]) -> Result<(), String> {
     }
     let mut serve = Command::new(fornax_binary());
     serve.arg("serve").arg("--web").arg(root().join("dist")).arg("--models").arg(&models).args(extra);
+    // Deploying and training on this server from the studio need an admin token: make
+    // one for this session unless the user set their own.
+    if std::env::var("FORNAX_TOKEN").map_or(true, |t| t.is_empty()) {
+        let token = session_token()?;
+        println!("xtask: the admin token for deploying and training on this server is {token}");
+        println!("xtask: (set FORNAX_TOKEN to choose your own)");
+        serve.env("FORNAX_TOKEN", token);
+    }
     run(&mut serve)
+}
+
+/// 128 random bits from the kernel, as hex.
+fn session_token() -> Result<String, String> {
+    use std::io::Read;
+    let mut bytes = [0u8; 16];
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut bytes))
+        .map_err(|e| format!("cannot read /dev/urandom for a token: {e}"))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// Cheapest checks first, so a broken build fails fast.

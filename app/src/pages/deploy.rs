@@ -8,7 +8,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::evaluate::describe;
 use crate::net::{self, Body};
-use crate::studio::Studio;
+use crate::studio::{Studio, model_name};
 
 /// Where a model was deployed.
 #[derive(Clone, PartialEq)]
@@ -35,9 +35,9 @@ pub fn DeployPage() -> impl IntoView {
 #[component]
 fn Deploy() -> impl IntoView {
     let studio = expect_context::<Studio>();
-    let server = RwSignal::new(own_origin());
-    let name = RwSignal::new(default_name(&studio));
-    let token = RwSignal::new(String::new());
+    let (server, token) = (studio.server_url, studio.server_token);
+    let file = studio.dataset.with_untracked(|d| d.as_ref().map(|d| d.name.clone())).unwrap_or_default();
+    let name = RwSignal::new(model_name(&file));
     let state = RwSignal::new(DeployState::Idle);
     let answer = RwSignal::new(None::<String>);
 
@@ -45,7 +45,7 @@ fn Deploy() -> impl IntoView {
         let base = server.get_untracked().trim().trim_end_matches('/').to_string();
         let model = name.get_untracked().trim().to_string();
         let token = token.get_untracked().trim().to_string();
-        if let Err(problem) = check(&base, &model, &token) {
+        if let Err(problem) = net::check_server(&base, &token).and_then(|()| check_name(&model)) {
             state.set(DeployState::Failed(problem));
             return;
         }
@@ -144,33 +144,9 @@ fn Deploy() -> impl IntoView {
     }
 }
 
-/// The address this studio was loaded from: its own `fornax serve`.
-fn own_origin() -> String {
-    web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
-}
-
-/// The dataset's file name, made a valid model name (`wine.csv` -> `wine`).
-fn default_name(studio: &Studio) -> String {
-    let file = studio.dataset.with_untracked(|d| d.as_ref().map(|d| d.name.clone())).unwrap_or_default();
-    let stem = file.rsplit_once('.').map_or(file.as_str(), |(stem, _)| stem);
-    let name: String = stem
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
-        .take(64)
-        .collect();
-    if name.is_empty() { "model".into() } else { name }
-}
-
-/// What the server would refuse, said before anything is sent.
-fn check(base: &str, name: &str, token: &str) -> Result<(), String> {
-    if !(base.starts_with("http://") || base.starts_with("https://")) {
-        return Err(format!("the server address must start with http:// or https://, got `{base}`"));
-    }
+fn check_name(name: &str) -> Result<(), String> {
     if name.is_empty() || name.len() > 64 || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
         return Err("the model name must be 1-64 letters, digits, `-` or `_`".into());
-    }
-    if token.is_empty() {
-        return Err("enter the server's admin token (its FORNAX_TOKEN)".into());
     }
     Ok(())
 }
@@ -179,21 +155,10 @@ fn check(base: &str, name: &str, token: &str) -> Result<(), String> {
 async fn upload(bundle_url: &str, base: &str, name: &str, token: &str) -> Result<u64, String> {
     let bytes = bundle_bytes(bundle_url).await?;
     let url = format!("{base}/v1/models/{name}");
-    let answer = net::send("PUT", &url, Some(token), Body::Bytes(bytes)).await.map_err(|e| {
-        format!(
-            "{e}. Is `fornax serve` running there, and does it allow this studio's address ({})? Start it with `--cors-origin {}`.",
-            own_origin(),
-            own_origin()
-        )
-    })?;
-    let detail = net::detail(&answer.body);
+    let answer = net::send("PUT", &url, Some(token), Body::Bytes(bytes)).await.map_err(|e| net::unreachable(&e))?;
     match answer.status {
         201 => Ok(answer.body["version"].as_u64().unwrap_or_default()),
-        401 => Err("the server refused the token: check it against the server's FORNAX_TOKEN".into()),
-        403 => Err(format!("the server does not accept uploads: {detail}")),
-        413 => Err(format!("the model is larger than the server accepts: {detail}")),
-        422 => Err(format!("the server refused the model: {detail}")),
-        status => Err(format!("the upload failed (HTTP {status}): {detail}")),
+        _ => Err(net::refusal("the model", &answer)),
     }
 }
 

@@ -19,7 +19,9 @@ pub fn TrainPage() -> impl IntoView {
         let config = studio.config.get_untracked();
         studio.send(&ToWorker::Train { target: studio.target.get_untracked(), config });
     };
-    let cancel = move |_| studio.send(&ToWorker::Cancel);
+    let cancel = move |_| studio.cancel_run();
+    let on_server = move |_| studio.train_on_server();
+    let remote = move || studio.remote.with(Option::is_some);
     let pause = move |_| {
         if studio.paused.get_untracked() {
             studio.paused.set(false);
@@ -58,12 +60,24 @@ pub fn TrainPage() -> impl IntoView {
                 <button class="primary" data-testid="train-start" on:click=start
                     disabled=move || !ready() || studio.training.get() || studio.config.with(|c| c.validate().is_err())>"Train"</button>
                 <Show when=move || studio.training.get()>
-                    <button data-testid="train-pause" on:click=pause>
-                        {move || if studio.paused.get() { "Continue" } else { "Pause" }}
-                    </button>
+                    <Show when=move || !remote()>
+                        <button data-testid="train-pause" on:click=pause>
+                            {move || if studio.paused.get() { "Continue" } else { "Pause" }}
+                        </button>
+                    </Show>
                     <button data-testid="train-cancel" on:click=cancel>"Cancel"</button>
                 </Show>
             </div>
+            <details class="remote" data-testid="train-remote-panel">
+                <summary>"Train on a server instead"</summary>
+                <p class="muted">"Sends the dataset and these settings to a "<code>"fornax serve"</code>" (this studio's own, or one with a GPU started with "<code>"--device cuda"</code>"), which trains there and registers the model; progress shows here as if it trained in the tab."</p>
+                <div class="form">
+                    <label>"Server"<input type="url" data-testid="remote-server" prop:value=move || studio.server_url.get() on:input=move |ev| studio.server_url.set(event_target_value(&ev))/></label>
+                    <label>"Admin token"<input type="password" autocomplete="off" data-testid="remote-token" prop:value=move || studio.server_token.get() on:input=move |ev| studio.server_token.set(event_target_value(&ev))/></label>
+                </div>
+                <button data-testid="train-remote" on:click=on_server
+                    disabled=move || !ready() || studio.training.get() || studio.config.with(|c| c.validate().is_err())>"Train on server"</button>
+            </details>
             <p class="muted">"A linear baseline trains first, then the model the settings describe, with 15% of rows for validation and 15% held out for testing."</p>
             <TrainSettings/>
             <p class="status" data-testid="train-status">{move || studio.status.get()}</p>

@@ -6,6 +6,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use fornax_core::Error;
+use fornax_core::bundle::Bundle;
 use fornax_core::data::Table;
 use fornax_core::device::Device;
 use fornax_core::predict::Predictor;
@@ -82,6 +83,13 @@ async fn handle(message: ToWorker, bytes: Option<ArrayBuffer>) {
             }
         }
         ToWorker::Predict { row } => predict(row).await,
+        ToWorker::UseBundle { seconds } => {
+            let Some(bytes) = bytes else { return fail("no model arrived") };
+            match Bundle::from_bytes(&Uint8Array::new(&bytes).to_vec()) {
+                Ok(bundle) => finish(bundle, seconds),
+                Err(e) => fail(format!("the server's model cannot be used: {e}")),
+            }
+        }
         ToWorker::Cancel | ToWorker::Pause | ToWorker::Continue => {}
     }
 }
@@ -265,12 +273,20 @@ async fn train(run: Run) {
         Err(Error::Cancelled) => return fail("training was cancelled"),
         Err(e) => return fail(e.to_string()),
     };
-    let predictor = match Predictor::new(&outcome.bundle) {
+    finish(outcome.bundle, (js_sys::Date::now() - started) / 1000.0);
+}
+
+/// Keeps the trained model for predictions and hands it to the UI with its bundle.
+fn finish(bundle: Bundle, seconds: f64) {
+    let Some(table) = STATE.with(|s| s.borrow().table.clone()) else {
+        return fail("load a dataset first");
+    };
+    let predictor = match Predictor::new(&bundle) {
         Ok(p) => p,
         Err(e) => return fail(e.to_string()),
     };
-    let manifest = &outcome.bundle.manifest;
-    let bundle = outcome.bundle.to_bytes();
+    let manifest = &bundle.manifest;
+    let bytes = bundle.to_bytes();
     let example: Map<String, Value> = manifest
         .inputs
         .iter()
@@ -287,16 +303,16 @@ async fn train(run: Run) {
     let trained = TrainedModel {
         task: manifest.task,
         target: manifest.target.clone(),
-        metrics: outcome.metrics.clone(),
-        baseline: outcome.baseline.clone(),
-        epochs_run: outcome.epochs_run,
+        metrics: manifest.metrics.clone(),
+        baseline: manifest.baseline_metrics.clone(),
+        epochs_run: manifest.epochs_run,
         inputs: manifest.inputs.clone(),
         example,
-        bundle_bytes: bundle.len(),
-        seconds: (js_sys::Date::now() - started) / 1000.0,
+        bundle_bytes: bytes.len(),
+        seconds,
     };
     STATE.with(|s| s.borrow_mut().predictor = Some(Rc::new(predictor)));
-    post_with_bytes(&FromWorker::Trained(trained), Some(&bundle));
+    post_with_bytes(&FromWorker::Trained(trained), Some(&bytes));
 }
 
 async fn predict(row: Map<String, Value>) {

@@ -271,6 +271,15 @@ async fn answer(
     }))
 }
 
+/// Names become file names: 422 at `loc` unless it is 1-64 letters, digits, `-` or `_`.
+pub(super) fn check_name(name: &str, loc: &[&str]) -> Result<(), ApiError> {
+    if valid_name(name) {
+        Ok(())
+    } else {
+        Err(ApiError::field(loc, "names are 1-64 letters, digits, `-` or `_`", "string_pattern_mismatch"))
+    }
+}
+
 pub(super) fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
     let Some(expected) = &state.token else { return Err(ApiError::AdminDisabled) };
     let given = headers
@@ -305,13 +314,7 @@ async fn upload_model(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<ModelInfo>), ApiError> {
     authorize(&state, &headers)?;
-    if !valid_name(&name) {
-        return Err(ApiError::field(
-            &["path", "name"],
-            "model names are 1-64 letters, digits, `-` or `_`",
-            "string_pattern_mismatch",
-        ));
-    }
+    check_name(&name, &["path", "name"])?;
     let bytes = body_bytes(body, MAX_UPLOAD_BYTES)?;
     // Loading and the smoke prediction take a while on big bundles: off the async threads.
     let registry_state = state.clone();

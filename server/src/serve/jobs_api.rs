@@ -18,12 +18,11 @@ use futures_lite::Stream;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::api::{AppState, authorize, body_bytes};
+use super::api::{AppState, authorize, body_bytes, check_name};
 use super::api_error::ApiError;
 use super::datasets::PutError;
 use super::http_types::Message;
 use super::jobs::{JobInfo, JobRequest};
-use super::registry::valid_name;
 
 type Shared = State<Arc<AppState>>;
 
@@ -41,14 +40,6 @@ pub struct DatasetInfo {
     pub name: String,
     pub rows: usize,
     pub columns: Vec<String>,
-}
-
-fn check_name(name: &str, loc: &[&str]) -> Result<(), ApiError> {
-    if valid_name(name) {
-        Ok(())
-    } else {
-        Err(ApiError::field(loc, "names are 1-64 letters, digits, `-` or `_`", "string_pattern_mismatch"))
-    }
 }
 
 /// Uploads a CSV for training jobs (replacing one of the same name). It is parsed first:

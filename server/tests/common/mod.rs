@@ -17,6 +17,24 @@ pub fn wine() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../public/demo/wine.csv")
 }
 
+/// Every row of the wine demo as a prediction request's row (the target left out).
+pub fn wine_rows() -> Vec<Value> {
+    let text = std::fs::read_to_string(wine()).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    lines
+        .map(|line| {
+            let row: serde_json::Map<String, Value> = header
+                .iter()
+                .zip(line.split(','))
+                .filter(|(h, _)| **h != "cultivar")
+                .map(|(h, v)| (h.to_string(), Value::from(v.parse::<f64>().unwrap())))
+                .collect();
+            Value::Object(row)
+        })
+        .collect()
+}
+
 /// A fresh, empty directory for one test.
 pub fn temp_dir(tag: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("fornax-{tag}-{}", std::process::id()));
