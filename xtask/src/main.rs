@@ -22,7 +22,7 @@ commands:
   serve   set up, build, train the demo model if missing, and start `fornax serve` on 127.0.0.1:8080
   test    install test needs (chromium, npm packages) and run every test
   fuzz    [TARGET] [--time SECONDS]: run the fuzz targets (nightly, cargo-fuzz), 60 s each by default
-  bench   [train|all]: Fornax beside its peers (PyTorch for training), written to bench/RESULTS.md";
+  bench   [train|serve|all]: Fornax beside its peers (PyTorch; FastAPI + onnxruntime), written to bench/RESULTS.md";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -96,19 +96,22 @@ pub fn configure_trunk(trunk: &mut Command) -> Result<(), String> {
 /// browser build), and Mesa's lavapipe with the Vulkan loader, on which the native GPU
 /// code path runs without a GPU.
 pub fn ensure_test_packages() -> Result<(), String> {
-    const PACKAGES: [&str; 4] = ["chromium", "chromium-driver", "mesa-vulkan-drivers", "libvulkan1"];
+    ensure_debian_packages(&["chromium", "chromium-driver", "mesa-vulkan-drivers", "libvulkan1"], "the tests")
+}
+
+/// Installs the Debian `packages` that are missing; `who` needs them (for the error).
+pub fn ensure_debian_packages(packages: &[&str], who: &str) -> Result<(), String> {
     let installed = |package: &&str| {
         output("dpkg-query", &["-W", "-f=${Status}", package]).is_some_and(|s| s.contains("install ok installed"))
     };
-    let missing: Vec<&str> = PACKAGES.iter().filter(|p| !installed(p)).copied().collect();
+    let missing: Vec<&str> = packages.iter().filter(|p| !installed(p)).copied().collect();
     if missing.is_empty() {
         return Ok(());
     }
     let apt = |args: &[&str]| run(Command::new("apt-get").args(args).env("DEBIAN_FRONTEND", "noninteractive"));
     apt(&["update", "-qq"])?;
-    apt(&[&["install", "-y", "-qq"][..], &missing].concat()).map_err(|e| {
-        format!("{e}: the tests need Debian's {} (run as root, or install them yourself)", missing.join(", "))
-    })
+    apt(&[&["install", "-y", "-qq"][..], &missing].concat())
+        .map_err(|e| format!("{e}: {who} need Debian's {} (run as root, or install them yourself)", missing.join(", ")))
 }
 
 /// A fingerprint of everything the web build reads: the size and modification time of

@@ -138,6 +138,12 @@ impl ModelSpec {
 }
 
 impl Mlp {
+    /// The dense layers, input first (Burn's `Linear`: weight `[inputs, outputs]`), for
+    /// exporting the model to other runtimes.
+    pub fn linear_layers(&self) -> &[Linear] {
+        &self.layers
+    }
+
     /// `[batch, inputs] -> [batch, outputs]` (logits or standardized values), for
     /// evaluation and prediction: no dropout, batch norm with its running statistics.
     pub fn forward(&self, x: Tensor<2>) -> Tensor<2> {

@@ -3,8 +3,8 @@
 //! Each loaded version has one inference thread and a bounded queue. The thread takes
 //! the oldest request, then keeps taking queued ones until the batch holds `max_rows`
 //! rows or `max_wait` has passed since it started, and answers them all from one
-//! forward pass. Alone, a request waits at most `max_wait`; under load the queue fills
-//! while the model runs, so batches grow by themselves. Requests not yet in a forward
+//! forward pass. Alone, a request waits at most `max_wait` (by default none); under load
+//! the queue fills while the model runs, so batches grow by themselves. Requests not yet in a forward
 //! pass (queued or in the batch being gathered) are counted; past `queue` of them a new
 //! one is refused at once (the caller answers 503 with `Retry-After`) rather than
 //! letting latency grow without bound.

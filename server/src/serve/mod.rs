@@ -61,8 +61,11 @@ pub struct ServeArgs {
     /// Rows at which a micro-batch of concurrent predictions stops growing.
     #[arg(long, env = "FORNAX_MAX_BATCH_ROWS", default_value_t = 256, value_parser = clap::value_parser!(u64).range(1..=100_000))]
     max_batch_rows: u64,
-    /// Microseconds a micro-batch waits for more requests after its first.
-    #[arg(long, env = "FORNAX_BATCH_WAIT_US", default_value_t = 500, value_parser = clap::value_parser!(u64).range(0..=1_000_000))]
+    /// Microseconds a micro-batch waits for more requests after its first. 0: none; a
+    /// batch is then whatever queued while the previous pass ran, which on a CPU gives
+    /// the best latency and throughput alike (`cargo xtask bench serve`). A wait helps
+    /// where one pass costs about the same for 1 or 256 rows, as on a GPU.
+    #[arg(long, env = "FORNAX_BATCH_WAIT_US", default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=1_000_000))]
     batch_wait_us: u64,
     /// Prediction requests that may wait per model version; beyond it, 503 with Retry-After.
     #[arg(long, env = "FORNAX_QUEUE", default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]

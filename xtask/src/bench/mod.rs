@@ -1,0 +1,106 @@
+//! `cargo xtask bench [train|serve|all]`: Fornax beside its peers, in one run, on this
+//! machine. Each benchmark rewrites its own section of bench/RESULTS.md (the others are
+//! kept), with the date, the peers' versions, the ratios and the command that repeats
+//! it. Peers come from the registries only (PyPI, npm, Debian).
+
+mod serve;
+mod train;
+
+use std::process::Command;
+
+use crate::tools::{root, run};
+
+pub fn bench(args: &[String]) -> Result<(), String> {
+    let which = args.first().map(String::as_str).unwrap_or("all");
+    let names: &[&str] = match which {
+        "all" => &["train", "serve"],
+        "train" => &["train"],
+        "serve" => &["serve"],
+        other => {
+            return Err(format!(
+                "unknown benchmark `{other}`: use train, serve or all (data and browser come with their issues)"
+            ));
+        }
+    };
+    for &name in names {
+        let section = match name {
+            "train" => train::bench()?,
+            _ => serve::bench()?,
+        };
+        write_section(name, &section)?;
+    }
+    Ok(())
+}
+
+/// Installs the PyPI packages `modules` come from, unless `import` of them works.
+fn ensure_python(modules: &[&str], packages: &[&str]) -> Result<(), String> {
+    let import = format!("import {}", modules.join(", "));
+    let present = Command::new("python3").args(["-c", &import]).output();
+    if present.is_ok_and(|o| o.status.success()) {
+        return Ok(());
+    }
+    run(Command::new("python3").args(["-m", "pip", "install", "--break-system-packages"]).args(packages))
+}
+
+/// Replaces (or adds) section `name` of bench/RESULTS.md; the other sections stay.
+fn write_section(name: &str, markdown: &str) -> Result<(), String> {
+    let path = root().join("bench/RESULTS.md");
+    let mut sections = sections(&std::fs::read_to_string(&path).unwrap_or_default());
+    match sections.iter_mut().find(|(n, _)| n == name) {
+        Some(section) => section.1 = markdown.trim().to_string(),
+        None => sections.push((name.to_string(), markdown.trim().to_string())),
+    }
+    let mut body = header();
+    for (n, m) in &sections {
+        body.push_str(&format!("<!-- bench: {n} -->\n{m}\n<!-- end: {n} -->\n\n"));
+    }
+    std::fs::write(&path, body.trim_end().to_string() + "\n")
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    println!("xtask: wrote the {name} section of {}", path.display());
+    Ok(())
+}
+
+/// The (name, markdown) sections of a results file, in order.
+fn sections(text: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("<!-- bench: ") {
+        let after = &rest[start + "<!-- bench: ".len()..];
+        let Some(close) = after.find(" -->") else { break };
+        let name = after[..close].to_string();
+        let content = &after[close + " -->".len()..];
+        let end = format!("<!-- end: {name} -->");
+        let Some(stop) = content.find(&end) else { break };
+        out.push((name, content[..stop].trim().to_string()));
+        rest = &content[stop + end.len()..];
+    }
+    out
+}
+
+fn header() -> String {
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    format!(
+        "# Benchmarks\n\nWritten by `cargo xtask bench` on this machine: {}, {cores} cores. Each section says when it \
+         ran, what it compares, and the command that repeats it.\n\n",
+        cpu_model()
+    )
+}
+
+fn cpu_model() -> String {
+    let info = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = info.lines().find_map(|l| l.strip_prefix("model name")).and_then(|l| l.split(':').nth(1));
+    model.map_or("unknown CPU".into(), |m| m.trim().to_string())
+}
+
+fn command_text(program: &str, args: &[&str]) -> String {
+    Command::new(program)
+        .args(args)
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default()
+}
+
+fn date() -> String {
+    command_text("date", &["-u", "+%Y-%m-%d %H:%M UTC"])
+}
