@@ -93,10 +93,10 @@ pub fn configure_trunk(trunk: &mut Command) -> Result<(), String> {
 }
 
 /// Debian packages the tests need: chromium for the browser tests (never a downloaded
-/// browser build), and Mesa's lavapipe with the Vulkan loader, on which the native GPU
-/// code path runs without a GPU.
+/// browser build), Mesa's lavapipe with the Vulkan loader, on which the native GPU
+/// code path runs without a GPU, and nginx, in front of two server replicas.
 pub fn ensure_test_packages() -> Result<(), String> {
-    ensure_debian_packages(&["chromium", "chromium-driver", "mesa-vulkan-drivers", "libvulkan1"], "the tests")
+    ensure_debian_packages(&["chromium", "chromium-driver", "mesa-vulkan-drivers", "libvulkan1", "nginx"], "the tests")
 }
 
 /// Installs the Debian `packages` that are missing; `who` needs them (for the error).

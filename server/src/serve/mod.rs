@@ -132,6 +132,23 @@ fn cors(origins: Vec<HeaderValue>) -> CorsLayer {
         .max_age(Duration::from_secs(600))
 }
 
+/// Ctrl-C, or SIGTERM (how service managers and Kubernetes stop a process).
+async fn stop_signal() {
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    let terminated = async {
+        match terminate.as_mut() {
+            Some(signal) => {
+                signal.recv().await;
+            }
+            None => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = terminated => {}
+    }
+}
+
 pub fn run(args: ServeArgs) -> Result<(), String> {
     // Settings first, so a mistake in them changes nothing on disk.
     let token = admin_token(args.token_file.as_deref())?;
@@ -178,10 +195,7 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
             .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
         let url = format!("http://{}", listener.local_addr().map_err(|e| e.to_string())?);
         println!("Fornax is serving on {url}  (models: {url}/v1/models; stop with Ctrl-C)");
-        connections::serve(listener, app, Duration::from_secs(args.header_timeout), async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await;
+        connections::serve(listener, app, Duration::from_secs(args.header_timeout), stop_signal()).await;
         Ok::<(), String>(())
     })?;
     // In-flight requests have finished: write the predictions they logged.
