@@ -181,3 +181,37 @@ fn only_configured_origins_may_call_the_api_from_a_browser() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("no path, no trailing slash"));
 }
+
+#[test]
+fn requests_are_logged_as_json_lines() {
+    use std::io::{BufRead, BufReader, Read};
+    let dir = common::temp_dir("json-logs");
+    common::train_wine(&dir.join("models/wine.fornax"), "linear");
+    let mut child = Command::new(FORNAX)
+        .args(["serve", "--addr", "127.0.0.1:0", "--log-format", "json", "--no-prediction-log", "--models"])
+        .arg(dir.join("models"))
+        .env_remove("FORNAX_LOG")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let addr = line.split("http://").nth(1).unwrap().split_whitespace().next().unwrap().to_string();
+    let server = common::Server { child, addr, dir };
+    let (status, _) = post_json(&server, "/v1/models/wine/predict", &json!({ "rows": wine_rows(1) }));
+    assert_eq!(status, 200);
+    let mut server = server;
+    Command::new("kill").args(["-TERM", &server.child.id().to_string()]).status().unwrap();
+    server.child.wait().unwrap();
+    let mut logs = String::new();
+    server.child.stderr.take().unwrap().read_to_string(&mut logs).unwrap();
+    let lines: Vec<Value> =
+        logs.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"))).collect();
+    let request = lines.iter().find(|l| l["message"] == "request").unwrap_or_else(|| panic!("{logs}"));
+    assert_eq!(request["level"], "INFO");
+    assert_eq!(request["route"], "/v1/models/{name}/predict");
+    assert_eq!((request["model"].as_str(), request["status"].as_u64()), (Some("wine"), Some(200)));
+    assert!(request["latency_ms"].as_f64().unwrap() > 0.0);
+    assert_eq!(lines.last().unwrap()["message"], "stopped");
+}

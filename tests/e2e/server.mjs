@@ -16,7 +16,7 @@ export async function startServer({ web = true, args = [], env = {} } = {}) {
   const child = spawn(bin, flags, {
     stdio: ['ignore', 'pipe', 'inherit'],
     cwd: dir,
-    env: { ...process.env, FORNAX_TOKEN: '', ...env },
+    env: { ...process.env, FORNAX_TOKEN: '', FORNAX_LOG: 'warn', ...env },
   });
   const url = await new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout });

@@ -62,15 +62,17 @@ pub fn router(state: Arc<AppState>) -> Router {
         .merge(super::jobs_api::router())
         .layer(middleware::from_fn_with_state(state.clone(), time_limit))
         .layer(CatchPanicLayer::custom(panic_response))
-        .route_layer(middleware::from_fn_with_state(state.clone(), count))
+        .route_layer(middleware::from_fn_with_state(state.clone(), observe))
         .with_state(state)
 }
 
-/// Records every routed request's status and latency, labelled by its route template
-/// and model (unknown model names are not labels: a scan of random names must not
-/// grow the metrics without bound).
-async fn count(State(state): Shared, request: Request, next: Next) -> Response {
+/// Records every routed request's status and latency in the metrics, labelled by its
+/// route template and model (unknown model names are not labels: a scan of random names
+/// must not grow the metrics without bound), and logs it.
+async fn observe(State(state): Shared, request: Request, next: Next) -> Response {
     let started = std::time::Instant::now();
+    let method = request.method().clone();
+    let path = request.uri().path().to_string();
     let route = request.extensions().get::<MatchedPath>().map_or("", |p| p.as_str()).to_string();
     let model = if route.contains("{name}") {
         request.uri().path().split('/').nth(3).unwrap_or("").to_string()
@@ -80,7 +82,9 @@ async fn count(State(state): Shared, request: Request, next: Next) -> Response {
     let response = next.run(request).await;
     let status = response.status().as_u16();
     let model = if status == 404 { "" } else { &model };
-    state.metrics.observe_request(&route, model, status, started.elapsed());
+    let took = started.elapsed();
+    state.metrics.observe_request(&route, model, status, took);
+    tracing::info!(%method, %path, %route, %model, status, latency_ms = took.as_secs_f64() * 1000.0, "request");
     response
 }
 
@@ -102,7 +106,7 @@ fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
         .map(String::as_str)
         .or_else(|| panic.downcast_ref::<&str>().copied())
         .unwrap_or("(no message)");
-    eprintln!("error: request {id} failed with an internal error: {what}");
+    tracing::error!(request_id = %id, panic = %what, "a request failed with an internal error");
     ApiError::Internal(format!("internal error; the server log has the details under request id {id}")).into_response()
 }
 

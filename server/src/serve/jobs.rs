@@ -153,6 +153,7 @@ impl Job {
     fn finish(&self, state: JobState, kind: &'static str, data: Value, error: Option<String>, version: Option<u32>) {
         {
             let mut info = self.info.lock().expect("job lock");
+            tracing::info!(job = %info.id, model = %info.request.model, state = state.name(), error = error.as_deref().unwrap_or(""), "job finished");
             info.state = state;
             info.finished_ms = Some(now_ms());
             info.error = error;
@@ -266,6 +267,7 @@ fn run(job: &Job, registry: &Registry, datasets: &Datasets, device: &Device) {
         }
         info.state = JobState::Running;
         info.started_ms = Some(now_ms());
+        tracing::info!(job = %info.id, dataset = %info.request.dataset, model = %info.request.model, "job started");
         info.request.clone()
     };
     let fail = |message: String| {

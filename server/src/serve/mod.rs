@@ -8,6 +8,7 @@ mod datasets;
 mod http_types;
 mod jobs;
 mod jobs_api;
+mod logging;
 mod metrics;
 mod openapi;
 mod prediction_log;
@@ -86,6 +87,10 @@ pub struct ServeArgs {
     /// serves itself need none.
     #[arg(long = "cors-origin", env = "FORNAX_CORS_ORIGINS", value_delimiter = ',', value_parser = parse_origin)]
     cors_origins: Vec<HeaderValue>,
+    /// How the server logs on stderr: `text` or `json` (one object per line). FORNAX_LOG
+    /// filters like RUST_LOG (default `info`, a line per request; `warn` for fewer).
+    #[arg(long, env = "FORNAX_LOG_FORMAT", value_enum, default_value = "text")]
+    log_format: logging::LogFormat,
     /// Days a logged prediction is kept.
     #[arg(long, env = "FORNAX_LOG_RETENTION_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=36_500))]
     log_retention_days: u64,
@@ -152,6 +157,7 @@ async fn stop_signal() {
 pub fn run(args: ServeArgs) -> Result<(), String> {
     // Settings first, so a mistake in them changes nothing on disk.
     let token = admin_token(args.token_file.as_deref())?;
+    logging::init(args.log_format)?;
     if let Some(web) = &args.web
         && !web.join("index.html").is_file()
     {
@@ -174,7 +180,7 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
     let metrics = Arc::new(Metrics::default());
     let (registry, problems) = Registry::open(&args.models, settings, metrics.clone());
     for (name, problem) in problems {
-        eprintln!("warning: model `{name}` was not loaded: {problem}");
+        tracing::warn!(model = %name, %problem, "a model was not loaded");
     }
     let registry = Arc::new(registry);
     let datasets = Arc::new(Datasets::new(&args.datasets));
@@ -195,6 +201,7 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
             .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
         let url = format!("http://{}", listener.local_addr().map_err(|e| e.to_string())?);
         println!("Fornax is serving on {url}  (models: {url}/v1/models; stop with Ctrl-C)");
+        tracing::info!(%url, models = %args.models.display(), device = %args.device, "serving");
         connections::serve(listener, app, Duration::from_secs(args.header_timeout), stop_signal()).await;
         Ok::<(), String>(())
     })?;
@@ -202,5 +209,6 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
     if let Some(log) = &state.log {
         log.close();
     }
+    tracing::info!("stopped");
     Ok(())
 }

@@ -125,12 +125,12 @@ fn write_until_closed(mut connection: Connection, entries: &Receiver<Entry>, ret
         if !batch.is_empty()
             && let Err(e) = insert(&mut connection, &batch)
         {
-            eprintln!("warning: {} predictions were not logged to {}: {e}", batch.len(), path.display());
+            tracing::warn!(rows = batch.len(), path = %path.display(), error = %e, "predictions were not logged");
         }
         batch.clear();
         if last_purge.elapsed() > PURGE_EVERY {
             if let Err(e) = purge(&connection, retention) {
-                eprintln!("warning: old predictions in {} were not deleted: {e}", path.display());
+                tracing::warn!(path = %path.display(), error = %e, "old predictions were not deleted");
             }
             last_purge = Instant::now();
         }

@@ -108,6 +108,8 @@ fn start_fornax(fornax: &Path, dir: &Path) -> Result<(Child, String), String> {
         .arg(dir.join("models"))
         .current_dir(dir)
         .env_remove("FORNAX_TOKEN")
+        // No line per request, like the peer's --no-access-log.
+        .env("FORNAX_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
@@ -238,7 +240,7 @@ fn report(fornax: &[Load], peer: &[Load], parity: &Value) -> String {
          onnxruntime's probabilities against `fornax predict` on all {} rows: largest difference {:.1e}). Each \
          request is one row, cycling through the 178 wine rows; the peer validates rows with pydantic like a \
          FastAPI app does. Fornax runs as shipped (micro-batching, the SQLite prediction log) with its prediction \
-         cache off, so every request runs the model. {WARM_UP_SECONDS} s of warm-up, then {SECONDS} s per \
+         cache off, so every request runs the model; neither side writes a log line per request. {WARM_UP_SECONDS} s of warm-up, then {SECONDS} s per \
          level. Harness: `bench/serve/` (`export.rs`, `export_onnx.py`, `fastapi_app.py`, `rows.lua`).\n\n\
          | Connections | Fornax requests/s | FastAPI requests/s | Fornax / FastAPI | p50 ms, Fornax / FastAPI | \
          p99 ms, Fornax / FastAPI | FastAPI p99 / Fornax p99 | Failed responses, Fornax / FastAPI |\n\
