@@ -99,3 +99,32 @@ fn a_bundle_that_cannot_answer_never_becomes_latest() {
     assert_eq!((status, body["versions"].clone()), (200, json!([1])), "nothing was stored");
     assert!(!server.dir.join("models/wine").exists());
 }
+
+#[test]
+fn a_deleted_model_is_gone_from_every_replica() {
+    let dir = temp_dir("delete");
+    train_wine(&dir.join("models/wine.fornax"), "linear");
+    train_wine(&dir.join("mlp.fornax"), "mlp");
+    let mlp = std::fs::read(dir.join("mlp.fornax")).unwrap();
+    let first = serve(dir.clone());
+    let second = common::serve_shared(&dir);
+    let (status, _) = request(&first, "PUT", "/v1/models/wine", &[("Authorization", &auth())], &mlp);
+    assert_eq!(status, 201);
+    let row = example(&second, "wine");
+    let (status, _) = predict(&second, "/v1/models/wine/versions/1/predict", &row);
+    assert_eq!(status, 200);
+
+    let (status, _) = request(&first, "DELETE", "/v1/models/wine", &[], b"");
+    assert_eq!(status, 401);
+    let (status, _) = request(&first, "DELETE", "/v1/models/wine", &[("Authorization", &auth())], b"");
+    assert_eq!(status, 204);
+    assert!(!first.dir.join("models/wine").exists() && !first.dir.join("models/wine.fornax").exists());
+    let (status, _) = request(&first, "DELETE", "/v1/models/wine", &[("Authorization", &auth())], b"");
+    assert_eq!(status, 404);
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    for path in ["/v1/models/wine/predict", "/v1/models/wine/versions/1/predict", "/v1/models/wine/versions/2/predict"]
+    {
+        let (status, body) = predict(&second, path, &row);
+        assert_eq!(status, 404, "{path}: {body}");
+    }
+}

@@ -51,7 +51,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/v1/models", get(list_models))
-        .route("/v1/models/{name}", get(model_info).put(upload_model).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)))
+        .route(
+            "/v1/models/{name}",
+            get(model_info).put(upload_model).delete(delete_model).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
+        )
         .route("/v1/models/{name}/versions/{version}", get(version_info))
         .route("/v1/models/{name}/predict", post(predict).layer(DefaultBodyLimit::max(MAX_PREDICT_BYTES)))
         .route(
@@ -330,4 +333,28 @@ async fn upload_model(
         PutError::Storage(msg) => ApiError::Storage(msg),
     })?;
     Ok((StatusCode::CREATED, Json(info(&state, &name, &served))))
+}
+
+/// Deletes a model and every version of it (on every replica sharing the directory
+/// within a second).
+#[utoipa::path(delete, path = "/v1/models/{name}", tag = "models",
+    params(("name" = String, Path, description = "Model name")),
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "Missing or wrong token", body = super::http_types::Message),
+        (status = 404, description = "No such model", body = super::http_types::Message),
+        (status = 507, description = "The server could not delete it", body = super::http_types::Message),
+    ))]
+async fn delete_model(
+    State(state): Shared,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+) -> Result<StatusCode, ApiError> {
+    authorize(&state, &headers)?;
+    match state.registry.delete(&name) {
+        Ok(true) => Ok(StatusCode::NO_CONTENT),
+        Ok(false) => Err(ApiError::NotFound(format!("model `{name}` not found"))),
+        Err(msg) => Err(ApiError::Storage(msg)),
+    }
 }

@@ -23,6 +23,7 @@ use super::{api, jobs_api};
         api::model_info,
         api::version_info,
         api::upload_model,
+        api::delete_model,
         api::predict,
         api::predict_version,
         jobs_api::upload_dataset,

@@ -128,22 +128,36 @@ impl Registry {
         if !valid_name(name) {
             return Err(Missing::NotFound(format!("model `{name}` not found")));
         }
-        let version = {
-            let mut models = self.models.lock().expect("registry lock");
-            let model = models.entry(name.to_string()).or_insert_with(|| Model {
-                latest: None,
-                checked: Instant::now() - RECHECK * 2,
-                loaded: BTreeMap::new(),
-            });
-            if model.checked.elapsed() >= RECHECK {
-                model.latest = self.latest_on_disk(name);
-                model.checked = Instant::now();
-            }
-            model.latest
-        };
-        match version {
+        match self.refresh(name) {
             Some(version) => self.version(name, version),
             None => Err(Missing::NotFound(format!("model `{name}` not found"))),
+        }
+    }
+
+    /// The latest version number, read from disk at most once per [`RECHECK`]. A model
+    /// that is gone (deleted, here or by a replica) or never was is forgotten, its
+    /// loaded versions with it: unknown names must not fill memory.
+    fn refresh(&self, name: &str) -> Option<u32> {
+        let mut models = self.models.lock().expect("registry lock");
+        if let Some(model) = models.get(name).filter(|m| m.checked.elapsed() < RECHECK) {
+            return model.latest;
+        }
+        match self.latest_on_disk(name) {
+            None => {
+                models.remove(name);
+                None
+            }
+            Some(version) => {
+                let model = models.entry(name.to_string()).or_insert_with(|| Model {
+                    latest: None,
+                    checked: Instant::now(),
+                    loaded: BTreeMap::new(),
+                });
+                model.latest = Some(version);
+                model.checked = Instant::now();
+                model.loaded.retain(|&v, _| self.version_path(name, v).is_file());
+                Some(version)
+            }
         }
     }
 
@@ -153,6 +167,8 @@ impl Registry {
         if !valid_name(name) {
             return Err(not_found());
         }
+        // Drops versions deleted since the last look.
+        self.refresh(name);
         let cached = |models: &BTreeMap<String, Model>| models.get(name).and_then(|m| m.loaded.get(&version)).cloned();
         if let Some(served) = cached(&self.models.lock().expect("registry lock")) {
             return Ok(served);
@@ -165,6 +181,28 @@ impl Registry {
         let (manifest, predictor) = load(&bytes)
             .map_err(|why| Missing::Unloadable(format!("model `{name}` version {version} does not load: {why}")))?;
         Ok(self.remember(name, version, manifest, predictor))
+    }
+
+    /// Deletes a model, every version of it; `Ok(false)` when there was none. The
+    /// directory is renamed away first (atomic), so a crash cannot leave half a model.
+    pub fn delete(&self, name: &str) -> Result<bool, String> {
+        if !valid_name(name) {
+            return Ok(false);
+        }
+        let _writing = self.writing.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let (dir, plain) = (self.dir.join(name), self.plain_path(name));
+        let existed = dir.is_dir() || plain.is_file();
+        let fail = |e: std::io::Error| format!("the server could not delete model `{name}`: {e}");
+        if dir.is_dir() {
+            let doomed = self.dir.join(format!(".{name}.deleted-{}", std::process::id()));
+            std::fs::rename(&dir, &doomed).map_err(fail)?;
+            std::fs::remove_dir_all(&doomed).map_err(fail)?;
+        }
+        if plain.is_file() {
+            std::fs::remove_file(&plain).map_err(fail)?;
+        }
+        self.models.lock().expect("registry lock").remove(name);
+        Ok(existed)
     }
 
     /// The stored bytes of one version.
@@ -242,7 +280,7 @@ impl Registry {
         let mut models = self.models.lock().expect("registry lock");
         let model = models.entry(name.to_string()).or_insert_with(|| Model {
             latest: None,
-            checked: Instant::now() - RECHECK * 2,
+            checked: Instant::now(),
             loaded: BTreeMap::new(),
         });
         model
@@ -286,6 +324,11 @@ impl Registry {
 
 fn remove_stale_temporaries(dir: &Path) {
     for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        // A delete that a crash interrupted.
+        if entry.file_name().to_str().is_some_and(|n| n.starts_with('.') && n.contains(".deleted-")) {
+            let _ = std::fs::remove_dir_all(entry.path());
+            continue;
+        }
         if entry.file_name().to_str().is_some_and(crate::atomic_file::is_temporary) {
             let path = entry.path();
             let age = std::fs::metadata(&path).and_then(|m| m.modified()).ok().and_then(|t| t.elapsed().ok());
