@@ -29,14 +29,18 @@ pub struct Metrics {
 
 #[derive(Default)]
 struct Inner {
-    /// (route, model, status) -> count.
-    requests: BTreeMap<(String, String, u16), u64>,
-    /// (route, model) -> latency.
-    latency: BTreeMap<(String, String), Histogram>,
+    /// route -> model -> (status -> count, latency). Nested, so a request looks its
+    /// counters up by `&str` without allocating.
+    requests: BTreeMap<String, BTreeMap<String, RouteModel>>,
     /// model -> rows per forward pass.
     batch_rows: BTreeMap<String, Histogram>,
     /// model -> (hits, misses), counted per row.
     cache: BTreeMap<String, (u64, u64)>,
+}
+
+struct RouteModel {
+    statuses: BTreeMap<u16, u64>,
+    latency: Histogram,
 }
 
 struct Histogram {
@@ -84,12 +88,17 @@ impl Metrics {
 
     pub fn observe_request(&self, route: &str, model: &str, status: u16, took: Duration) {
         let mut inner = self.lock();
-        *inner.requests.entry((route.into(), model.into(), status)).or_default() += 1;
-        inner
-            .latency
-            .entry((route.into(), model.into()))
-            .or_insert_with(|| Histogram::new(LATENCY_BUCKETS))
-            .observe(took.as_secs_f64());
+        if !inner.requests.contains_key(route) {
+            inner.requests.insert(route.to_string(), BTreeMap::new());
+        }
+        let models = inner.requests.get_mut(route).expect("inserted above");
+        if !models.contains_key(model) {
+            let fresh = RouteModel { statuses: BTreeMap::new(), latency: Histogram::new(LATENCY_BUCKETS) };
+            models.insert(model.to_string(), fresh);
+        }
+        let counters = models.get_mut(model).expect("inserted above");
+        *counters.statuses.entry(status).or_default() += 1;
+        counters.latency.observe(took.as_secs_f64());
     }
 
     pub fn observe_batch(&self, model: &str, rows: usize) {
@@ -113,19 +122,23 @@ impl Metrics {
         let mut out = String::new();
         out.push_str("# HELP fornax_http_requests_total HTTP requests answered, by route, model and status.\n");
         out.push_str("# TYPE fornax_http_requests_total counter\n");
-        for ((route, model, status), count) in &inner.requests {
-            let _ = writeln!(
-                out,
-                "fornax_http_requests_total{{route=\"{}\",model=\"{}\",status=\"{status}\"}} {count}",
-                quote(route),
-                quote(model)
-            );
+        let by_route_model =
+            || inner.requests.iter().flat_map(|(r, models)| models.iter().map(move |(m, c)| (r, m, c)));
+        for (route, model, counters) in by_route_model() {
+            for (status, count) in &counters.statuses {
+                let _ = writeln!(
+                    out,
+                    "fornax_http_requests_total{{route=\"{}\",model=\"{}\",status=\"{status}\"}} {count}",
+                    quote(route),
+                    quote(model)
+                );
+            }
         }
         out.push_str("# HELP fornax_http_request_duration_seconds Time to answer, by route and model.\n");
         out.push_str("# TYPE fornax_http_request_duration_seconds histogram\n");
-        for ((route, model), histogram) in &inner.latency {
+        for (route, model, counters) in by_route_model() {
             let labels = format!("route=\"{}\",model=\"{}\"", quote(route), quote(model));
-            histogram.write(&mut out, "fornax_http_request_duration_seconds", &labels);
+            counters.latency.write(&mut out, "fornax_http_request_duration_seconds", &labels);
         }
         out.push_str("# HELP fornax_predict_batch_rows Rows per forward pass (micro-batches).\n");
         out.push_str("# TYPE fornax_predict_batch_rows histogram\n");

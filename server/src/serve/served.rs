@@ -40,7 +40,7 @@ impl Served {
         settings: BatchSettings,
         metrics: Arc<Metrics>,
     ) -> Self {
-        let batcher = Batcher::start(predictor, settings, metrics.clone(), name.to_string());
+        let batcher = Batcher::new(predictor, settings, metrics.clone(), name.to_string());
         let cache = NonZeroUsize::new(settings.cache_rows).map(|rows| Mutex::new(LruCache::new(rows)));
         Served { name: name.to_string(), version, manifest, batcher, cache, metrics }
     }
@@ -55,7 +55,11 @@ impl Served {
         let recipe = &self.manifest.recipe;
         let x = encode_json(recipe, rows).map_err(PredictError::Invalid)?;
         let width = recipe.width();
-        let keys: Vec<String> = rows.iter().map(Value::to_string).collect();
+        // Cache keys cost a serialization per row: only with a cache.
+        let keys: Vec<String> = match &self.cache {
+            Some(_) => rows.iter().map(Value::to_string).collect(),
+            None => Vec::new(),
+        };
         let mut answers: Vec<Option<Prediction>> = match &self.cache {
             Some(cache) => {
                 let mut cache = cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());

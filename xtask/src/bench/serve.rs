@@ -71,14 +71,18 @@ pub fn bench() -> Result<String, String> {
     write_bodies(&wine, &bodies)?;
 
     println!("xtask: bench serve: fornax serve");
-    let (server, url) = start_fornax(&fornax, &dir)?;
+    let (server, url) = start_fornax(&fornax, &dir, &[])?;
     let fornax_loads = measure(&url, &bodies);
+    stop(server);
+    println!("xtask: bench serve: fornax serve --no-prediction-log (the peer logs no predictions)");
+    let (server, url) = start_fornax(&fornax, &dir, &["--no-prediction-log"])?;
+    let unlogged_loads = measure(&url, &bodies);
     stop(server);
     println!("xtask: bench serve: FastAPI + uvicorn + onnxruntime");
     let (server, url) = start_fastapi(&dir)?;
     let peer_loads = measure(&url, &bodies);
     stop(server);
-    Ok(report(&fornax_loads?, &peer_loads?, &parity))
+    Ok(report(&fornax_loads?, &unlogged_loads?, &peer_loads?, &parity))
 }
 
 /// One request body per wine row: `{"rows": [{column: number, ...}]}`.
@@ -102,10 +106,11 @@ fn write_bodies(csv: &Path, out: &Path) -> Result<(), String> {
 
 /// `fornax serve` as shipped, except that the prediction cache is off: every request
 /// runs the model, as every request does in the peer.
-fn start_fornax(fornax: &Path, dir: &Path) -> Result<(Child, String), String> {
+fn start_fornax(fornax: &Path, dir: &Path, extra: &[&str]) -> Result<(Child, String), String> {
     let mut child = Command::new(fornax)
         .args(["serve", "--addr", "127.0.0.1:0", "--cache-rows", "0", "--models"])
         .arg(dir.join("models"))
+        .args(extra)
         .current_dir(dir)
         .env_remove("FORNAX_TOKEN")
         // No line per request, like the peer's --no-access-log.
@@ -228,7 +233,7 @@ fn pip_version(package: &str) -> String {
     out.lines().find_map(|l| l.strip_prefix("Version: ")).unwrap_or("?").to_string()
 }
 
-fn report(fornax: &[Load], peer: &[Load], parity: &Value) -> String {
+fn report(fornax: &[Load], unlogged: &[Load], peer: &[Load], parity: &Value) -> String {
     let wrk_version = command_text("sh", &["-c", "wrk -v 2>&1 | head -1"]);
     let mut out = format!(
         "## Serving predictions, native, on loopback\n\n\
@@ -240,11 +245,13 @@ fn report(fornax: &[Load], peer: &[Load], parity: &Value) -> String {
          onnxruntime's probabilities against `fornax predict` on all {} rows: largest difference {:.1e}). Each \
          request is one row, cycling through the 178 wine rows; the peer validates rows with pydantic like a \
          FastAPI app does. Fornax runs as shipped (micro-batching, the SQLite prediction log) with its prediction \
-         cache off, so every request runs the model; neither side writes a log line per request. {WARM_UP_SECONDS} s of warm-up, then {SECONDS} s per \
+         cache off, so every request runs the model; neither side writes a log line per request. The peer logs no \
+         predictions, so Fornax is also measured with `--no-prediction-log`. {WARM_UP_SECONDS} s of warm-up, then {SECONDS} s per \
          level. Harness: `bench/serve/` (`export.rs`, `export_onnx.py`, `fastapi_app.py`, `rows.lua`).\n\n\
          | Connections | Fornax requests/s | FastAPI requests/s | Fornax / FastAPI | p50 ms, Fornax / FastAPI | \
-         p99 ms, Fornax / FastAPI | FastAPI p99 / Fornax p99 | Failed responses, Fornax / FastAPI |\n\
-         |---:|---:|---:|---:|---:|---:|---:|---:|\n",
+         p99 ms, Fornax / FastAPI | FastAPI p99 / Fornax p99 | Failed responses, Fornax / FastAPI | \
+         Without the prediction log: Fornax requests/s, / FastAPI, p99 ms |\n\
+         |---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
         date(),
         env!("CARGO_PKG_VERSION"),
         pip_version("fastapi"),
@@ -257,9 +264,10 @@ fn report(fornax: &[Load], peer: &[Load], parity: &Value) -> String {
         parity["rows"],
         parity["max_probability_difference"].as_f64().unwrap_or(f64::NAN),
     );
-    for ((connections, f), p) in CONNECTIONS.iter().zip(fornax).zip(peer) {
+    for (((connections, f), u), p) in CONNECTIONS.iter().zip(fornax).zip(unlogged).zip(peer) {
         out.push_str(&format!(
-            "| {connections} | {:.0} | {:.0} | **{:.1}x** | {:.2} / {:.2} | {:.2} / {:.2} | **{:.1}x** | {} / {} |\n",
+            "| {connections} | {:.0} | {:.0} | **{:.1}x** | {:.2} / {:.2} | {:.2} / {:.2} | **{:.1}x** | {} / {} | \
+             {:.0}, **{:.1}x**, {:.2} |\n",
             f.requests_per_second,
             p.requests_per_second,
             f.requests_per_second / p.requests_per_second,
@@ -268,8 +276,11 @@ fn report(fornax: &[Load], peer: &[Load], parity: &Value) -> String {
             f.p99_ms,
             p.p99_ms,
             p.p99_ms / f.p99_ms,
-            f.failures,
+            f.failures + u.failures,
             p.failures,
+            u.requests_per_second,
+            u.requests_per_second / p.requests_per_second,
+            u.p99_ms,
         ));
     }
     out
