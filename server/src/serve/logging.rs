@@ -16,7 +16,13 @@ pub fn init(format: LogFormat) -> Result<(), String> {
     let filter = EnvFilter::try_from_env("FORNAX_LOG")
         .or_else(|_| EnvFilter::try_new("info"))
         .map_err(|e| format!("FORNAX_LOG is not a valid filter: {e}"))?;
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false);
+    // Colours only for a person at a terminal, never in a file or a collector's pipe.
+    let colour = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .with_ansi(colour);
     let installed = match format {
         LogFormat::Text => builder.try_init(),
         LogFormat::Json => builder.json().flatten_event(true).try_init(),
