@@ -1,6 +1,6 @@
 //! Every prediction (inputs, output, model version, time) appended to SQLite, for the
 //! monitoring stage. Requests never wait on the disk: they hand rows to a writer thread
-//! through a bounded queue, which inserts them in transactions. When the queue is full
+//! through a bounded queue, which it empties every 100 ms into transactions. When the queue is full
 //! (the disk cannot keep up) rows are dropped and counted rather than slowing serving.
 //! Rows older than the retention period are deleted at start and then hourly.
 //!
@@ -10,7 +10,7 @@
 
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TrySendError};
+use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, TrySendError};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -37,7 +37,7 @@ pub struct PredictionLog {
 const QUEUE_ROWS: usize = 100_000;
 /// Most rows per transaction.
 const BATCH_ROWS: usize = 2_000;
-/// Longest a row waits before its transaction is written.
+/// How often the writer takes what is queued (so the longest a row waits to be written).
 const FLUSH_EVERY: Duration = Duration::from_millis(100);
 const PURGE_EVERY: Duration = Duration::from_secs(3600);
 
@@ -109,28 +109,31 @@ fn purge(connection: &Connection, retention: Duration) -> rusqlite::Result<usize
 fn write_until_closed(mut connection: Connection, entries: &Receiver<Entry>, retention: Duration, path: &Path) {
     let mut last_purge = Instant::now();
     let mut batch = Vec::with_capacity(BATCH_ROWS);
-    loop {
-        let open = match entries.recv_timeout(FLUSH_EVERY) {
-            Ok(entry) => {
-                batch.push(entry);
-                // Take what else is waiting, up to a transaction's worth.
-                while batch.len() < BATCH_ROWS {
-                    match entries.try_recv() {
-                        Ok(entry) => batch.push(entry),
-                        Err(_) => break,
-                    }
-                }
-                true
-            }
-            Err(RecvTimeoutError::Timeout) => true,
-            Err(RecvTimeoutError::Disconnected) => false,
-        };
+    let write = |batch: &mut Vec<Entry>, connection: &mut Connection| {
         if !batch.is_empty()
-            && let Err(e) = insert(&mut connection, &batch)
+            && let Err(e) = insert(connection, batch)
         {
             tracing::warn!(rows = batch.len(), path = %path.display(), error = %e, "predictions were not logged");
         }
         batch.clear();
+    };
+    loop {
+        // Sleep rather than wait on the queue: a waiting receiver is woken (a system
+        // call) by every send, which under load cost more than the inserts.
+        std::thread::sleep(FLUSH_EVERY);
+        let open = loop {
+            match entries.try_recv() {
+                Ok(entry) => {
+                    batch.push(entry);
+                    if batch.len() == BATCH_ROWS {
+                        write(&mut batch, &mut connection);
+                    }
+                }
+                Err(TryRecvError::Empty) => break true,
+                Err(TryRecvError::Disconnected) => break false,
+            }
+        };
+        write(&mut batch, &mut connection);
         if last_purge.elapsed() > PURGE_EVERY {
             if let Err(e) = purge(&connection, retention) {
                 tracing::warn!(path = %path.display(), error = %e, "old predictions were not deleted");
