@@ -274,7 +274,7 @@ impl Registry {
         Ok(served)
     }
 
-    /// Keeps a loaded version (starting its inference thread), unless a concurrent
+    /// Keeps a loaded version (with its batcher), unless a concurrent
     /// request loaded it first.
     fn remember(&self, name: &str, version: u32, manifest: Manifest, predictor: Predictor) -> Arc<Served> {
         let mut models = self.models.lock().expect("registry lock");

@@ -1,4 +1,4 @@
-//! One loaded model version: its manifest, its inference thread, and a cache of recent
+//! One loaded model version: its manifest, its batcher, and a cache of recent
 //! rows, answering prediction requests.
 
 use std::num::NonZeroUsize;
