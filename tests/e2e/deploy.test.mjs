@@ -15,16 +15,25 @@ before(async () => {
 });
 after(() => { studio?.stop(); target?.stop(); });
 
+/** The studio with the demo dataset loaded and the settings panel open. */
+async function openWithDemo(page) {
+  await page.goto(studio.url);
+  await page.getByTestId('backend-name').filter({ hasNotText: 'starting' }).waitFor({ timeout: 120_000 });
+  await page.getByTestId('dataset-demo').click();
+  await page.getByTestId('column-table').locator('tbody tr').nth(13).waitFor();
+  await page.getByTestId('train-settings').locator('summary').click();
+}
+
+async function setting(page, id, value) {
+  await page.getByTestId(id).fill(value);
+  await page.getByTestId(id).dispatchEvent('change');
+}
+
 test('deploy the trained model to a server and predict there', { timeout: 600_000 }, async () => {
   const { context, page, consoleErrors } = await launch({ webgpu: false });
   try {
-    await page.goto(studio.url);
-    await page.getByTestId('backend-name').filter({ hasNotText: 'starting' }).waitFor({ timeout: 120_000 });
-    await page.getByTestId('dataset-demo').click();
-    await page.getByTestId('column-table').locator('tbody tr').nth(13).waitFor();
-    await page.getByTestId('train-settings').locator('summary').click();
-    await page.getByTestId('setting-epochs').fill('40');
-    await page.getByTestId('setting-epochs').dispatchEvent('change');
+    await openWithDemo(page);
+    await setting(page, 'setting-epochs', '40');
     await page.getByTestId('train-start').click();
     await page.getByTestId('metric-accuracy').waitFor({ timeout: 300_000 });
 
@@ -81,12 +90,7 @@ test('deploy the trained model to a server and predict there', { timeout: 600_00
 test('train on the server from the tab, watch it live, cancel, then use the model', { timeout: 600_000 }, async () => {
   const { context, page, consoleErrors } = await launch({ webgpu: false });
   try {
-    await page.goto(studio.url);
-    await page.getByTestId('backend-name').filter({ hasNotText: 'starting' }).waitFor({ timeout: 120_000 });
-    await page.getByTestId('dataset-demo').click();
-    await page.getByTestId('column-table').locator('tbody tr').nth(13).waitFor();
-    await page.getByTestId('train-settings').locator('summary').click();
-    const setting = async (id, value) => { await page.getByTestId(id).fill(value); await page.getByTestId(id).dispatchEvent('change'); };
+    await openWithDemo(page);
     await page.getByTestId('train-remote-panel').locator('summary').click();
     await page.getByTestId('remote-server').fill(target.url);
     await page.getByTestId('remote-token').fill(TOKEN);
@@ -97,8 +101,8 @@ test('train on the server from the tab, watch it live, cancel, then use the mode
     });
 
     // A run too long to finish: it streams epochs, then Cancel stops it on the server.
-    await setting('setting-epochs', '10000');
-    await setting('setting-patience', '10000');
+    await setting(page, 'setting-epochs', '10000');
+    await setting(page, 'setting-patience', '10000');
     await page.getByTestId('train-remote').click();
     await page.waitForFunction(() => window.statusLines.some((l) => /^Linear baseline: epoch \d+\/10000 · /.test(l)), null, { timeout: 120_000 });
     assert.equal(await page.getByTestId('train-pause').count(), 0, 'a server run has no pause');
@@ -107,8 +111,8 @@ test('train on the server from the tab, watch it live, cancel, then use the mode
     const jobs = await (await fetch(`${target.url}/v1/jobs`, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
     assert.equal(jobs.jobs.at(-1).state, 'cancelled');
 
-    await setting('setting-epochs', '40');
-    await setting('setting-patience', '15');
+    await setting(page, 'setting-epochs', '40');
+    await setting(page, 'setting-patience', '15');
     await page.evaluate(() => { window.statusLines = []; });
     await page.getByTestId('train-remote').click();
     const accuracy = page.getByTestId('metric-accuracy');
