@@ -263,7 +263,9 @@ async fn answer(
         PredictError::Failed(why) => ApiError::Internal(why),
     })?;
     if let Some(log) = &state.log {
+        let time_ms = super::prediction_log::now_ms();
         log.append(rows.iter().zip(&predictions).map(|(row, prediction)| Entry {
+            time_ms,
             model: name.clone(),
             version: served.version,
             input: row.to_string(),

@@ -19,6 +19,8 @@ use rusqlite::{Connection, params};
 
 /// One predicted row.
 pub struct Entry {
+    /// When it was predicted (milliseconds since the Unix epoch).
+    pub time_ms: i64,
     pub model: String,
     pub version: u32,
     /// The row as the client sent it (JSON).
@@ -54,7 +56,7 @@ const SCHEMA: &str = "
     );
 ";
 
-fn now_ms() -> i64 {
+pub fn now_ms() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
 }
 
@@ -146,16 +148,20 @@ fn write_until_closed(mut connection: Connection, entries: &Receiver<Entry>, ret
     }
 }
 
+/// Rows per INSERT statement: one statement per row cost more than the rows.
+const ROWS_PER_STATEMENT: usize = 64;
+
 fn insert(connection: &mut Connection, batch: &[Entry]) -> rusqlite::Result<()> {
-    let time = now_ms();
     let transaction = connection.transaction()?;
-    {
-        let mut statement = transaction.prepare_cached(
-            "INSERT INTO predictions (time_ms, model, version, input, output) VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?;
-        for e in batch {
-            statement.execute(params![time, e.model, e.version, e.input, e.output])?;
-        }
+    for chunk in batch.chunks(ROWS_PER_STATEMENT) {
+        let placeholders = vec!["(?, ?, ?, ?, ?)"; chunk.len()].join(", ");
+        let sql = format!("INSERT INTO predictions (time_ms, model, version, input, output) VALUES {placeholders}");
+        let mut statement = transaction.prepare_cached(&sql)?;
+        let values: Vec<&dyn rusqlite::ToSql> = chunk
+            .iter()
+            .flat_map(|e| [&e.time_ms as &dyn rusqlite::ToSql, &e.model, &e.version, &e.input, &e.output])
+            .collect();
+        statement.execute(values.as_slice())?;
     }
     transaction.commit()
 }
