@@ -2,6 +2,7 @@
 //! separate Web Worker binary (`app/worker`, Burn on WebGPU or the CPU); the two talk
 //! through the typed messages of [`protocol`].
 
+mod ledger;
 mod net;
 pub mod pages;
 pub mod protocol;

@@ -1,5 +1,6 @@
 //! Every request the studio makes beyond its own files goes through here (a deploy, a
-//! prediction on a server), so what leaves the device is decided in one place.
+//! prediction on a server), so what leaves the device is decided in one place, and
+//! each is written in the [`crate::ledger`].
 
 use serde_json::Value;
 use wasm_bindgen::JsCast;
@@ -17,9 +18,26 @@ pub enum Body {
     Bytes(js_sys::ArrayBuffer),
 }
 
-/// Sends one request. `Err` means no answer came (server down, refused by CORS, bad
-/// URL); an answer with an error status is `Ok`, for the caller to explain.
-pub async fn send(method: &str, url: &str, token: Option<&str>, body: Body) -> Result<Answer, String> {
+/// Sends one request, `why` the user makes it (for the ledger). `Err` means no answer
+/// came (server down, refused by CORS, bad URL); an answer with an error status is
+/// `Ok`, for the caller to explain.
+pub async fn send(method: &str, url: &str, token: Option<&str>, body: Body, why: &str) -> Result<Answer, String> {
+    let up = match &body {
+        Body::Json(value) => value.to_string().len(),
+        Body::Bytes(bytes) => bytes.byte_length() as usize,
+    };
+    let result = send_unrecorded(method, url, token, body).await;
+    // With no answer there is no telling whether the body left (a refused connection
+    // sends nothing): the ledger counts only what a server acknowledged.
+    let (up, down, outcome) = match &result {
+        Ok((answer, down)) => (up, *down, format!("HTTP {}", answer.status)),
+        Err(e) => (0, 0, e.clone()),
+    };
+    crate::ledger::record(method, url, up, down, why, outcome);
+    result.map(|(answer, _)| answer)
+}
+
+async fn send_unrecorded(method: &str, url: &str, token: Option<&str>, body: Body) -> Result<(Answer, usize), String> {
     let no_answer = |e: wasm_bindgen::JsValue| {
         let why = e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).unwrap_or_else(|| format!("{e:?}"));
         format!("no answer from {url} ({why})")
@@ -44,13 +62,25 @@ pub async fn send(method: &str, url: &str, token: Option<&str>, body: Body) -> R
     let request = Request::new_with_str_and_init(url, &init).map_err(no_answer)?;
     let window = web_sys::window().ok_or("no window")?;
     let response: Response = JsFuture::from(window.fetch_with_request(&request)).await.map_err(no_answer)?.into();
-    let text = JsFuture::from(response.text().map_err(no_answer)?).await.map_err(no_answer)?;
-    let body = serde_json::from_str(&text.as_string().unwrap_or_default()).unwrap_or(Value::Null);
-    Ok(Answer { status: response.status(), body })
+    let text =
+        JsFuture::from(response.text().map_err(no_answer)?).await.map_err(no_answer)?.as_string().unwrap_or_default();
+    let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+    Ok((Answer { status: response.status(), body }, text.len()))
 }
 
-/// Downloads bytes (a bundle); a non-200 answer is an error with the server's words.
-pub async fn download(url: &str, token: Option<&str>) -> Result<js_sys::ArrayBuffer, String> {
+/// Downloads bytes (a bundle), `why` the user does (for the ledger); a non-200 answer
+/// is an error with the server's words.
+pub async fn download(url: &str, token: Option<&str>, why: &str) -> Result<js_sys::ArrayBuffer, String> {
+    let result = download_unrecorded(url, token).await;
+    let (down, outcome) = match &result {
+        Ok(bytes) => (bytes.byte_length() as usize, "HTTP 200".to_string()),
+        Err(e) => (0, e.clone()),
+    };
+    crate::ledger::record("GET", url, 0, down, why, outcome);
+    result
+}
+
+async fn download_unrecorded(url: &str, token: Option<&str>) -> Result<js_sys::ArrayBuffer, String> {
     let failed = |e: wasm_bindgen::JsValue| format!("the download from {url} failed: {e:?}");
     let headers = Headers::new().map_err(failed)?;
     if let Some(token) = token {

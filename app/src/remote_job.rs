@@ -46,6 +46,8 @@ pub fn follow(
     stop();
     let source = EventSource::new(url).map_err(|e| format!("cannot follow {url}: {e:?}"))?;
     let pending = Rc::new(Pending::default());
+    // The stream's bytes, written in the ledger when it ends.
+    let received = Rc::new(Cell::new(0usize));
     let on_progress: Rc<dyn Fn(Vec<String>)> = Rc::new(on_progress);
     let on_end = Rc::new(on_end);
     let flush = {
@@ -59,9 +61,11 @@ pub fn follow(
         }
     };
     let progress = {
-        let flush = flush.clone();
+        let (flush, received) = (flush.clone(), received.clone());
         Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            pending.events.borrow_mut().push(event.data().as_string().unwrap_or_default());
+            let data = event.data().as_string().unwrap_or_default();
+            received.set(received.get() + data.len());
+            pending.events.borrow_mut().push(data);
             if !pending.scheduled.replace(true) {
                 let flush = flush.clone();
                 let callback = Closure::once_into_js(flush);
@@ -75,11 +79,20 @@ pub fn follow(
     let _ = source.add_event_listener_with_callback("progress", progress.as_ref().unchecked_ref());
     let mut handlers = vec![progress];
     for kind in ENDINGS {
-        let (flush, on_end) = (flush.clone(), on_end.clone());
+        let (flush, on_end, received, url) = (flush.clone(), on_end.clone(), received.clone(), url.to_string());
         let handler = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
             stop();
             flush();
-            on_end(kind, event.data().as_string().unwrap_or_default());
+            let data = event.data().as_string().unwrap_or_default();
+            crate::ledger::record(
+                "GET",
+                &url,
+                0,
+                received.get() + data.len(),
+                "follow the training job",
+                format!("stream ended: {kind}"),
+            );
+            on_end(kind, data);
         });
         let _ = source.add_event_listener_with_callback(kind, handler.as_ref().unchecked_ref());
         handlers.push(handler);

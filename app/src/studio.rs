@@ -6,7 +6,7 @@ use fornax_core::recipe::Task;
 use fornax_core::train::{EpochReport, Monitor, Progress, TrainConfig};
 use leptos::prelude::*;
 
-use crate::pages::{DataPage, DeployPage, EnvironmentPage, EvaluatePage, ResumeOffer, TrainPage};
+use crate::pages::{DataPage, DeployPage, EnvironmentPage, EvaluatePage, NetworkLedger, ResumeOffer, TrainPage};
 use crate::protocol::{Backend, Dataset, FromWorker, ToWorker, TrainedModel};
 use crate::{net, remote_job, run_store, worker_bridge};
 
@@ -168,7 +168,9 @@ impl Studio {
                     let (base, token) = (base.clone(), token.clone());
                     leptos::task::spawn_local(async move {
                         let url = format!("{base}/v1/models/{model}/versions/{version}/bundle");
-                        match net::download(&url, Some(&token)).await {
+                        match net::download(&url, Some(&token), "bring the model trained on the server into the tab")
+                            .await
+                        {
                             Ok(bytes) => {
                                 let seconds = self.remote.with_untracked(|r| {
                                     r.as_ref().map_or(0.0, |r| (js_sys::Date::now() - r.started) / 1000.0)
@@ -213,7 +215,15 @@ impl Studio {
         self.status.set("Cancelling on the server...".into());
         leptos::task::spawn_local(async move {
             let url = format!("{}/v1/jobs/{job}", remote.base);
-            match net::send("DELETE", &url, Some(&token), net::Body::Json(serde_json::Value::Null)).await {
+            match net::send(
+                "DELETE",
+                &url,
+                Some(&token),
+                net::Body::Json(serde_json::Value::Null),
+                "cancel the training job",
+            )
+            .await
+            {
                 Ok(answer) if answer.status == 200 => {}
                 Ok(answer) => {
                     self.error.set(Some(format!("the server did not cancel the job: {}", net::detail(&answer.body))))
@@ -479,6 +489,7 @@ pub fn App() -> impl IntoView {
             <TrainPage/>
             <EvaluatePage/>
             <DeployPage/>
+            <NetworkLedger/>
         </main>
     }
 }
@@ -507,14 +518,22 @@ async fn start_job(
     dataset: js_sys::ArrayBuffer,
     job: serde_json::Value,
 ) -> Result<String, String> {
-    let upload = net::send("PUT", &format!("{base}/v1/datasets/{name}"), Some(token), net::Body::Bytes(dataset)).await;
+    let upload = net::send(
+        "PUT",
+        &format!("{base}/v1/datasets/{name}"),
+        Some(token),
+        net::Body::Bytes(dataset),
+        "send the dataset to train on the server",
+    )
+    .await;
     let answer = upload.map_err(|e| net::unreachable(&e))?;
     if answer.status != 201 {
         return Err(net::refusal("the dataset upload", &answer));
     }
-    let answer = net::send("POST", &format!("{base}/v1/jobs"), Some(token), net::Body::Json(job))
-        .await
-        .map_err(|e| net::unreachable(&e))?;
+    let answer =
+        net::send("POST", &format!("{base}/v1/jobs"), Some(token), net::Body::Json(job), "start the training job")
+            .await
+            .map_err(|e| net::unreachable(&e))?;
     match answer.body["id"].as_str() {
         Some(id) if answer.status == 202 => Ok(id.to_string()),
         _ => Err(net::refusal("the training job", &answer)),

@@ -78,6 +78,18 @@ test('deploy the trained model to a server and predict there', { timeout: 600_00
     const { predictions: [prediction] } = await response.json();
     assert.equal(`${prediction.label} (probability ${prediction.probabilities[prediction.label].toFixed(3)})`, tabText);
 
+    // The ledger lists every request that left the tab: the refused uploads, the one that
+    // went through, and the prediction (the ftp:// address was refused before sending).
+    await page.getByTestId('network-ledger').locator('summary').click();
+    assert.match(await page.getByTestId('ledger-summary').innerText(), /^5 requests left this device: [\d.]+ KB sent, [\d.]+ (B|KB) received\.$/);
+    const ledger = await page.getByTestId('network-ledger').locator('tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.innerText)));
+    assert.deepEqual(ledger.map((r) => [r[1], r[2], r[5].replace(/ \(.*/, '')]), [
+      ['deploy the model', `PUT ${studio.url}/v1/models/wine`, 'HTTP 403'],
+      ['deploy the model', `PUT ${target.url}/v1/models/wine`, 'HTTP 401'],
+      ['deploy the model', 'PUT http://127.0.0.1:9/v1/models/wine', 'no answer from http://127.0.0.1:9/v1/models/wine'],
+      ['deploy the model', `PUT ${target.url}/v1/models/wine`, 'HTTP 201'],
+      ['predict on the server', `POST ${endpoint}`, 'HTTP 200'],
+    ]);
     await page.getByTestId('deploy-status').scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${artifacts}deploy.png`, fullPage: true });
     // The refused uploads above are logged by the browser as failed loads; nothing else may be.
@@ -137,6 +149,12 @@ test('train on the server from the tab, watch it live, cancel, then use the mode
     assert.equal(served.version, version);
     assert.equal(await page.getByTestId('deploy-server').inputValue(), target.url, 'the deploy step offers the same server');
 
+    await page.getByTestId('network-ledger').locator('summary').click();
+    const whys = await page.getByTestId('network-ledger').locator('tbody tr td:nth-child(2)').allInnerTexts();
+    assert.deepEqual([...new Set(whys)].sort(), [
+      'bring the model trained on the server into the tab', 'cancel the training job', 'follow the training job',
+      'send the dataset to train on the server', 'start the training job',
+    ]);
     await page.screenshot({ path: `${artifacts}train-on-server.png`, fullPage: true });
     assert.deepEqual(consoleErrors, []);
   } finally {

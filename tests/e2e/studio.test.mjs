@@ -172,6 +172,8 @@ test('bad files are explained and the studio stays usable', { timeout: 300_000 }
     await page.getByTestId('dataset-demo').click();
     await page.getByTestId('column-table').locator('tbody tr').nth(13).waitFor();
     assert.equal(await page.getByTestId('target-column').inputValue(), 'cultivar');
+    // Loading files and training in the tab send nothing anywhere.
+    assert.equal(await page.getByTestId('ledger-summary').innerText(), 'Nothing has left this device.');
   } finally {
     await context.close();
   }

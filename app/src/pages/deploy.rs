@@ -60,27 +60,31 @@ fn Deploy() -> impl IntoView {
         });
     };
 
-    let predict_on_server = move |deployed: Deployed| {
-        let row = Value::Object(studio.predict_row.get_untracked());
-        answer.set(Some("Asking the server...".into()));
-        leptos::task::spawn_local(async move {
-            let url = format!("{}/v1/models/{}/predict", deployed.base, deployed.name);
-            let text = match net::send("POST", &url, None, Body::Json(json!({ "rows": [row] }))).await {
-                Ok(a) if a.status == 200 => match serde_json::from_value(a.body["predictions"][0].clone()) {
-                    Ok(prediction) => format!(
-                        "{} · version {} · {:.2} ms on the server",
-                        describe(Ok(prediction)),
-                        a.body["version"],
-                        a.body["latency_ms"].as_f64().unwrap_or_default()
-                    ),
-                    Err(_) => format!("The server answered something else: {}", a.body),
-                },
-                Ok(a) => format!("The server could not predict (HTTP {}): {}", a.status, net::detail(&a.body)),
-                Err(e) => e,
-            };
-            answer.set(Some(text));
-        });
-    };
+    let predict_on_server =
+        move |deployed: Deployed| {
+            let row = Value::Object(studio.predict_row.get_untracked());
+            answer.set(Some("Asking the server...".into()));
+            leptos::task::spawn_local(async move {
+                let url = format!("{}/v1/models/{}/predict", deployed.base, deployed.name);
+                let text =
+                    match net::send("POST", &url, None, Body::Json(json!({ "rows": [row] })), "predict on the server")
+                        .await
+                    {
+                        Ok(a) if a.status == 200 => match serde_json::from_value(a.body["predictions"][0].clone()) {
+                            Ok(prediction) => format!(
+                                "{} · version {} · {:.2} ms on the server",
+                                describe(Ok(prediction)),
+                                a.body["version"],
+                                a.body["latency_ms"].as_f64().unwrap_or_default()
+                            ),
+                            Err(_) => format!("The server answered something else: {}", a.body),
+                        },
+                        Ok(a) => format!("The server could not predict (HTTP {}): {}", a.status, net::detail(&a.body)),
+                        Err(e) => e,
+                    };
+                answer.set(Some(text));
+            });
+        };
 
     let result = move || match state.get() {
         DeployState::Idle => ().into_any(),
@@ -155,7 +159,9 @@ fn check_name(name: &str) -> Result<(), String> {
 async fn upload(bundle_url: &str, base: &str, name: &str, token: &str) -> Result<u64, String> {
     let bytes = bundle_bytes(bundle_url).await?;
     let url = format!("{base}/v1/models/{name}");
-    let answer = net::send("PUT", &url, Some(token), Body::Bytes(bytes)).await.map_err(|e| net::unreachable(&e))?;
+    let answer = net::send("PUT", &url, Some(token), Body::Bytes(bytes), "deploy the model")
+        .await
+        .map_err(|e| net::unreachable(&e))?;
     match answer.status {
         201 => Ok(answer.body["version"].as_u64().unwrap_or_default()),
         _ => Err(net::refusal("the model", &answer)),
