@@ -505,7 +505,7 @@ pub fn model_name(file: &str) -> String {
     let name: String = stem
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
-        .take(64)
+        .take(fornax_core::limits::MAX_NAME_LEN)
         .collect();
     if name.is_empty() { "model".into() } else { name }
 }

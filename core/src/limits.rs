@@ -11,6 +11,17 @@ pub const MAX_CLASSES: usize = 1_000;
 pub const MAX_LAYERS: usize = 32;
 /// Most trainable parameters of a model: 64 Mi f32 values, 256 MiB.
 pub const MAX_PARAMETERS: usize = 64 * 1024 * 1024;
+/// Longest model or dataset name on a server (names become file names).
+pub const MAX_NAME_LEN: usize = 64;
+
+/// Whether a served model's or dataset's name is 1-[`MAX_NAME_LEN`] letters, digits,
+/// `-` or `_`: names become file names, so nothing else (no `/`, no `..`) is allowed.
+pub fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= MAX_NAME_LEN
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
 /// Most rows in one prediction request.
 pub const MAX_PREDICT_ROWS: usize = 1_000;
 /// Largest CSV the tab reads (the worker holds it in memory as text and as columns).

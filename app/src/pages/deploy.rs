@@ -149,10 +149,11 @@ fn Deploy() -> impl IntoView {
 }
 
 fn check_name(name: &str) -> Result<(), String> {
-    if name.is_empty() || name.len() > 64 || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-        return Err("the model name must be 1-64 letters, digits, `-` or `_`".into());
+    if fornax_core::limits::valid_name(name) {
+        Ok(())
+    } else {
+        Err("the model name must be 1-64 letters, digits, `-` or `_`".into())
     }
-    Ok(())
 }
 
 /// Uploads the bundle; the version the server gave it, or why not.

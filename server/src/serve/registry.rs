@@ -65,10 +65,7 @@ const RECHECK: Duration = Duration::from_secs(1);
 const STALE_TEMPORARY: Duration = Duration::from_secs(600);
 const LATEST: &str = "latest";
 
-/// Model names become file names: keep them to a safe alphabet.
-pub fn valid_name(name: &str) -> bool {
-    !name.is_empty() && name.len() <= 64 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-}
+pub use fornax_core::limits::valid_name;
 
 impl Registry {
     /// Opens `dir` (removing temporaries that killed processes left) and loads the
@@ -129,7 +126,7 @@ impl Registry {
             return Err(Missing::NotFound(format!("model `{name}` not found")));
         }
         match self.refresh(name) {
-            Some(version) => self.version(name, version),
+            Some(version) => self.loaded_or_load(name, version),
             None => Err(Missing::NotFound(format!("model `{name}` not found"))),
         }
     }
@@ -169,6 +166,12 @@ impl Registry {
         }
         // Drops versions deleted since the last look.
         self.refresh(name);
+        self.loaded_or_load(name, version)
+    }
+
+    /// A version from memory, or from disk the first time.
+    fn loaded_or_load(&self, name: &str, version: u32) -> Result<Arc<Served>, Missing> {
+        let not_found = || Missing::NotFound(format!("model `{name}` has no version {version}"));
         let cached = |models: &BTreeMap<String, Model>| models.get(name).and_then(|m| m.loaded.get(&version)).cloned();
         if let Some(served) = cached(&self.models.lock().expect("registry lock")) {
             return Ok(served);
