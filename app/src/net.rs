@@ -3,7 +3,7 @@
 //! each is written in the [`crate::ledger`].
 
 use serde_json::Value;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, Request, RequestInit, Response};
 
@@ -37,33 +37,43 @@ pub async fn send(method: &str, url: &str, token: Option<&str>, body: Body, why:
     result.map(|(answer, _)| answer)
 }
 
-async fn send_unrecorded(method: &str, url: &str, token: Option<&str>, body: Body) -> Result<(Answer, usize), String> {
-    let no_answer = |e: wasm_bindgen::JsValue| {
-        let why = e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).unwrap_or_else(|| format!("{e:?}"));
-        format!("no answer from {url} ({why})")
-    };
-    let headers = Headers::new().map_err(no_answer)?;
+/// One `fetch` with the token and body set; the response, whatever its status.
+async fn fetch(method: &str, url: &str, token: Option<&str>, body: Option<Body>) -> Result<Response, JsValue> {
+    let headers = Headers::new()?;
     if let Some(token) = token {
-        headers.set("Authorization", &format!("Bearer {token}")).map_err(no_answer)?;
+        headers.set("Authorization", &format!("Bearer {token}"))?;
     }
     let init = RequestInit::new();
     init.set_method(method);
     match body {
-        Body::Json(value) => {
-            headers.set("Content-Type", "application/json").map_err(no_answer)?;
+        None => {}
+        Some(Body::Json(value)) => {
+            headers.set("Content-Type", "application/json")?;
             init.set_body(&value.to_string().into());
         }
-        Body::Bytes(bytes) => {
-            headers.set("Content-Type", "application/octet-stream").map_err(no_answer)?;
+        Some(Body::Bytes(bytes)) => {
+            headers.set("Content-Type", "application/octet-stream")?;
             init.set_body(&bytes);
         }
     }
     init.set_headers(&headers);
-    let request = Request::new_with_str_and_init(url, &init).map_err(no_answer)?;
-    let window = web_sys::window().ok_or("no window")?;
-    let response: Response = JsFuture::from(window.fetch_with_request(&request)).await.map_err(no_answer)?.into();
-    let text =
-        JsFuture::from(response.text().map_err(no_answer)?).await.map_err(no_answer)?.as_string().unwrap_or_default();
+    let request = Request::new_with_str_and_init(url, &init)?;
+    let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
+    Ok(JsFuture::from(window.fetch_with_request(&request)).await?.into())
+}
+
+/// A response's body as text.
+async fn text(response: &Response) -> Result<String, JsValue> {
+    Ok(JsFuture::from(response.text()?).await?.as_string().unwrap_or_default())
+}
+
+async fn send_unrecorded(method: &str, url: &str, token: Option<&str>, body: Body) -> Result<(Answer, usize), String> {
+    let no_answer = |e: JsValue| {
+        let why = e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).unwrap_or_else(|| format!("{e:?}"));
+        format!("no answer from {url} ({why})")
+    };
+    let response = fetch(method, url, token, Some(body)).await.map_err(no_answer)?;
+    let text = text(&response).await.map_err(no_answer)?;
     let body = serde_json::from_str(&text).unwrap_or(Value::Null);
     Ok((Answer { status: response.status(), body }, text.len()))
 }
@@ -81,19 +91,10 @@ pub async fn download(url: &str, token: Option<&str>, why: &str) -> Result<js_sy
 }
 
 async fn download_unrecorded(url: &str, token: Option<&str>) -> Result<js_sys::ArrayBuffer, String> {
-    let failed = |e: wasm_bindgen::JsValue| format!("the download from {url} failed: {e:?}");
-    let headers = Headers::new().map_err(failed)?;
-    if let Some(token) = token {
-        headers.set("Authorization", &format!("Bearer {token}")).map_err(failed)?;
-    }
-    let init = RequestInit::new();
-    init.set_headers(&headers);
-    let request = Request::new_with_str_and_init(url, &init).map_err(failed)?;
-    let window = web_sys::window().ok_or("no window")?;
-    let response: Response = JsFuture::from(window.fetch_with_request(&request)).await.map_err(failed)?.into();
+    let failed = |e: JsValue| format!("the download from {url} failed: {e:?}");
+    let response = fetch("GET", url, token, None).await.map_err(failed)?;
     if response.status() != 200 {
-        let text = JsFuture::from(response.text().map_err(failed)?).await.map_err(failed)?;
-        let body = serde_json::from_str(&text.as_string().unwrap_or_default()).unwrap_or(Value::Null);
+        let body = serde_json::from_str(&text(&response).await.map_err(failed)?).unwrap_or(Value::Null);
         return Err(format!("the download from {url} failed (HTTP {}): {}", response.status(), detail(&body)));
     }
     let buffer = JsFuture::from(response.array_buffer().map_err(failed)?).await.map_err(failed)?;
