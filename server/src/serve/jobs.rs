@@ -66,10 +66,6 @@ impl JobState {
             JobState::Cancelled => "cancelled",
         }
     }
-
-    fn finished(self) -> bool {
-        matches!(self, JobState::Succeeded | JobState::Failed | JobState::Cancelled)
-    }
 }
 
 /// What `GET /v1/jobs/{id}` says.
@@ -133,11 +129,9 @@ impl Job {
         }
     }
 
-    /// Events from index `from` on, and whether the job has finished.
-    pub fn events_from(&self, from: usize) -> (Vec<JobEvent>, bool) {
-        let events = self.events.lock().expect("job lock");
-        let finished = self.info.lock().expect("job lock").state.finished();
-        (events.get(from..).unwrap_or_default().to_vec(), finished)
+    /// Events from index `from` on (the last event of a finished job is not `progress`).
+    pub fn events_from(&self, from: usize) -> Vec<JobEvent> {
+        self.events.lock().expect("job lock").get(from..).unwrap_or_default().to_vec()
     }
 
     pub fn subscribe(&self) -> watch::Receiver<usize> {

@@ -191,7 +191,7 @@ async fn job_events(
                 return None;
             }
             loop {
-                let (events, _) = job.events_from(next);
+                let events = job.events_from(next);
                 if !events.is_empty() {
                     let ended = events.iter().any(|e| e.kind != "progress");
                     let batch: Vec<Result<Event, Infallible>> = events
