@@ -4,6 +4,7 @@
 
 mod ledger;
 mod net;
+pub mod offline;
 pub mod pages;
 pub mod protocol;
 mod remote_job;

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 
 use crate::pages::{DataPage, DeployPage, EnvironmentPage, EvaluatePage, NetworkLedger, ResumeOffer, TrainPage};
 use crate::protocol::{Backend, Dataset, FromWorker, ToWorker, TrainedModel};
+use crate::offline::{self, Offline, UpdateBanner};
 use crate::{net, remote_job, run_store, worker_bridge};
 
 /// Everything the pages read and write. Signals are `Copy`, so this is too.
@@ -477,11 +478,15 @@ pub fn App() -> impl IntoView {
         Err(e) => studio.error.set(Some(e)),
     }
     leptos::task::spawn_local(studio.find_unfinished());
+    let offline = Offline { ready: RwSignal::new(false), update_waiting: RwSignal::new(false) };
+    provide_context(offline);
+    offline::start(offline);
     view! {
         <header class="top">
             <div class="brand">"Fornax"<span class="tagline">"machine learning in your browser"</span></div>
             <EnvironmentPage/>
         </header>
+        <UpdateBanner/>
         <ErrorBanner/>
         <main>
             <ResumeOffer/>

@@ -6,10 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
-/** `web: false` serves the API only; `args` are extra flags; `env` extra variables. */
-export async function startServer({ web = true, args = [], env = {} } = {}) {
+/**
+ * `web: false` serves the API only; `dist` serves another build of the app than
+ * FORNAX_WEB's; `args` are extra flags; `env` extra variables.
+ */
+export async function startServer({ web = true, dist = process.env.FORNAX_WEB, args = [], env = {} } = {}) {
   const bin = process.env.FORNAX_BIN;
-  const dist = process.env.FORNAX_WEB;
   if (!bin || !dist) throw new Error('run through `cargo xtask test` (FORNAX_BIN and FORNAX_WEB are not set)');
   const dir = mkdtempSync(join(tmpdir(), 'fornax-e2e-server-'));
   const flags = ['serve', '--addr', '127.0.0.1:0', '--models', join(dir, 'models'), ...(web ? ['--web', dist] : []), ...args];

@@ -2,11 +2,13 @@
 
 use leptos::prelude::*;
 
+use crate::offline::Offline;
 use crate::studio::Studio;
 
 #[component]
 pub fn EnvironmentPage() -> impl IntoView {
     let studio = expect_context::<Studio>();
+    let offline = expect_context::<Offline>();
     let title = move || {
         studio.backend.with(|b| match b {
             Some(b) => {
@@ -35,6 +37,12 @@ pub fn EnvironmentPage() -> impl IntoView {
                 {move || studio.backend.with(|b| b.as_ref().map_or("starting...".to_string(), |b| b.name.clone()))}
             </span>
             {switch}
+            {move || offline.ready.get().then(|| view! {
+                <span class="offline-ready" data-testid="offline-ready"
+                    title="Every file of the studio is stored in this browser: it loads and trains with no network.">
+                    "works offline"
+                </span>
+            })}
             <span class="version">{format!("v{}", fornax_core::VERSION)}</span>
         </div>
     }
