@@ -26,6 +26,7 @@ pub mod limits;
 #[cfg(feature = "compute")]
 pub mod model;
 pub mod predict;
+pub mod project;
 pub mod recipe;
 pub mod train;
 

@@ -1,0 +1,33 @@
+//! Projects: what a user made, kept together so it survives reloads and can move to
+//! another browser or machine. A project holds datasets and runs (settings, metric
+//! history, test metrics, the trained bundle). Bytes live in a [`BlobStore`] and the
+//! project record in a [`MetaStore`]: OPFS and IndexedDB in the browser, the file
+//! system natively ([`FsStore`]).
+
+mod archive;
+mod projects;
+mod record;
+mod store;
+
+pub use archive::{FORMAT, FORMAT_VERSION, MAX_ARCHIVE_BYTES};
+pub use projects::Projects;
+pub use record::{BlobRef, Project, Run};
+#[cfg(not(target_family = "wasm"))]
+pub use store::FsStore;
+pub use store::{BlobStore, MetaStore, Revision, StoreError};
+
+/// What can go wrong with a project, said so the user knows what happened and that
+/// nothing they had was changed.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum ProjectError {
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("no project with id {0} (it may have been deleted in another tab)")]
+    Missing(String),
+    #[error("this is not a Fornax project file: {0}")]
+    NotAProject(String),
+    #[error("the project file is damaged: {0}")]
+    Damaged(String),
+    #[error("{0}")]
+    Invalid(String),
+}
