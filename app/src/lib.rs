@@ -5,7 +5,10 @@
 mod ledger;
 mod net;
 pub mod offline;
+mod opfs;
 pub mod pages;
+mod project_store;
+mod projects;
 pub mod protocol;
 mod remote_job;
 mod run_store;

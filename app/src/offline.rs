@@ -61,7 +61,8 @@ pub fn start(offline: Offline) {
         }
         REGISTRATION.with(|r| *r.borrow_mut() = Some(registration));
         // Resolves once a worker is active: every file of the build is cached by then.
-        if JsFuture::from(container.ready().unwrap_or_else(|_| js_sys::Promise::resolve(&JsValue::NULL))).await.is_ok() {
+        if JsFuture::from(container.ready().unwrap_or_else(|_| js_sys::Promise::resolve(&JsValue::NULL))).await.is_ok()
+        {
             offline.ready.set(true);
         }
     });

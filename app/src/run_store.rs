@@ -9,12 +9,9 @@ use std::collections::VecDeque;
 
 use fornax_core::train::Checkpoint;
 use js_sys::{ArrayBuffer, Uint8Array};
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{
-    FileSystemDirectoryHandle, FileSystemFileHandle, FileSystemGetDirectoryOptions, FileSystemGetFileOptions,
-    FileSystemRemoveOptions, FileSystemWritableFileStream,
-};
+use web_sys::FileSystemDirectoryHandle;
+
+use crate::opfs;
 
 const DIR: &str = "unfinished-run";
 const DATASET: &str = "dataset.csv";
@@ -156,58 +153,22 @@ pub async fn load() -> Result<Option<SavedRun>, String> {
     Ok(Some(SavedRun { dataset_name, dataset, checkpoint, checkpoint_bytes }))
 }
 
-fn text(e: JsValue) -> String {
-    e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).unwrap_or_else(|| format!("{e:?}"))
-}
-
-async fn root() -> Result<FileSystemDirectoryHandle, String> {
-    let window = web_sys::window().ok_or("no window")?;
-    let root = JsFuture::from(window.navigator().storage().get_directory()).await.map_err(text)?;
-    Ok(root.unchecked_into())
-}
-
 async fn dir() -> Result<FileSystemDirectoryHandle, String> {
-    let options = FileSystemGetDirectoryOptions::new();
-    options.set_create(true);
-    let dir = JsFuture::from(root().await?.get_directory_handle_with_options(DIR, &options)).await.map_err(text)?;
-    Ok(dir.unchecked_into())
+    opfs::dir(&opfs::root().await?, DIR, true).await.map_err(opfs::text)
 }
 
 async fn existing_dir() -> Result<FileSystemDirectoryHandle, String> {
-    let dir = JsFuture::from(root().await?.get_directory_handle(DIR)).await.map_err(text)?;
-    Ok(dir.unchecked_into())
+    opfs::dir(&opfs::root().await?, DIR, false).await.map_err(opfs::text)
 }
 
 async fn remove_dir() -> Result<(), String> {
-    let options = FileSystemRemoveOptions::new();
-    options.set_recursive(true);
-    match JsFuture::from(root().await?.remove_entry_with_options(DIR, &options)).await {
-        Ok(_) => Ok(()),
-        // Nothing stored: nothing to remove.
-        Err(e) if format!("{e:?}").contains("NotFoundError") => Ok(()),
-        Err(e) => Err(text(e)),
-    }
+    opfs::remove(&opfs::root().await?, DIR).await
 }
 
 async fn write(dir: &FileSystemDirectoryHandle, name: &str, bytes: &ArrayBuffer) -> Result<(), String> {
-    let options = FileSystemGetFileOptions::new();
-    options.set_create(true);
-    let file: FileSystemFileHandle =
-        JsFuture::from(dir.get_file_handle_with_options(name, &options)).await.map_err(text)?.unchecked_into();
-    let stream: FileSystemWritableFileStream =
-        JsFuture::from(file.create_writable()).await.map_err(text)?.unchecked_into();
-    let written = JsFuture::from(stream.write_with_buffer_source(bytes).map_err(text)?).await;
-    if let Err(e) = written {
-        // Abandon the write: the file keeps its previous contents.
-        let _ = JsFuture::from(stream.abort()).await;
-        return Err(text(e));
-    }
-    JsFuture::from(stream.close()).await.map_err(text)?;
-    Ok(())
+    opfs::write(dir, name, bytes).await.map_err(opfs::text)
 }
 
 async fn read(dir: &FileSystemDirectoryHandle, name: &str) -> Result<ArrayBuffer, String> {
-    let file: FileSystemFileHandle = JsFuture::from(dir.get_file_handle(name)).await.map_err(text)?.unchecked_into();
-    let file: web_sys::File = JsFuture::from(file.get_file()).await.map_err(text)?.unchecked_into();
-    Ok(JsFuture::from(file.array_buffer()).await.map_err(text)?.unchecked_into())
+    opfs::read(dir, name).await.map_err(opfs::text)
 }

@@ -2,13 +2,17 @@
 //! component, and how worker messages change that state.
 
 use fornax_core::predict::Prediction;
+use fornax_core::project::{BlobRef, Run, sha256_hex};
 use fornax_core::recipe::Task;
 use fornax_core::train::{EpochReport, Monitor, Progress, TrainConfig};
 use leptos::prelude::*;
 
-use crate::pages::{DataPage, DeployPage, EnvironmentPage, EvaluatePage, NetworkLedger, ResumeOffer, TrainPage};
-use crate::protocol::{Backend, Dataset, FromWorker, ToWorker, TrainedModel};
 use crate::offline::{self, Offline, UpdateBanner};
+use crate::pages::{
+    DataPage, DeployPage, EnvironmentPage, EvaluatePage, NetworkLedger, ProjectsPage, ResumeOffer, TrainPage,
+};
+use crate::projects::ProjectState;
+use crate::protocol::{Backend, Dataset, FromWorker, ToWorker, TrainedModel};
 use crate::{net, remote_job, run_store, worker_bridge};
 
 /// Everything the pages read and write. Signals are `Copy`, so this is too.
@@ -48,6 +52,10 @@ pub struct Studio {
     pub server_token: RwSignal<String>,
     /// The run in progress is a job on a server.
     pub remote: RwSignal<Option<RemoteRun>>,
+    /// The open project, where datasets and finished runs are kept.
+    pub projects: ProjectState,
+    /// A run of the project being opened (its bundle is on its way to the worker).
+    pub opening: RwSignal<Option<Run>>,
 }
 
 /// A training job this tab started on a server and follows.
@@ -78,6 +86,7 @@ pub enum Unfinished {
 
 impl Studio {
     fn new() -> Self {
+        let error = RwSignal::new(None);
         Studio {
             backend: RwSignal::new(None),
             dataset: RwSignal::new(None),
@@ -93,14 +102,72 @@ impl Studio {
             bundle_url: RwSignal::new(None),
             predict_row: RwSignal::new(serde_json::Map::new()),
             prediction: RwSignal::new(None),
-            error: RwSignal::new(None),
+            error,
             paused: RwSignal::new(false),
             checkpoint_note: RwSignal::new(None),
             unfinished: RwSignal::new(None),
             server_url: RwSignal::new(own_origin()),
             server_token: RwSignal::new(String::new()),
             remote: RwSignal::new(None),
+            projects: ProjectState::new(error),
+            opening: RwSignal::new(None),
         }
+    }
+
+    /// Opens a run kept in the project: its dataset and model go to the worker, and the
+    /// evaluation, curves and prediction form come back as they were.
+    pub fn open_run(self, run: Run) {
+        self.status.set(format!("Opening run {}...", run.id));
+        self.projects.read_run(run.clone(), move |name, dataset, bundle| {
+            self.opening.set(Some(run.clone()));
+            self.load_csv(&name, js_sys::Uint8Array::from(&dataset[..]).buffer());
+            self.send_bytes(
+                &ToWorker::UseBundle { seconds: run.seconds },
+                js_sys::Uint8Array::from(&bundle[..]).buffer(),
+            );
+        });
+    }
+
+    /// The model the worker sent back belongs to a run opened from the project.
+    fn opened(self, run: Run, model: TrainedModel, bytes: Option<js_sys::ArrayBuffer>) {
+        self.set_bundle(bytes);
+        self.config.set(run.config.clone());
+        self.target.set(run.target.clone());
+        self.task.set(Some(model.task));
+        self.history.set(run.history.clone());
+        self.prediction.set(None);
+        self.error.set(None);
+        self.status.set(format!(
+            "Run {} opened from the project: trained on {} for {} epochs in {:.1} s.",
+            run.id, run.trained_on, run.epochs_run, run.seconds
+        ));
+        self.predict_row.set(model.example.clone());
+        self.trained.set(Some(model));
+    }
+
+    /// Keeps a finished run, with its model, in the open project.
+    fn keep_run(self, model: &TrainedModel, bundle: Vec<u8>) {
+        let Some((file, dataset)) = run_store::loaded_dataset() else { return };
+        let dataset = js_sys::Uint8Array::new(&dataset).to_vec();
+        let trained_on = match self.remote.get_untracked() {
+            Some(remote) => remote.base,
+            None => self.backend.with_untracked(|b| b.as_ref().map_or("this browser".into(), |b| b.name.clone())),
+        };
+        let run = Run {
+            id: 0,
+            created_ms: js_sys::Date::now() as u64,
+            dataset: sha256_hex(&dataset),
+            target: model.target.clone(),
+            config: self.config.get_untracked(),
+            history: self.history.get_untracked(),
+            epochs_run: model.epochs_run,
+            seconds: model.seconds,
+            test: model.metrics.clone(),
+            baseline: model.baseline.clone(),
+            trained_on,
+            bundle: BlobRef { name: format!("{}.fornax", model_name(&file)), ..BlobRef::default() },
+        };
+        self.projects.keep_run((file, dataset), run, bundle);
     }
 
     /// Trains on the server in `server_url` instead of in the tab: uploads the dataset,
@@ -317,6 +384,11 @@ impl Studio {
             FromWorker::Loaded(dataset) => {
                 self.loading.set(None);
                 self.error.set(None);
+                if self.opening.get_untracked().is_none()
+                    && let Some((name, bytes)) = run_store::loaded_dataset()
+                {
+                    self.projects.keep_dataset(name, js_sys::Uint8Array::new(&bytes).to_vec());
+                }
                 self.target.set(dataset.suggested_target.clone());
                 self.trained.set(None);
                 self.history.set(Vec::new());
@@ -341,6 +413,13 @@ impl Studio {
                 });
             }
             FromWorker::Trained(model) => {
+                if let Some(run) = self.opening.get_untracked() {
+                    self.opening.set(None);
+                    return self.opened(run, model, bytes);
+                }
+                if let Some(bytes) = &bytes {
+                    self.keep_run(&model, js_sys::Uint8Array::new(bytes).to_vec());
+                }
                 self.end_run();
                 self.set_bundle(bytes);
                 if let Some(remote) = self.remote.get_untracked() {
@@ -378,6 +457,7 @@ impl Studio {
             }
             FromWorker::Failed { message } => {
                 self.loading.set(None);
+                self.opening.set(None);
                 if self.training.get_untracked() {
                     self.end_run();
                     self.status.set(format!("Stopped: {message}"));
@@ -478,6 +558,8 @@ pub fn App() -> impl IntoView {
         Err(e) => studio.error.set(Some(e)),
     }
     leptos::task::spawn_local(studio.find_unfinished());
+    studio.projects.start();
+    leptos::task::spawn_local(crate::ledger::load());
     let offline = Offline { ready: RwSignal::new(false), update_waiting: RwSignal::new(false) };
     provide_context(offline);
     offline::start(offline);
@@ -490,6 +572,7 @@ pub fn App() -> impl IntoView {
         <ErrorBanner/>
         <main>
             <ResumeOffer/>
+            <ProjectsPage/>
             <DataPage/>
             <TrainPage/>
             <EvaluatePage/>

@@ -116,7 +116,10 @@ fn export_then_import_restores_the_same_bytes_and_record() {
     let imported = block_on(q.import(&file, "z9", 100)).unwrap();
     assert_eq!(imported.id, "z9");
     assert_eq!(imported.updated_ms, 100);
-    assert_eq!((imported.name.as_str(), &imported.datasets, &imported.runs), (original.name.as_str(), &original.datasets, &original.runs));
+    assert_eq!(
+        (imported.name.as_str(), &imported.datasets, &imported.runs),
+        (original.name.as_str(), &original.datasets, &original.runs)
+    );
     block_on(async {
         assert_eq!(q.read_blob("z9", &imported.datasets[0]).await.unwrap(), WINE);
         assert_eq!(q.read_blob("z9", &imported.runs[0].bundle).await.unwrap(), bundle);
@@ -172,9 +175,17 @@ fn damaged_or_foreign_project_files_are_refused_and_change_nothing() {
         ("empty", Vec::new(), "this is not a Fornax project file: it is not a zip archive"),
         ("a CSV", WINE.to_vec(), "this is not a Fornax project file: it is not a zip archive"),
         ("truncated", file[..file.len() / 2].to_vec(), "this is not a Fornax project file: it is not a zip archive"),
-        ("foreign", foreign, "this is not a Fornax project file: its manifest.json does not say format \"fornax-project\""),
+        (
+            "foreign",
+            foreign,
+            "this is not a Fornax project file: its manifest.json does not say format \"fornax-project\"",
+        ),
         ("newer", newer, "it was written by a newer Fornax (project format 7); this one reads format 1"),
-        ("tampered dataset", tamper(&file, "blobs/", flip), "the project file is damaged: wine.csv does not match its checksum"),
+        (
+            "tampered dataset",
+            tamper(&file, "blobs/", flip),
+            "the project file is damaged: wine.csv does not match its checksum",
+        ),
         ("missing file", missing_blob, "the project file is damaged: wine.csv is missing from it"),
     ];
     for (what, bytes, expected) in cases {
@@ -244,7 +255,10 @@ fn two_writers_never_lose_each_others_changes() {
     let meta = FsStore::new(&dir);
     let (revision, json) = block_on(MetaStore::get(&meta, "project-a1")).unwrap().unwrap();
     block_on(tab_b.rename("a1", "Renamed in tab B", 3)).unwrap();
-    assert_eq!(block_on(MetaStore::put(&meta, "project-a1", revision, &json)), Err(StoreError::Conflict("project-a1".into())));
+    assert_eq!(
+        block_on(MetaStore::put(&meta, "project-a1", revision, &json)),
+        Err(StoreError::Conflict("project-a1".into()))
+    );
     // Changes through Projects re-apply on the newest record: both runs and the rename stay.
     block_on(tab_a.add_run("a1", run(&dataset), b"from a", 4)).unwrap();
     block_on(tab_b.add_run("a1", run(&dataset), b"from b", 5)).unwrap();

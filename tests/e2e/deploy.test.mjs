@@ -92,6 +92,14 @@ test('deploy the trained model to a server and predict there', { timeout: 600_00
     ]);
     await page.getByTestId('deploy-status').scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${artifacts}deploy.png`, fullPage: true });
+
+    // The ledger is kept in the browser: after a reload it still lists the same requests.
+    const rows = (locator) => locator.evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.innerText)));
+    await page.reload();
+    await page.getByTestId('ledger-summary').filter({ hasText: /^5 requests/ }).waitFor();
+    await page.getByTestId('network-ledger').locator('summary').click();
+    assert.deepEqual(await rows(page.getByTestId('network-ledger').locator('tbody tr')), ledger);
+    assert.match(ledger[0][0], /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
     // The refused uploads above are logged by the browser as failed loads; nothing else may be.
     assert.deepEqual(consoleErrors.filter((e) => !/Failed to load resource|ERR_CONNECTION_REFUSED/.test(e)), []);
   } finally {

@@ -1,6 +1,7 @@
 // The installed, offline studio: after one visit the service worker holds every file
 // of the build, so with the server stopped and the browser offline the studio still
-// loads, imports a CSV from disk, trains, evaluates and predicts. A new build deployed
+// loads, imports a CSV from disk, trains, evaluates and predicts, and after another
+// reload finds the run in its project. A new build deployed
 // later is offered with "reload to update" and never mixed with the old one.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -61,6 +62,18 @@ test('installable, and with no network at all it loads, trains and predicts', { 
 
     // Nothing left the device while offline.
     assert.match(await page.getByTestId('ledger-summary').innerText(), /^Nothing has left this device/);
+
+    // Reloaded, still offline: the project kept the run and its metrics.
+    const score = `accuracy ${await accuracy.innerText()}`;
+    await page.reload();
+    await ready(page);
+    const run = page.getByTestId('project-run');
+    await run.waitFor();
+    assert.equal(await run.getByTestId('project-run-metric').innerText(), score);
+    await run.getByTestId('project-run-open').click();
+    await accuracy.waitFor();
+    assert.equal(`accuracy ${await accuracy.innerText()}`, score);
+    await page.screenshot({ path: `${artifacts}offline-reloaded.png`, fullPage: true });
     assert.deepEqual(consoleErrors, []);
   } finally {
     await context.close();

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use super::size;
 use crate::ledger;
 
 #[component]
@@ -29,24 +30,16 @@ pub fn NetworkLedger() -> impl IntoView {
     };
     view! {
         <details class="card ledger" data-testid="network-ledger">
-            <summary><span data-testid="ledger-summary">{summary}</span>" (network ledger: every request beyond the studio's own files, this session)"</summary>
+            <summary><span data-testid="ledger-summary">{summary}</span>" (network ledger: every request beyond the studio's own files, kept in this browser)"</summary>
             <table>
                 <thead><tr><th>"Time"</th><th>"Why"</th><th>"Request"</th><th>"Sent"</th><th>"Received"</th><th>"Outcome"</th></tr></thead>
                 <tbody>
                     {move || entries().into_iter().map(|e| view! {
-                        <tr><td>{e.time}</td><td>{e.why}</td><td><code>{format!("{} {}", e.method, e.url)}</code></td>
+                        <tr><td>{e.when()}</td><td>{e.why}</td><td><code>{format!("{} {}", e.method, e.url)}</code></td>
                             <td class="num">{size(e.up)}</td><td class="num">{size(e.down)}</td><td>{e.outcome}</td></tr>
                     }).collect::<Vec<_>>()}
                 </tbody>
             </table>
         </details>
-    }
-}
-
-fn size(bytes: usize) -> String {
-    match bytes {
-        b if b < 1024 => format!("{b} B"),
-        b if b < 1024 * 1024 => format!("{:.1} KB", b as f64 / 1024.0),
-        b => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
     }
 }

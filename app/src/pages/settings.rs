@@ -166,11 +166,7 @@ fn NumberField(
 
 /// One line that says what will train, shown while the settings are folded.
 fn summary(c: &TrainConfig) -> String {
-    let model = if c.hidden.is_empty() {
-        "linear model only".to_string()
-    } else {
-        format!("MLP {}", c.hidden.iter().map(|w| w.to_string()).collect::<Vec<_>>().join("-"))
-    };
+    let model = model_summary(c);
     format!(
         "Settings: {model}, {}, lr {}, {}, {} epochs, batch {}",
         optimizer_name(&c.optimizer),
@@ -179,6 +175,15 @@ fn summary(c: &TrainConfig) -> String {
         c.epochs,
         c.batch_size.map_or("auto".to_string(), |b| b.to_string())
     )
+}
+
+/// The model a run trains besides the baseline (`MLP 64-32`).
+pub(super) fn model_summary(c: &TrainConfig) -> String {
+    if c.hidden.is_empty() {
+        "linear model only".to_string()
+    } else {
+        format!("MLP {}", c.hidden.iter().map(|w| w.to_string()).collect::<Vec<_>>().join("-"))
+    }
 }
 
 fn optimizer_name(o: &OptimizerKind) -> &'static str {

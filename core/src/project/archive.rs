@@ -44,7 +44,8 @@ pub fn write(project: &Project, blobs: &HashMap<String, Vec<u8>>) -> Result<Vec<
     zip.write_all(&serde_json::to_vec_pretty(&manifest).expect("projects serialize"))
         .map_err(|e| ProjectError::Invalid(e.to_string()))?;
     for blob in project.blobs() {
-        let bytes = blobs.get(&blob.sha256).ok_or_else(|| ProjectError::Damaged(format!("{} is missing", blob.name)))?;
+        let bytes =
+            blobs.get(&blob.sha256).ok_or_else(|| ProjectError::Damaged(format!("{} is missing", blob.name)))?;
         // Bundles are mostly float weights, which deflate barely shrinks: stored as is.
         let options = if blob.name.ends_with(".fornax") {
             deflated.compression_method(CompressionMethod::Stored)
@@ -70,9 +71,7 @@ pub fn read(bytes: &[u8]) -> Result<(Project, HashMap<String, Vec<u8>>), Project
     let mut zip = ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| ProjectError::NotAProject(format!("it is not a zip archive ({e})")))?;
     let manifest = {
-        let entry = zip
-            .by_name(MANIFEST)
-            .map_err(|_| ProjectError::NotAProject(format!("it has no {MANIFEST}")))?;
+        let entry = zip.by_name(MANIFEST).map_err(|_| ProjectError::NotAProject(format!("it has no {MANIFEST}")))?;
         let text = read_entry(entry, MAX_MANIFEST_BYTES, MANIFEST)?;
         let value: serde_json::Value = serde_json::from_slice(&text)
             .map_err(|e| ProjectError::NotAProject(format!("its {MANIFEST} is not JSON ({e})")))?;
@@ -99,7 +98,8 @@ pub fn read(bytes: &[u8]) -> Result<(Project, HashMap<String, Vec<u8>>), Project
     let mut blobs = HashMap::new();
     for blob in project.blobs() {
         let path = format!("blobs/{}", blob.sha256);
-        let entry = zip.by_name(&path).map_err(|_| ProjectError::Damaged(format!("{} is missing from it", blob.name)))?;
+        let entry =
+            zip.by_name(&path).map_err(|_| ProjectError::Damaged(format!("{} is missing from it", blob.name)))?;
         if entry.size() != blob.bytes {
             return Err(ProjectError::Damaged(format!(
                 "{} should be {} bytes but is {}",

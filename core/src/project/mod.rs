@@ -11,7 +11,7 @@ mod store;
 
 pub use archive::{FORMAT, FORMAT_VERSION, MAX_ARCHIVE_BYTES};
 pub use projects::Projects;
-pub use record::{BlobRef, Project, Run};
+pub use record::{BlobRef, Project, Run, sha256_hex};
 #[cfg(not(target_family = "wasm"))]
 pub use store::FsStore;
 pub use store::{BlobStore, MetaStore, Revision, StoreError};

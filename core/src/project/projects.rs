@@ -27,7 +27,8 @@ fn blob_key(id: &str, sha256: &str) -> String {
 }
 
 fn parse(json: &str) -> Result<Project, ProjectError> {
-    serde_json::from_str(json).map_err(|e| ProjectError::Damaged(format!("the stored project record cannot be read ({e})")))
+    serde_json::from_str(json)
+        .map_err(|e| ProjectError::Damaged(format!("the stored project record cannot be read ({e})")))
 }
 
 impl<B: BlobStore, M: MetaStore> Projects<B, M> {
@@ -152,7 +153,9 @@ impl<B: BlobStore, M: MetaStore> Projects<B, M> {
     /// A stored file's bytes, checked against their SHA-256.
     pub async fn read_blob(&self, id: &str, blob: &BlobRef) -> Result<Vec<u8>, ProjectError> {
         let bytes = self.blobs.get(&blob_key(id, &blob.sha256)).await.map_err(|e| match e {
-            StoreError::NotFound(_) => ProjectError::Damaged(format!("{} is missing from this browser's storage", blob.name)),
+            StoreError::NotFound(_) => {
+                ProjectError::Damaged(format!("{} is missing from this browser's storage", blob.name))
+            }
             e => ProjectError::Store(e),
         })?;
         if sha256_hex(&bytes) != blob.sha256 {
@@ -196,7 +199,9 @@ impl<B: BlobStore, M: MetaStore> Projects<B, M> {
         let json = serde_json::to_string(project).expect("projects serialize");
         match self.meta.put(&key(&project.id), 0, &json).await {
             Ok(_) => Ok(()),
-            Err(StoreError::Conflict(_)) => Err(ProjectError::Invalid(format!("a project with id {} exists", project.id))),
+            Err(StoreError::Conflict(_)) => {
+                Err(ProjectError::Invalid(format!("a project with id {} exists", project.id)))
+            }
             Err(e) => Err(e.into()),
         }
     }

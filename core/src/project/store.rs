@@ -68,7 +68,10 @@ mod fs {
     fn check_key(key: &str) -> Result<(), StoreError> {
         let ok = !key.is_empty()
             && key.split('/').all(|part| {
-                !part.is_empty() && part != "." && part != ".." && part.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+                !part.is_empty()
+                    && part != "."
+                    && part != ".."
+                    && part.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
             });
         if ok { Ok(()) } else { Err(StoreError::Failed(format!("{key:?} is not a storage key"))) }
     }
@@ -101,7 +104,8 @@ mod fs {
                 Err(e) => return Err(failed(path, e)),
             };
             let (revision, json) = text.split_once('\n').unwrap_or(("", ""));
-            let revision = revision.parse().map_err(|_| StoreError::Failed(format!("{} is damaged", path.display())))?;
+            let revision =
+                revision.parse().map_err(|_| StoreError::Failed(format!("{} is damaged", path.display())))?;
             Ok(Some((revision, json.to_string())))
         }
     }
