@@ -6,7 +6,7 @@ use fornax_core::FieldError;
 use fornax_core::data::ColumnSummary;
 use fornax_core::predict::Prediction;
 use fornax_core::recipe::{InputField, Task};
-use fornax_core::train::{Metrics, Progress, TrainConfig};
+use fornax_core::train::{BenchmarkReport, BenchmarkSpec, Metrics, Progress, TrainConfig};
 use js_sys::{Array, ArrayBuffer, Object, Reflect};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -42,6 +42,9 @@ pub enum ToWorker {
     UseBundle {
         seconds: f64,
     },
+    /// Train one model as the browser benchmark compares it with TensorFlow.js
+    /// (`bench/browser/`) on the CSV in the message's bytes, and report its timing.
+    Benchmark(BenchmarkSpec),
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -67,6 +70,11 @@ pub enum FromWorker {
     },
     PredictRejected {
         errors: Vec<FieldError>,
+    },
+    Benchmarked {
+        report: BenchmarkReport,
+        /// The worker's Wasm memory at the end (it only grows: the peak).
+        wasm_memory_bytes: f64,
     },
     /// Something failed; the worker stays usable.
     Failed {

@@ -455,6 +455,8 @@ impl Studio {
                     .map(|e| format!("{}: {}", e.loc.last().map(|l| l.to_string()).unwrap_or_default(), e.msg));
                 self.prediction.set(Some(Err(text.collect::<Vec<_>>().join("; "))));
             }
+            // Only the benchmark page asks for these.
+            FromWorker::Benchmarked { .. } => {}
             FromWorker::Failed { message } => {
                 self.loading.set(None);
                 self.opening.set(None);

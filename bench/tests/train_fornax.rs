@@ -37,5 +37,5 @@ fn reports_finite_figures_and_a_whole_split() {
         .output()
         .unwrap();
     assert!(!output.status.success());
-    assert!(String::from_utf8_lossy(&output.stderr).contains("--epochs must be at least 2"));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("at least 2 epochs"));
 }

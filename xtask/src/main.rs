@@ -22,7 +22,7 @@ commands:
   serve   set up, build, train the demo model if missing, and start `fornax serve` on 127.0.0.1:8080
   test    install test needs (chromium, npm packages) and run every test
   fuzz    [TARGET] [--time SECONDS]: run the fuzz targets (nightly, cargo-fuzz), 60 s each by default
-  bench   [train|serve|all]: Fornax beside its peers (PyTorch; FastAPI + onnxruntime), written to bench/RESULTS.md";
+  bench   [train|serve|browser|all]: Fornax beside its peers (PyTorch; FastAPI + onnxruntime; TensorFlow.js), written to bench/RESULTS.md";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -129,7 +129,9 @@ fn test() -> Result<(), String> {
         .current_dir(&root))?;
     build_server()?;
     build_web()?;
-    e2e(&root)
+    e2e(&root)?;
+    // The browser benchmark's harness, run small: both peers train, the report is written.
+    bench::browser::smoke()
 }
 
 /// The browser tests: node's test runner, playwright-core, Debian's chromium.

@@ -10,7 +10,7 @@ use fornax_core::bundle::Bundle;
 use fornax_core::data::Table;
 use fornax_core::device::Device;
 use fornax_core::predict::Predictor;
-use fornax_core::train::{Checkpoint, Control, Progress, TrainSink, resume_table, train_table};
+use fornax_core::train::{BenchmarkSpec, Checkpoint, Control, Progress, TrainSink, resume_table, train_table};
 use js_sys::{ArrayBuffer, Reflect, Uint8Array};
 use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
@@ -90,7 +90,32 @@ async fn handle(message: ToWorker, bytes: Option<ArrayBuffer>) {
                 Err(e) => fail(format!("the server's model cannot be used: {e}")),
             }
         }
+        ToWorker::Benchmark(spec) => benchmark(spec, bytes).await,
         ToWorker::Cancel | ToWorker::Pause | ToWorker::Continue => {}
+    }
+}
+
+/// The browser benchmark's Fornax side: the same training and timing as natively
+/// (`fornax_core::train::benchmark`), plus the time to parse the CSV here.
+async fn benchmark(spec: BenchmarkSpec, bytes: Option<ArrayBuffer>) {
+    let Some(bytes) = bytes else { return fail("no file contents arrived") };
+    let Some(device) = STATE.with(|s| s.borrow().device.clone()) else {
+        return fail("the worker has no device yet");
+    };
+    let parse_started = js_sys::Date::now();
+    let table = match Table::from_csv_bytes(&Uint8Array::new(&bytes).to_vec()) {
+        Ok(table) => table,
+        Err(e) => return fail(e.to_string()),
+    };
+    let parse_seconds = (js_sys::Date::now() - parse_started) / 1000.0;
+    match fornax_core::train::benchmark(&device, &table, &spec).await {
+        Ok(mut report) => {
+            report.first_epoch_seconds += parse_seconds;
+            let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+            let wasm_memory_bytes = memory.buffer().unchecked_into::<ArrayBuffer>().byte_length() as f64;
+            post(&FromWorker::Benchmarked { report, wasm_memory_bytes });
+        }
+        Err(e) => fail(e.to_string()),
     }
 }
 

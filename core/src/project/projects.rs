@@ -182,8 +182,10 @@ impl<B: BlobStore, M: MetaStore> Projects<B, M> {
         project.id = new_id.to_string();
         project.updated_ms = now_ms;
         project.validate()?;
-        for (sha256, bytes) in &blobs {
-            if let Err(e) = self.blobs.put(&blob_key(new_id, sha256), bytes).await {
+        // In the record's order (datasets first), so what a failure leaves to undo is predictable.
+        for blob in project.blobs() {
+            let bytes = &blobs[&blob.sha256];
+            if let Err(e) = self.blobs.put(&blob_key(new_id, &blob.sha256), bytes).await {
                 let _ = self.blobs.delete_dir(new_id).await;
                 return Err(e.into());
             }

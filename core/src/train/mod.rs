@@ -1,6 +1,7 @@
 //! Training: one async loop used by the browser worker, `fornax train` and the server;
 //! only the [`TrainSink`] that receives progress differs.
 
+mod benchmark;
 mod checkpoint;
 mod config;
 mod early_stop;
@@ -17,6 +18,9 @@ mod table_run;
 #[cfg(feature = "compute")]
 mod train_loop;
 
+#[cfg(feature = "compute")]
+pub use benchmark::benchmark;
+pub use benchmark::{BenchmarkReport, BenchmarkSpec, Split};
 pub use checkpoint::{CHECKPOINT_VERSION, Checkpoint, CheckpointHeader, FinishedModel, RunKey};
 pub use config::{Activation, TrainConfig};
 pub use early_stop::{EarlyStopping, Mode, Monitor, StopState, Verdict};

