@@ -546,7 +546,11 @@ impl Studio {
 }
 
 pub fn model_label(model: &str) -> &'static str {
-    if model == "linear" { "Linear baseline" } else { "MLP" }
+    match model {
+        "linear" => "Linear baseline",
+        "cnn" => "CNN",
+        _ => "MLP",
+    }
 }
 
 /// The whole studio, in the order a user works: environment, data, train, evaluate, deploy.

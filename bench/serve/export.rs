@@ -51,6 +51,7 @@ fn export(bundle: &Bundle) -> Result<serde_json::Value, String> {
     let model = bundle.model().map_err(|e| e.to_string())?;
     let layers: Vec<_> = model
         .linear_layers()
+        .ok_or("models with convolutions are not exported")?
         .iter()
         .map(|layer| {
             let [inputs, outputs] = layer.weight.val().dims();

@@ -1,4 +1,4 @@
-//! Fornax's side of `cargo xtask bench train`: trains one MLP on a CSV with
+//! Fornax's side of `cargo xtask bench train`: trains one MLP or CNN on a CSV with
 //! `fornax_core::train::benchmark` (the same preparation as `fornax train`: seeded
 //! stratified split, standardized inputs; the same function the browser worker times
 //! against TensorFlow.js) and prints JSON: samples/s after the first epoch, the first
@@ -9,6 +9,7 @@ use std::path::PathBuf;
 
 use clap::Parser;
 use fornax_core::data::Table;
+use fornax_core::model::ConvSpec;
 use fornax_core::train::{BenchmarkSpec, benchmark};
 
 #[derive(Parser)]
@@ -20,6 +21,12 @@ struct Args {
     /// Hidden layer widths, comma-separated.
     #[arg(long, value_delimiter = ',')]
     hidden: Vec<usize>,
+    /// Height and width of the image each row is, for a CNN (with --channels).
+    #[arg(long, value_delimiter = ',')]
+    image: Vec<usize>,
+    /// Output channels of each convolutional block, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    channels: Vec<usize>,
     #[arg(long)]
     epochs: usize,
     #[arg(long)]
@@ -35,12 +42,18 @@ fn main() -> Result<(), String> {
     let args = Args::parse();
     let bytes = std::fs::read(&args.data).map_err(|e| format!("cannot read {}: {e}", args.data.display()))?;
     let table = Table::from_csv_bytes(&bytes).map_err(|e| e.to_string())?;
+    let conv = match args.image[..] {
+        [] => None,
+        [height, width] => Some(ConvSpec { image: [height, width], channels: args.channels }),
+        _ => return Err("--image takes height,width".into()),
+    };
     let spec = BenchmarkSpec {
         target: args.target,
         hidden: args.hidden,
         epochs: args.epochs,
         batch_size: args.batch_size,
         learning_rate: args.learning_rate,
+        conv,
     };
     let report =
         pollster::block_on(benchmark(&fornax_core::device::cpu(), &table, &spec)).map_err(|e| e.to_string())?;

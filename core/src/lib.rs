@@ -23,7 +23,6 @@ mod framed;
 #[doc(hidden)]
 pub mod invariants;
 pub mod limits;
-#[cfg(feature = "compute")]
 pub mod model;
 pub mod predict;
 pub mod project;

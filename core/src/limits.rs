@@ -9,6 +9,11 @@ pub const MAX_CATEGORIES: usize = 1_000;
 pub const MAX_CLASSES: usize = 1_000;
 /// Most layers (hidden + output) of a model.
 pub const MAX_LAYERS: usize = 32;
+/// Most convolutional blocks of a model: four halvings take a 28x28 image to 1x1.
+pub const MAX_CONV_BLOCKS: usize = 4;
+/// Most values one row becomes inside a convolutional block (channels x height x
+/// width): a batch of 128 such rows is 512 MiB of f32.
+pub const MAX_CONV_VALUES_PER_ROW: usize = 1 << 20;
 /// Most trainable parameters of a model: 64 Mi f32 values, 256 MiB.
 pub const MAX_PARAMETERS: usize = 64 * 1024 * 1024;
 /// Longest model or dataset name on a server (names become file names).

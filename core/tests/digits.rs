@@ -4,12 +4,15 @@
 //! accuracy within one point; scikit-learn's LogisticRegression is the reference
 //! baseline reported beside it.
 
+use burn::module::Module;
 use burn::tensor::{Tensor, TensorData};
 use fornax_core::data::Table;
 use fornax_core::device;
-use fornax_core::model::{Mlp, ModelSpec};
+use fornax_core::model::{ConvSpec, Mlp, ModelSpec};
 use fornax_core::recipe::{Recipe, Targets, Task};
-use fornax_core::train::{EarlyStopping, Encoded, Loss, Objective, Quiet, Run, TrainConfig, argmax, train_model};
+use fornax_core::train::{
+    EarlyStopping, Encoded, Loss, Objective, Prepared, Quiet, Run, TrainConfig, argmax, train_model,
+};
 use futures_lite::future::block_on;
 use serde_json::Value;
 
@@ -70,4 +73,50 @@ fn mlp_matches_pytorch_and_the_baseline_matches_scikit_learn() {
     println!(
         "digits test accuracy: Fornax MLP {mlp:.4} (PyTorch {pytorch:.4}); linear {linear:.4} (sklearn {logistic:.4})"
     );
+}
+
+/// Digits are 8x8 grey images, so a small CNN trains on them too: conv(1->8) pool
+/// conv(8->16) pool, then 16 x 2 x 2 values into the MLP. It must learn them as well
+/// as the MLP does, count its parameters as Burn does, and load back from its weights.
+#[test]
+fn cnn_learns_the_digits_and_its_weights_round_trip() {
+    let table = Table::from_csv_bytes(DIGITS).unwrap();
+    let conv = Some(ConvSpec { image: [8, 8], channels: vec![8, 16] });
+    let config = TrainConfig {
+        epochs: 20,
+        batch_size: Some(64),
+        hidden: vec![128],
+        conv,
+        early_stopping: EarlyStopping { patience: 0, restore_best: false, ..EarlyStopping::default() },
+        ..TrainConfig::default()
+    };
+    let p = Prepared::new(&table, "digit", Some(Task::Classification), &config).unwrap();
+    assert_eq!(p.spec.name(), "cnn");
+    let cpu = device::cpu();
+    let model = block_on(train_model(
+        &cpu,
+        &p.spec,
+        &config,
+        &p.objective,
+        &p.train,
+        &p.valid,
+        &mut Quiet,
+        &mut Run::default(),
+    ))
+    .unwrap()
+    .model;
+    assert_eq!(p.spec.parameters(), Some(model.num_params()));
+    assert_eq!(p.spec.parameters(), Some((9 + 1) * 8 + (72 + 1) * 16 + (64 + 1) * 128 + (128 + 1) * 10));
+    let accuracy = test_accuracy(&model, &p.test);
+    assert!(accuracy > 0.93, "CNN test accuracy {accuracy:.4}");
+    println!("digits test accuracy: Fornax CNN {accuracy:.4}");
+
+    let loaded = p.spec.load(&block_on(model.weights()).unwrap(), &cpu).unwrap();
+    assert_eq!(test_accuracy(&loaded, &p.test), accuracy);
+    assert!(model.linear_layers().is_none(), "a CNN is not exported as its dense layers alone");
+
+    // A row that is not the image it claims to be is refused before training.
+    let wrong = TrainConfig { conv: Some(ConvSpec { image: [7, 9], channels: vec![4] }), ..config };
+    let err = Prepared::new(&table, "digit", Some(Task::Classification), &wrong).err().unwrap().to_string();
+    assert!(err.contains("a 7x9 image has 63 values but each row has 64 inputs"), "{err}");
 }

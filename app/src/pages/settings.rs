@@ -177,12 +177,16 @@ fn summary(c: &TrainConfig) -> String {
     )
 }
 
-/// The model a run trains besides the baseline (`MLP 64-32`).
+/// The model a run trains besides the baseline (`MLP 64-32`, `CNN conv8-conv16 128`).
 pub(super) fn model_summary(c: &TrainConfig) -> String {
-    if c.hidden.is_empty() {
-        "linear model only".to_string()
-    } else {
-        format!("MLP {}", c.hidden.iter().map(|w| w.to_string()).collect::<Vec<_>>().join("-"))
+    let widths = c.hidden.iter().map(|w| w.to_string()).collect::<Vec<_>>().join("-");
+    match &c.conv {
+        Some(conv) => {
+            let blocks = conv.channels.iter().map(|c| format!("conv{c}")).collect::<Vec<_>>().join("-");
+            format!("CNN {blocks} {widths}").trim_end().to_string()
+        }
+        None if c.hidden.is_empty() => "linear model only".to_string(),
+        None => format!("MLP {widths}"),
     }
 }
 

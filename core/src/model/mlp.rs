@@ -1,7 +1,8 @@
 //! A multilayer perceptron for tabular data: linear layers, each hidden one optionally
 //! batch-normalized, then activated (ReLU, GELU or tanh), then dropped out while
 //! training. With no hidden layers it is the linear/logistic baseline that a bigger
-//! model has to beat.
+//! model has to beat. For rows that are images, convolutional blocks
+//! ([`ConvSpec`]) can come before the dense layers, which makes it a small CNN.
 //!
 //! ```
 //! use burn::tensor::{Device, Tensor};
@@ -13,11 +14,15 @@
 //! ```
 
 use burn::module::{Module, Param, RunningState};
-use burn::nn::{BatchNorm, BatchNormConfig, Linear, LinearConfig};
+use burn::nn::conv::{Conv2d, Conv2dConfig};
+use burn::nn::{BatchNorm, BatchNormConfig, Linear, LinearConfig, PaddingConfig2d};
 use burn::tensor::activation::{gelu, relu};
+use burn::tensor::module::max_pool2d;
+use burn::tensor::ops::MaxPoolOptions;
 use burn::tensor::{Bytes, Device, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
+use super::ConvSpec;
 use crate::data::split::SplitMix64;
 use crate::limits::{MAX_LAYERS, MAX_PARAMETERS};
 use crate::train::Activation;
@@ -37,10 +42,18 @@ pub struct ModelSpec {
     pub dropout: Vec<f64>,
     #[serde(default)]
     pub batch_norm: bool,
+    /// Convolutional blocks before the dense layers (absent: a plain MLP).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conv: Option<ConvSpec>,
 }
 
 #[derive(Module, Debug)]
 pub struct Mlp {
+    /// One per convolutional block, else empty.
+    convs: Vec<Conv2d>,
+    /// The image the convolutions read each row as.
+    #[module(skip)]
+    image: Option<[usize; 2]>,
     layers: Vec<Linear>,
     /// One per hidden layer with batch normalization, else empty.
     norms: Vec<BatchNorm>,
@@ -53,16 +66,34 @@ pub struct Mlp {
 impl ModelSpec {
     /// ReLU, no dropout, no batch normalization.
     pub fn new(inputs: usize, hidden: Vec<usize>, outputs: usize) -> Self {
-        Self { inputs, hidden, outputs, activation: Activation::Relu, dropout: Vec::new(), batch_norm: false }
+        Self {
+            inputs,
+            hidden,
+            outputs,
+            activation: Activation::Relu,
+            dropout: Vec::new(),
+            batch_norm: false,
+            conv: None,
+        }
     }
 
-    /// `linear` for the baseline, `mlp` otherwise.
+    /// `linear` for the baseline, `cnn` with convolutions, `mlp` otherwise.
     pub fn name(&self) -> &'static str {
-        if self.hidden.is_empty() { "linear" } else { "mlp" }
+        match (&self.conv, self.hidden.is_empty()) {
+            (Some(_), _) => "cnn",
+            (None, true) => "linear",
+            (None, false) => "mlp",
+        }
     }
 
+    /// Widths of the dense layers' inputs and outputs: the convolutions' output (or the
+    /// row's inputs), the hidden layers, the outputs.
     fn widths(&self) -> Vec<usize> {
-        std::iter::once(self.inputs).chain(self.hidden.iter().copied()).chain(std::iter::once(self.outputs)).collect()
+        let first = match &self.conv {
+            Some(conv) => conv.outputs().unwrap_or(usize::MAX),
+            None => self.inputs,
+        };
+        std::iter::once(first).chain(self.hidden.iter().copied()).chain(std::iter::once(self.outputs)).collect()
     }
 
     /// Weights and biases of every layer (and batch norms); `None` when it overflows.
@@ -73,13 +104,20 @@ impl ModelSpec {
             .try_fold(0usize, |sum, w| w[0].checked_add(1)?.checked_mul(w[1])?.checked_add(sum))?;
         let norms =
             if self.batch_norm { self.hidden.iter().try_fold(0usize, |s, &h| s.checked_add(h * 2)) } else { Some(0) };
-        linear.checked_add(norms?)
+        let convs = match &self.conv {
+            Some(conv) => conv.parameters()?,
+            None => 0,
+        };
+        linear.checked_add(norms?)?.checked_add(convs)
     }
 
     /// Refuses shapes that cannot be built: a zero width, dropout that does not fit,
     /// or more layers or parameters than [`crate::limits`] allow (which would exhaust
     /// memory first).
     pub fn validate(&self) -> Result<()> {
+        if let Some(conv) = &self.conv {
+            conv.validate(self.inputs)?;
+        }
         if self.widths().contains(&0) {
             return Err(Error::InvalidConfig(format!("every layer needs a width of at least 1, got {self:?}")));
         }
@@ -91,11 +129,9 @@ impl ModelSpec {
                 self.dropout
             )));
         }
-        if self.hidden.len() + 1 > MAX_LAYERS {
-            return Err(Error::Limit(format!(
-                "a model has at most {MAX_LAYERS} layers, got {}",
-                self.hidden.len() + 1
-            )));
+        let layers = self.hidden.len() + 1 + self.conv.as_ref().map_or(0, |c| c.channels.len());
+        if layers > MAX_LAYERS {
+            return Err(Error::Limit(format!("a model has at most {MAX_LAYERS} layers, got {layers}")));
         }
         match self.parameters() {
             Some(n) if n <= MAX_PARAMETERS => Ok(()),
@@ -115,7 +151,17 @@ impl ModelSpec {
         } else {
             Vec::new()
         };
-        Mlp { layers, norms, activation: self.activation, dropout: self.dropout.clone() }
+        let convs = self.conv.iter().flat_map(ConvSpec::blocks).map(|channels| {
+            Conv2dConfig::new(channels, [ConvSpec::KERNEL; 2]).with_padding(PaddingConfig2d::Same).init(device)
+        });
+        Mlp {
+            convs: convs.collect(),
+            image: self.conv.as_ref().map(|c| c.image),
+            layers,
+            norms,
+            activation: self.activation,
+            dropout: self.dropout.clone(),
+        }
     }
 
     /// Builds the model with `weights` (burnpack bytes from [`Mlp::weights`]) on `device`.
@@ -139,9 +185,10 @@ impl ModelSpec {
 
 impl Mlp {
     /// The dense layers, input first (Burn's `Linear`: weight `[inputs, outputs]`), for
-    /// exporting the model to other runtimes.
-    pub fn linear_layers(&self) -> &[Linear] {
-        &self.layers
+    /// exporting the model to other runtimes; `None` for a model with convolutions,
+    /// which the dense layers alone do not describe.
+    pub fn linear_layers(&self) -> Option<&[Linear]> {
+        self.convs.is_empty().then_some(&self.layers)
     }
 
     /// `[batch, inputs] -> [batch, outputs]` (logits or standardized values), for
@@ -156,7 +203,28 @@ impl Mlp {
         self.run(x, Some(rng))
     }
 
-    fn run(&self, mut x: Tensor<2>, mut rng: Option<&mut SplitMix64>) -> Tensor<2> {
+    /// The image blocks: `[batch, h * w] -> [batch, channels * h' * w']`, or `x` as it
+    /// is without convolutions.
+    fn features(&self, x: Tensor<2>) -> Tensor<2> {
+        let Some([height, width]) = self.image else { return x };
+        let [batch, _] = x.dims();
+        let mut image = x.reshape([batch, 1, height, width]);
+        for conv in &self.convs {
+            image = max_pool2d(self.activate(conv.forward(image)), MaxPoolOptions::new([2, 2]));
+        }
+        image.flatten(1, 3)
+    }
+
+    fn activate<const D: usize>(&self, x: Tensor<D>) -> Tensor<D> {
+        match self.activation {
+            Activation::Relu => relu(x),
+            Activation::Gelu => gelu(x),
+            Activation::Tanh => x.tanh(),
+        }
+    }
+
+    fn run(&self, x: Tensor<2>, mut rng: Option<&mut SplitMix64>) -> Tensor<2> {
+        let mut x = self.features(x);
         let last = self.layers.len() - 1;
         for (i, layer) in self.layers.iter().enumerate() {
             x = layer.forward(x);
@@ -166,11 +234,7 @@ impl Mlp {
             if let Some(norm) = self.norms.get(i) {
                 x = norm.forward(x);
             }
-            x = match self.activation {
-                Activation::Relu => relu(x),
-                Activation::Gelu => gelu(x),
-                Activation::Tanh => x.tanh(),
-            };
+            x = self.activate(x);
             let p = self.dropout.get(i).copied().unwrap_or(0.0);
             if let Some(rng) = rng.as_deref_mut().filter(|_| p > 0.0) {
                 // Inverted dropout: keep with probability 1 - p, scale by 1 / (1 - p).
@@ -187,20 +251,35 @@ impl Mlp {
     /// for models on the CPU (a loaded bundle's, before it answers anything).
     pub fn is_finite(&self) -> bool {
         let finite = |t: Tensor<1>| t.is_finite().all().into_scalar::<bool>();
-        self.layers.iter().all(|layer| {
-            finite(layer.weight.val().flatten(0, 1)) && layer.bias.as_ref().is_none_or(|b| finite(b.val()))
-        }) && self.norms.iter().all(|n| {
-            finite(n.gamma.val())
-                && finite(n.beta.val())
-                && finite(n.running_mean.value_sync())
-                && finite(n.running_var.value_sync())
-        })
+        self.convs
+            .iter()
+            .all(|conv| finite(conv.weight.val().flatten(0, 3)) && conv.bias.as_ref().is_none_or(|b| finite(b.val())))
+            && self.layers.iter().all(|layer| {
+                finite(layer.weight.val().flatten(0, 1)) && layer.bias.as_ref().is_none_or(|b| finite(b.val()))
+            })
+            && self.norms.iter().all(|n| {
+                finite(n.gamma.val())
+                    && finite(n.beta.val())
+                    && finite(n.running_mean.value_sync())
+                    && finite(n.running_var.value_sync())
+            })
     }
 
     /// A copy of this model on `device`, read back asynchronously so it works for a
     /// WebGPU model in the browser, where synchronous reads are impossible. Parameters
     /// keep their ids, which an optimizer's saved state is keyed by.
     pub async fn copy_to(&self, device: &Device) -> Result<Mlp> {
+        let mut convs = Vec::with_capacity(self.convs.len());
+        for conv in &self.convs {
+            // The clone keeps the stride, padding and the like; both tensors are replaced.
+            let mut copy = conv.clone();
+            copy.weight = Param::initialized(conv.weight.id, read_param(conv.weight.val(), device).await?);
+            copy.bias = match &conv.bias {
+                Some(b) => Some(Param::initialized(b.id, read_param(b.val(), device).await?)),
+                None => None,
+            };
+            convs.push(copy);
+        }
         let mut layers = Vec::with_capacity(self.layers.len());
         for layer in &self.layers {
             let weight = read_param(layer.weight.val(), device).await?;
@@ -221,7 +300,7 @@ impl Mlp {
             copy.running_var = RunningState::new(read_param(norm.running_var.value_sync(), device).await?);
             norms.push(copy);
         }
-        Ok(Mlp { layers, norms, activation: self.activation, dropout: self.dropout.clone() })
+        Ok(Mlp { convs, image: self.image, layers, norms, activation: self.activation, dropout: self.dropout.clone() })
     }
 
     /// The weights in Burn's burnpack format, read back from any device.

@@ -5,6 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::ConvSpec;
+
 #[cfg(feature = "compute")]
 pub use compute::benchmark;
 
@@ -15,6 +17,9 @@ pub struct BenchmarkSpec {
     pub epochs: usize,
     pub batch_size: usize,
     pub learning_rate: f64,
+    /// Convolutional blocks before the hidden layers (a CNN on image rows).
+    #[serde(default)]
+    pub conv: Option<ConvSpec>,
 }
 
 /// Row numbers of the seeded split, for a peer to train on the same rows.
@@ -80,6 +85,7 @@ mod compute {
             batch_size: Some(spec.batch_size),
             learning_rate: spec.learning_rate,
             hidden: spec.hidden.clone(),
+            conv: spec.conv.clone(),
             optimizer: OptimizerKind::Adam(AdamParams::default()),
             // Every epoch runs, on both sides.
             early_stopping: EarlyStopping { patience: 0, restore_best: false, ..EarlyStopping::default() },

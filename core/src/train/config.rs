@@ -8,6 +8,7 @@ use super::early_stop::EarlyStopping;
 use super::loss::Loss;
 use super::optim::OptimizerKind;
 use super::schedule::Schedule;
+use crate::model::ConvSpec;
 use crate::recipe::Task;
 use crate::{Error, Result};
 
@@ -27,6 +28,9 @@ pub struct TrainConfig {
     pub dropout: Vec<f64>,
     /// Batch normalization after each hidden layer's linear transform.
     pub batch_norm: bool,
+    /// Convolutional blocks before the hidden layers, for rows that are images.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conv: Option<ConvSpec>,
     /// `None`: cross-entropy for classification, mean squared error for regression.
     pub loss: Option<Loss>,
     pub optimizer: OptimizerKind,
@@ -61,6 +65,7 @@ impl Default for TrainConfig {
             activation: Activation::Relu,
             dropout: Vec::new(),
             batch_norm: false,
+            conv: None,
             loss: None,
             optimizer: OptimizerKind::default(),
             weight_decay: 0.0,
@@ -133,17 +138,28 @@ impl TrainConfig {
         }
     }
 
-    /// The largest single buffer a training step of an MLP with these settings needs,
+    /// The largest single buffer a training step of a model with these settings needs,
     /// in bytes, and what it holds. A WebGPU adapter refuses to bind a buffer larger than
     /// its `maxStorageBufferBindingSize`, so the tab warns before such a run starts.
     pub fn largest_buffer(&self, inputs: usize, outputs: usize, train_rows: usize) -> Option<(u64, String)> {
         let batch = self.batch_size_for(train_rows).ok()? as u64;
-        let widths: Vec<u64> =
-            std::iter::once(inputs).chain(self.hidden.iter().copied()).chain([outputs]).map(|w| w as u64).collect();
+        let dense_inputs = self.conv.as_ref().and_then(ConvSpec::outputs).unwrap_or(inputs);
+        let widths: Vec<u64> = std::iter::once(dense_inputs)
+            .chain(self.hidden.iter().copied())
+            .chain([outputs])
+            .map(|w| w as u64)
+            .collect();
         let activations = widths.iter().map(|&w| (batch * w * 4, format!("a batch of {batch} rows x {w} values")));
         let weights =
             widths.windows(2).map(|p| (p[0] * p[1] * 4, format!("the {} x {} weights of a layer", p[0], p[1])));
-        activations.chain(weights).max_by_key(|(bytes, _)| *bytes)
+        let images = self.conv.iter().flat_map(|conv| {
+            conv.blocks().enumerate().map(move |(i, [_, channels])| {
+                let [h, w] = conv.image.map(|side| (side >> i) as u64);
+                let bytes = batch * channels as u64 * h * w * 4;
+                (bytes, format!("a batch of {batch} images x {channels} channels of {h}x{w}"))
+            })
+        });
+        activations.chain(weights).chain(images).max_by_key(|(bytes, _)| *bytes)
     }
 
     /// Dropout probability after hidden layer `layer`.
@@ -177,6 +193,10 @@ mod tests {
         let (bytes, what) = config.largest_buffer(5, 2, 500).unwrap();
         assert_eq!((bytes, what.as_str()), (64 * 4000 * 4, "a batch of 64 rows x 4000 values"));
         assert_eq!(config.largest_buffer(5, 2, 10), None, "a batch larger than the data is refused elsewhere");
+        let conv = Some(ConvSpec { image: [28, 28], channels: vec![32, 64] });
+        let config = TrainConfig { hidden: vec![128], batch_size: Some(64), conv, ..TrainConfig::default() };
+        let (bytes, what) = config.largest_buffer(784, 10, 5000).unwrap();
+        assert_eq!((bytes, what.as_str()), (64 * 32 * 28 * 28 * 4, "a batch of 64 images x 32 channels of 28x28"));
     }
 
     use super::*;

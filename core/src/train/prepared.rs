@@ -70,6 +70,7 @@ impl Prepared {
             activation: config.activation,
             dropout,
             batch_norm: config.batch_norm,
+            conv: config.conv.clone(),
         };
         // Before encoding: an over-wide recipe would exhaust memory in the encoded matrix.
         spec.validate()?;

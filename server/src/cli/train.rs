@@ -138,7 +138,10 @@ fn fresh_run(args: &TrainArgs) -> Result<Start, String> {
     }
     match args.model.as_deref().unwrap_or("mlp") {
         "mlp" => {}
-        "linear" => config.hidden.clear(),
+        "linear" => {
+            config.hidden.clear();
+            config.conv = None;
+        }
         other => return Err(format!("unknown model `{other}`: use `mlp` or `linear`")),
     }
     let task = args.task.as_deref().map(Task::parse).transpose().map_err(|e| e.to_string())?;
