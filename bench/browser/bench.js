@@ -1,10 +1,11 @@
 // The page side of the browser benchmark: trains one workload with TensorFlow.js (on
 // the main thread, like a TF.js app) or with Fornax (its real training worker, the one
 // the studio uses) and reports timing, losses, accuracy and memory. Both sides train
-// the same MLP on the same rows: Fornax's seeded split, inputs standardized with the
-// training rows' mean and population std, PyTorch's default initialization (uniform in
-// +-1/sqrt(fan_in), which Burn's Linear uses too), Adam (lr, betas 0.9/0.999, eps
-// 1e-8), cross-entropy on logits, a shuffle per epoch and a validation pass per epoch.
+// the same model (an MLP, or a CNN: conv blocks before the MLP) on the same rows:
+// Fornax's seeded split, inputs standardized with the training rows' mean and
+// population std, PyTorch's default initialization (uniform in +-1/sqrt(fan_in), which
+// Burn's Linear and Conv2d use too), Adam (lr, betas 0.9/0.999, eps 1e-8),
+// cross-entropy on logits, a shuffle per epoch and a validation pass per epoch.
 
 const log = (line) => { document.getElementById('log').textContent += `${line}\n`; };
 
@@ -52,6 +53,7 @@ async function runFornax(spec) {
     epochs: spec.epochs,
     batch_size: spec.batchSize,
     learning_rate: spec.learningRate,
+    conv: spec.conv ?? null,
   }, csv);
   const { report, wasm_memory_bytes } = await next('benchmarked');
   worker.terminate();
@@ -125,16 +127,31 @@ async function runTfjs(spec) {
   const [xValid, yValid] = tensors(parts.valid);
   const [xTest] = tensors(parts.test);
 
-  // PyTorch's (and Burn's) default Linear initialization: U(-1/sqrt(fan_in), +1/sqrt(fan_in)).
+  // PyTorch's (and Burn's) default Linear and Conv2d initialization:
+  // U(-1/sqrt(fan_in), +1/sqrt(fan_in)) for weights and biases.
+  const uniform = (fanIn) => () => tf.initializers.randomUniform({ minval: -1 / Math.sqrt(fanIn), maxval: 1 / Math.sqrt(fanIn) });
   const model = tf.sequential();
   let fanIn = data.width;
+  if (spec.conv) {
+    // Fornax's conv blocks: 3x3 "same" convolution, ReLU, 2x2 max pool; then flatten.
+    const [height, width] = spec.conv.image;
+    model.add(tf.layers.reshape({ targetShape: [height, width, 1], inputShape: [data.width] }));
+    let channelsIn = 1;
+    for (const filters of spec.conv.channels) {
+      const init = uniform(channelsIn * 9);
+      model.add(tf.layers.conv2d({ filters, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: init(), biasInitializer: init() }));
+      model.add(tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }));
+      channelsIn = filters;
+    }
+    model.add(tf.layers.flatten());
+    fanIn = channelsIn * (height >> spec.conv.channels.length) * (width >> spec.conv.channels.length);
+  }
   for (const [i, units] of [...spec.hidden, classes].entries()) {
-    const bound = 1 / Math.sqrt(fanIn);
-    const init = () => tf.initializers.randomUniform({ minval: -bound, maxval: bound });
+    const init = uniform(fanIn);
     model.add(tf.layers.dense({
       units,
       activation: i < spec.hidden.length ? 'relu' : 'linear',
-      inputShape: i === 0 ? [data.width] : undefined,
+      inputShape: i === 0 && !spec.conv ? [data.width] : undefined,
       kernelInitializer: init(),
       biasInitializer: init(),
     }));

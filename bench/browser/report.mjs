@@ -10,11 +10,12 @@ function best(runs, peer) {
 
 export function markdown(results) {
   let out = `## Training in the browser: Fornax vs TensorFlow.js${results.smoke ? ' (smoke run)' : ''}\n\n`;
-  out += `Run on ${results.date}: Fornax's training worker (the studio's own, \`app/worker\`, Burn on Flex or WebGPU) against `
+  out += `Run on ${results.date} on ${results.machine}: Fornax's training worker (the studio's own, \`app/worker\`, Burn on Flex or WebGPU) against `
     + `TensorFlow.js ${results.tfjs} (wasm backend with SIMD, single-threaded as the page is not cross-origin isolated; `
     + `WebGL and WebGPU backends where offered) in headless Chromium ${results.chromium}. Reproduce: \`cargo xtask bench browser\`. `
     + 'On this machine the WebGPU and WebGL adapters are SwiftShader, a CPU emulation of a GPU: their figures say how the code '
-    + 'paths run, not how a real GPU would. Both sides train the same MLP (PyTorch\'s default initialization), Adam (lr 0.001, '
+    + 'paths run, not how a real GPU would. Both sides train the same model (an MLP, or conv blocks of a 3x3 convolution with padding 1, '
+    + 'ReLU and a 2x2 max pool before it; PyTorch\'s default initialization), Adam (lr 0.001, '
     + 'eps 1e-8), batch 64, cross-entropy, a shuffle per epoch and a validation pass per epoch, on the same rows (TF.js gets the '
     + 'split Fornax\'s seeded split chose) standardized on the training rows. Samples/s count the epochs after the first; the first '
     + 'epoch\'s time includes starting the backend and reading the data. The emulated backends run fewer epochs (shown), so their '
@@ -38,7 +39,12 @@ export function markdown(results) {
     const tfjs = best(w.runs, 'tfjs');
     if (fornax && tfjs) {
       out += `\nBest Fornax (${fornax.backend}) / best TF.js (${tfjs.backend}): **${(fornax.samples_per_second / tfjs.samples_per_second).toFixed(2)}x** `
-        + `samples/s; test accuracy ${fornax.test_accuracy.toFixed(4)} vs ${tfjs.test_accuracy.toFixed(4)}.\n\n`;
+        + `samples/s; test accuracy ${fornax.test_accuracy.toFixed(4)} vs ${tfjs.test_accuracy.toFixed(4)}.`;
+      if (tfjs.epochs < w.epochs) {
+        out += ` TF.js's fastest backend that finished here is an emulated one (${w.epochs - tfjs.epochs} fewer epochs), `
+          + 'so this ratio and its accuracy say little about TF.js on a real GPU.';
+      }
+      out += '\n\n';
     }
   }
   const app = results.app;

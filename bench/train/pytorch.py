@@ -1,10 +1,10 @@
-"""PyTorch's side of `cargo xtask bench train`: the same MLP, data, split and
+"""PyTorch's side of `cargo xtask bench train`: the same MLP or CNN, data, split and
 schedule as `train-fornax` (bench/train/fornax.rs), timed the same way.
 
 Same rows (the split file Fornax wrote), same preprocessing (inputs standardized with
 the training rows' mean and population std, 1 where it is zero), same model
-(Linear-ReLU-...-Linear with PyTorch's default initialization, which Burn's Linear
-also uses), Adam with lr and batch size as given, cross-entropy, a shuffle per epoch,
+(Linear-ReLU-...-Linear, after Conv-ReLU-MaxPool blocks for a CNN, with PyTorch's
+default initialization, which Burn's Linear and Conv2d also use), Adam with lr and batch size as given, cross-entropy, a shuffle per epoch,
 and a validation pass after each epoch (Fornax computes validation loss and accuracy
 every epoch too). Prints JSON with samples/s after the first epoch, the first epoch's
 time, and test accuracy.
@@ -26,6 +26,8 @@ def main():
     parser.add_argument("--target", required=True)
     parser.add_argument("--split", required=True)
     parser.add_argument("--hidden", required=True, help="comma-separated widths")
+    parser.add_argument("--image", help="height,width of the image each row is, for a CNN")
+    parser.add_argument("--channels", help="comma-separated output channels of each conv block")
     parser.add_argument("--epochs", type=int, required=True)
     parser.add_argument("--batch-size", type=int, required=True)
     parser.add_argument("--learning-rate", type=float, required=True)
@@ -54,8 +56,20 @@ def main():
 
     (x_train, y_train), (x_valid, y_valid), (x_test, y_test) = part("train"), part("valid"), part("test")
 
-    widths = [x_train.shape[1]] + [int(w) for w in args.hidden.split(",")] + [len(classes)]
     layers = []
+    inputs = x_train.shape[1]
+    if args.image:
+        # Fornax's conv blocks: 3x3 "same" convolution, ReLU, 2x2 max pool; then Flatten
+        # (channel first, as Burn flattens).
+        height, width = (int(s) for s in args.image.split(","))
+        layers.append(nn.Unflatten(1, (1, height, width)))
+        channels_in = 1
+        for channels in (int(c) for c in args.channels.split(",")):
+            layers += [nn.Conv2d(channels_in, channels, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2)]
+            channels_in, height, width = channels, height // 2, width // 2
+        layers.append(nn.Flatten())
+        inputs = channels_in * height * width
+    widths = [inputs] + [int(w) for w in args.hidden.split(",")] + [len(classes)]
     for i in range(len(widths) - 1):
         layers.append(nn.Linear(widths[i], widths[i + 1]))
         if i < len(widths) - 2:

@@ -81,12 +81,16 @@ fn sections(text: &str) -> Vec<(String, String)> {
 }
 
 fn header() -> String {
+    "# Benchmarks\n\nWritten by `cargo xtask bench`. Each section says when and on which machine it ran, what it \
+     compares, and the command that repeats it: sections run on different machines are not comparable with each other.\n\n"
+        .to_string()
+}
+
+/// The processor and core count, named in every section: sections are rewritten one at a
+/// time, perhaps on different machines.
+fn machine() -> String {
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
-    format!(
-        "# Benchmarks\n\nWritten by `cargo xtask bench` on this machine: {}, {cores} cores. Each section says when it \
-         ran, what it compares, and the command that repeats it.\n\n",
-        cpu_model()
-    )
+    format!("{}, {cores} cores", cpu_model())
 }
 
 fn cpu_model() -> String {
@@ -104,6 +108,7 @@ fn command_text(program: &str, args: &[&str]) -> String {
         .unwrap_or_default()
 }
 
+/// When, and on what: `2026-11-28 02:41 UTC on Intel(R) Xeon(R) Processor, 2 cores`.
 fn date() -> String {
-    command_text("date", &["-u", "+%Y-%m-%d %H:%M UTC"])
+    format!("{} on {}", command_text("date", &["-u", "+%Y-%m-%d %H:%M UTC"]), machine())
 }

