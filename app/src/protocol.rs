@@ -6,7 +6,7 @@ use fornax_core::FieldError;
 use fornax_core::data::ColumnSummary;
 use fornax_core::predict::Prediction;
 use fornax_core::recipe::{InputField, Task};
-use fornax_core::train::{BenchmarkReport, BenchmarkSpec, Metrics, Progress, TrainConfig};
+use fornax_core::train::{BenchmarkReport, BenchmarkSpec, DataReport, Metrics, Progress, TrainConfig};
 use js_sys::{Array, ArrayBuffer, Object, Reflect};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -42,6 +42,16 @@ pub enum ToWorker {
     UseBundle {
         seconds: f64,
     },
+    /// Split and clean the loaded dataset as `config` says, and report on it (the data page).
+    Inspect {
+        target: String,
+        config: TrainConfig,
+    },
+    /// The loaded dataset after `config`'s cleaning steps, as CSV bytes.
+    ExportCsv {
+        target: String,
+        config: TrainConfig,
+    },
     /// Train one model as the browser benchmark compares it with TensorFlow.js
     /// (`bench/browser/`) on the CSV in the message's bytes, and report its timing.
     Benchmark(BenchmarkSpec),
@@ -65,6 +75,15 @@ pub enum FromWorker {
         description: String,
     },
     Trained(TrainedModel),
+    /// The data page's report; `key` says which inspect request it answers.
+    Inspected {
+        key: String,
+        report: Box<DataReport>,
+    },
+    /// The cleaned dataset as CSV (in the message's bytes).
+    Exported {
+        name: String,
+    },
     Predicted {
         prediction: Prediction,
     },
@@ -80,6 +99,13 @@ pub enum FromWorker {
     Failed {
         message: String,
     },
+}
+
+/// Which inspect request a report answers: the target and the parts of the config that
+/// shape the data, so the page ignores reports for settings it has since changed.
+pub fn inspect_key(target: &str, config: &TrainConfig) -> String {
+    let prep = serde_json::to_string(&config.prep).unwrap_or_default();
+    format!("{target}|{}|{}|{}|{prep}", config.valid_fraction, config.test_fraction, config.seed)
 }
 
 /// What the environment panel shows.

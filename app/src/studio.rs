@@ -4,7 +4,7 @@
 use fornax_core::predict::Prediction;
 use fornax_core::project::{BlobRef, Run, sha256_hex};
 use fornax_core::recipe::Task;
-use fornax_core::train::{EpochReport, Monitor, Progress, TrainConfig};
+use fornax_core::train::{DataReport, EpochReport, Monitor, Progress, TrainConfig};
 use leptos::prelude::*;
 
 use crate::offline::{self, Offline, UpdateBanner};
@@ -12,7 +12,7 @@ use crate::pages::{
     DataPage, DeployPage, EnvironmentPage, EvaluatePage, NetworkLedger, ProjectsPage, ResumeOffer, TrainPage,
 };
 use crate::projects::ProjectState;
-use crate::protocol::{Backend, Dataset, FromWorker, ToWorker, TrainedModel};
+use crate::protocol::{Backend, Dataset, FromWorker, ToWorker, TrainedModel, inspect_key};
 use crate::{net, remote_job, run_store, worker_bridge};
 
 /// Everything the pages read and write. Signals are `Copy`, so this is too.
@@ -56,6 +56,10 @@ pub struct Studio {
     pub projects: ProjectState,
     /// A run of the project being opened (its bundle is on its way to the worker).
     pub opening: RwSignal<Option<Run>>,
+    /// The data page's report on the loaded dataset as the current settings prepare it.
+    pub report: RwSignal<Option<DataReport>>,
+    /// Which settings the report above answers ([`inspect_key`]).
+    pub report_key: RwSignal<String>,
 }
 
 /// A training job this tab started on a server and follows.
@@ -111,7 +115,28 @@ impl Studio {
             remote: RwSignal::new(None),
             projects: ProjectState::new(error),
             opening: RwSignal::new(None),
+            report: RwSignal::new(None),
+            report_key: RwSignal::new(String::new()),
         }
+    }
+
+    /// Asks the worker for a new data report whenever the dataset, the target or the
+    /// data-shaping settings change (not the model's settings: they leave the data as it is).
+    fn inspect_on_change(self) {
+        let wanted = Memo::new(move |_| {
+            let dataset = self.dataset.get();
+            let target = self.target.get();
+            let key = self.config.with(|c| inspect_key(&target, c));
+            dataset.filter(|d| d.columns.iter().any(|c| c.name == target)).map(|d| (d, key))
+        });
+        Effect::new(move |_| {
+            // The worker answers in order, so the last report to arrive is the latest.
+            if let Some((_, key)) = wanted.get() {
+                self.report_key.set(key);
+                let (target, config) = (self.target.get_untracked(), self.config.get_untracked());
+                self.send(&ToWorker::Inspect { target, config });
+            }
+        });
     }
 
     /// Opens a run kept in the project: its dataset and model go to the worker, and the
@@ -457,6 +482,17 @@ impl Studio {
             }
             // Only the benchmark page asks for these.
             FromWorker::Benchmarked { .. } => {}
+            FromWorker::Inspected { key, report } => {
+                // A report for settings changed since is dropped: a newer one is coming.
+                if key == self.report_key.get_untracked() {
+                    self.report.set(Some(*report));
+                }
+            }
+            FromWorker::Exported { name } => {
+                if let Some(bytes) = bytes {
+                    crate::pages::download(&js_sys::Array::of1(&bytes), &name, "text/csv");
+                }
+            }
             FromWorker::Failed { message } => {
                 self.loading.set(None);
                 self.opening.set(None);
@@ -558,6 +594,7 @@ pub fn model_label(model: &str) -> &'static str {
 pub fn App() -> impl IntoView {
     let studio = Studio::new();
     provide_context(studio);
+    studio.inspect_on_change();
     let started = worker_bridge::spawn(move |m, bytes| studio.on_message(m, bytes), move |e| studio.error.set(Some(e)));
     match started {
         Ok(()) => studio.send(&ToWorker::Init { webgpu: webgpu_wanted() }),

@@ -33,6 +33,9 @@ fn main() -> Result<(), String> {
 /// the benchmark's model has) are supported.
 fn export(bundle: &Bundle) -> Result<serde_json::Value, String> {
     let manifest = &bundle.manifest;
+    if !manifest.recipe.steps.is_empty() {
+        return Err("models with cleaning steps are not exported".into());
+    }
     if manifest.model.batch_norm {
         return Err("models with batch normalization are not exported".into());
     }
@@ -42,7 +45,7 @@ fn export(bundle: &Bundle) -> Result<serde_json::Value, String> {
         .iter()
         .map(|f| match f {
             Feature::Standardize { name, mean, std } => Ok(json!({ "name": name, "mean": mean, "std": std })),
-            Feature::OneHot { name, .. } => Err(format!("categorical feature `{name}` is not exported")),
+            other => Err(format!("only standardized numeric features are exported, not {other:?}")),
         })
         .collect::<Result<Vec<_>, _>>()?;
     let TargetEncoding::Classes { classes } = &manifest.recipe.target_encoding else {

@@ -58,8 +58,8 @@ pub fn recipe_json(bytes: &[u8]) {
     assert_eq!(recipe.schema().len(), recipe.features.len());
     let Ok(table) = Table::from_csv_bytes(csv.get(1..).unwrap_or_default()) else { return };
     let rows: Vec<usize> = (0..table.rows()).collect();
-    let first = recipe.encode_table(&table, &rows);
-    let second = recipe.encode_table(&table, &rows);
+    let first = recipe.encode_table::<f32>(&table, &rows);
+    let second = recipe.encode_table::<f32>(&table, &rows);
     match (first, second) {
         (Ok(a), Ok(b)) => {
             assert_eq!(a, b, "applying a recipe twice gives the same output");
@@ -73,7 +73,7 @@ pub fn recipe_json(bytes: &[u8]) {
     let mut out = Vec::new();
     let cell = |name: &str| table.column(name).ok().map(|c| c.cell(0));
     match recipe.encode_row(cell, &mut out) {
-        Ok(()) => assert!(out.len() == recipe.width() && out.iter().all(|x| x.is_finite())),
+        Ok(()) => assert!(out.len() == recipe.width() && out.iter().all(|x: &f32| x.is_finite())),
         Err(errors) => assert!(errors.iter().all(|(column, msg, _)| !column.is_empty() && !msg.is_empty())),
     }
 }
@@ -168,11 +168,12 @@ mod with_models {
         use crate::recipe::{Feature, Recipe, TargetEncoding, Task};
 
         let recipe = Recipe {
+            steps: Vec::new(),
             target: "kind".into(),
             task: Task::Classification,
             features: vec![
                 Feature::Standardize { name: "size".into(), mean: 10.0, std: 2.0 },
-                Feature::OneHot { name: "color".into(), categories: vec!["blue".into(), "red".into()] },
+                Feature::OneHot { name: "color".into(), categories: vec!["blue".into(), "red".into()], other: false },
             ],
             target_encoding: TargetEncoding::Classes { classes: vec!["a".into(), "b".into(), "c".into()] },
         };

@@ -1,12 +1,13 @@
-//! The fitted preprocessing that travels with a model: numeric columns are mean-filled
-//! and standardized, categorical ones one-hot encoded, the target label-encoded (or
-//! standardized for regression). Fitted on the training rows only.
+//! The fitted preprocessing that travels with a model: the cleaning steps as fitted,
+//! then numeric columns mean-filled and scaled (standardized by default), categorical
+//! ones one-hot (or ordinal) encoded, the target label-encoded (or standardized for
+//! regression). Fitted on the training rows only.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::data::{Cell, Column, ColumnData, ColumnKind, Table, format_number};
+use crate::data::{Cell, Column, ColumnData, ColumnKind, Encoding, Prep, Scaling, Step, Table, format_number};
 use crate::limits::{MAX_CATEGORIES, MAX_CLASSES};
 use crate::{Error, Result};
 
@@ -59,8 +60,96 @@ impl Task {
 pub enum Feature {
     /// Missing -> the training mean; then `(x - mean) / std` (population std; 1 when zero).
     Standardize { name: String, mean: f64, std: f64 },
-    /// One input per known category; missing or unseen categories give all zeros.
-    OneHot { name: String, categories: Vec<String> },
+    /// Missing -> the training mean; then `(x - min) / (max - min)` (`x - min` when
+    /// every training value is the same, as scikit-learn's MinMaxScaler).
+    MinMax { name: String, min: f64, max: f64, mean: f64 },
+    /// Missing -> the training mean; otherwise the value as it is.
+    Unscaled { name: String, mean: f64 },
+    /// One input per known category; missing or unseen categories give all zeros. With
+    /// `other`, one more input, last, for the categories too rare to keep and for
+    /// unseen ones (scikit-learn's `max_categories`).
+    OneHot {
+        name: String,
+        categories: Vec<String>,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        other: bool,
+    },
+    /// One input: the category's index in `categories`; -1 when missing or unseen.
+    Ordinal { name: String, categories: Vec<String> },
+}
+
+impl Feature {
+    pub fn name(&self) -> &str {
+        match self {
+            Feature::Standardize { name, .. }
+            | Feature::MinMax { name, .. }
+            | Feature::Unscaled { name, .. }
+            | Feature::OneHot { name, .. }
+            | Feature::Ordinal { name, .. } => name,
+        }
+    }
+
+    /// How many model inputs the feature becomes.
+    pub fn width(&self) -> usize {
+        match self {
+            Feature::OneHot { categories, other, .. } => categories.len() + usize::from(*other),
+            _ => 1,
+        }
+    }
+
+    /// Writes the inputs for one (cleaned) cell into `out`, which is [`Feature::width`]
+    /// long and zeroed; `Err((message, error type))` when the cell cannot be encoded.
+    fn encode<T: Scalar>(&self, cell: Cell<'_>, out: &mut [T]) -> std::result::Result<(), (String, &'static str)> {
+        let (fill, offset, scale) = match self {
+            Feature::Standardize { mean, std, .. } => (*mean, *mean, *std),
+            Feature::MinMax { min, max, mean, .. } => (*mean, *min, if max > min { max - min } else { 1.0 }),
+            Feature::Unscaled { mean, .. } => (*mean, 0.0, 1.0),
+            Feature::OneHot { categories, other, .. } => {
+                match category_index(categories, cell) {
+                    Some(Ok(i)) => out[i] = T::from_f64(1.0),
+                    // Rare and unseen categories go to "other"; without it they encode
+                    // as all zeros, like a missing value.
+                    Some(Err(())) if *other => out[categories.len()] = T::from_f64(1.0),
+                    _ => {}
+                }
+                return Ok(());
+            }
+            Feature::Ordinal { categories, .. } => {
+                out[0] = T::from_f64(match category_index(categories, cell) {
+                    Some(Ok(i)) => i as f64,
+                    _ => -1.0,
+                });
+                return Ok(());
+            }
+        };
+        match cell {
+            Cell::Missing => out[0] = T::from_f64((fill - offset) / scale),
+            Cell::Number(x) => {
+                let scaled = T::from_f64((x - offset) / scale);
+                if !scaled.is_finite() {
+                    return Err((
+                        format!("input should be a finite number within the training range, got {x}"),
+                        "finite_number",
+                    ));
+                }
+                out[0] = scaled;
+            }
+            Cell::Text(t) => {
+                return Err((format!("input should be a number, got `{}`", truncate(t)), "float_parsing"));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Where a cell falls among sorted categories: `None` when missing, `Err` when unseen.
+fn category_index(categories: &[String], cell: Cell<'_>) -> Option<std::result::Result<usize, ()>> {
+    let found = match cell {
+        Cell::Missing => return None,
+        Cell::Number(x) => categories.binary_search(&format_number(x)),
+        Cell::Text(t) => categories.binary_search_by(|c| c.as_str().cmp(t)),
+    };
+    Some(found.map_err(|_| ()))
 }
 
 /// How the target becomes the training label, and back.
@@ -84,6 +173,9 @@ impl TargetEncoding {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Recipe {
+    /// The cleaning steps as fitted: fills and clips apply to every row predicted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<Step>,
     pub target: String,
     pub task: Task,
     pub features: Vec<Feature>,
@@ -107,14 +199,29 @@ pub struct InputField {
 }
 
 impl Recipe {
-    /// Fits the recipe on `train_rows` of `table`, using every column but the target.
+    /// Fits the default recipe (standardize, one-hot) on `train_rows` of `table`, using
+    /// every column but the target.
     pub fn fit(table: &Table, target: &str, task: Task, train_rows: &[usize]) -> Result<Recipe> {
+        Recipe::fit_with(table, target, task, train_rows, &Prep::default(), Vec::new())
+    }
+
+    /// Fits the recipe `prep` describes on `train_rows` of a table already cleaned by
+    /// `steps` (fitted), which the recipe keeps to clean what it is later given.
+    pub fn fit_with(
+        table: &Table,
+        target: &str,
+        task: Task,
+        train_rows: &[usize],
+        prep: &Prep,
+        steps: Vec<Step>,
+    ) -> Result<Recipe> {
+        prep.validate()?;
         let target_column = table.column(target)?;
         let features = table
             .columns()
             .iter()
             .filter(|c| c.name != target)
-            .map(|c| fit_feature(c, train_rows))
+            .map(|c| fit_feature(c, train_rows, prep))
             .collect::<Result<Vec<_>>>()?;
         if features.is_empty() {
             return Err(Error::InvalidTarget(format!(
@@ -149,7 +256,7 @@ impl Recipe {
                 TargetEncoding::Standardize { mean, std }
             }
         };
-        Ok(Recipe { target: target.to_string(), task, features, target_encoding })
+        Ok(Recipe { steps, target: target.to_string(), task, features, target_encoding })
     }
 
     /// Checks a recipe that came from outside (a bundle, a JSON file) is one that
@@ -170,7 +277,19 @@ impl Recipe {
                     }
                     name
                 }
-                Feature::OneHot { name, categories } => {
+                Feature::MinMax { name, min, max, mean } => {
+                    if ![min, max, mean].iter().all(|x| x.is_finite()) || min > max {
+                        return bad(format!("feature `{name}` has min {min}, max {max} and mean {mean}"));
+                    }
+                    name
+                }
+                Feature::Unscaled { name, mean } => {
+                    if !mean.is_finite() {
+                        return bad(format!("feature `{name}` has mean {mean}"));
+                    }
+                    name
+                }
+                Feature::OneHot { name, categories, .. } | Feature::Ordinal { name, categories } => {
                     if categories.len() > MAX_CATEGORIES || !strictly_sorted(categories) {
                         return bad(format!(
                             "feature `{name}` needs at most {MAX_CATEGORIES} sorted, distinct categories"
@@ -183,6 +302,16 @@ impl Recipe {
                 return bad(format!("feature name `{name}` is empty, the target, or repeated"));
             }
             names.push(name);
+        }
+        for step in &self.steps {
+            let unfitted = match step {
+                Step::FillMissing { value, .. } => value.is_none(),
+                Step::Outliers { bounds, .. } => bounds.is_none_or(|[lo, hi]| !(lo <= hi)),
+                _ => false,
+            };
+            if unfitted {
+                return bad(format!("its step \"{}\" was never fitted", step.label()));
+            }
         }
         match (&self.task, &self.target_encoding) {
             (Task::Classification, TargetEncoding::Classes { classes }) => {
@@ -202,13 +331,7 @@ impl Recipe {
 
     /// Number of model inputs this recipe produces per row.
     pub fn width(&self) -> usize {
-        self.features
-            .iter()
-            .map(|f| match f {
-                Feature::Standardize { .. } => 1,
-                Feature::OneHot { categories, .. } => categories.len(),
-            })
-            .sum()
+        self.features.iter().map(Feature::width).sum()
     }
 
     /// Number of model outputs: one per class, or one value.
@@ -223,10 +346,10 @@ impl Recipe {
         self.features
             .iter()
             .map(|f| match f {
-                Feature::Standardize { name, .. } => {
+                Feature::Standardize { name, .. } | Feature::MinMax { name, .. } | Feature::Unscaled { name, .. } => {
                     InputField { name: name.clone(), kind: ColumnKind::Numeric, categories: None }
                 }
-                Feature::OneHot { name, categories } => InputField {
+                Feature::OneHot { name, categories, .. } | Feature::Ordinal { name, categories } => InputField {
                     name: name.clone(),
                     kind: ColumnKind::Categorical,
                     categories: Some(categories.clone()),
@@ -242,8 +365,10 @@ impl Recipe {
         self.features
             .iter()
             .map(|f| match f {
-                Feature::Standardize { name, mean, .. } => (name.clone(), serde_json::Value::from(*mean)),
-                Feature::OneHot { name, categories } => {
+                Feature::Standardize { name, mean, .. }
+                | Feature::MinMax { name, mean, .. }
+                | Feature::Unscaled { name, mean } => (name.clone(), serde_json::Value::from(*mean)),
+                Feature::OneHot { name, categories, .. } | Feature::Ordinal { name, categories } => {
                     (name.clone(), categories.first().map_or(serde_json::Value::Null, |c| c.clone().into()))
                 }
             })
@@ -252,50 +377,22 @@ impl Recipe {
 
     /// Encodes one row; `cell(name)` gives the row's value for a column, `None` when the
     /// column is absent. Appends to `out`. Errors are `(column, message, type)`.
-    pub fn encode_row<'a>(
-        &self,
+    pub fn encode_row<'a, T: Scalar>(
+        &'a self,
         cell: impl Fn(&str) -> Option<Cell<'a>>,
-        out: &mut Vec<f32>,
+        out: &mut Vec<T>,
     ) -> std::result::Result<(), Vec<(String, String, &'static str)>> {
+        // The fitted cleaning first: fills and clips, in the order they were added.
+        let cell = |name: &str| cell(name).map(|c| self.steps.iter().fold(c, |c, step| step.clean_cell(name, c)));
         let mut errors = Vec::new();
         for feature in &self.features {
-            match feature {
-                Feature::Standardize { name, mean, std } => match cell(name) {
-                    None => errors.push((name.clone(), "field required".into(), "missing")),
-                    Some(Cell::Missing) => out.push(0.0),
-                    Some(Cell::Number(x)) => {
-                        let scaled = ((x - mean) / std) as f32;
-                        if scaled.is_finite() {
-                            out.push(scaled);
-                        } else {
-                            errors.push((
-                                name.clone(),
-                                format!("input should be a finite number within the training range, got {x}"),
-                                "finite_number",
-                            ));
-                        }
-                    }
-                    Some(Cell::Text(t)) => errors.push((
-                        name.clone(),
-                        format!("input should be a number, got `{}`", truncate(t)),
-                        "float_parsing",
-                    )),
-                },
-                Feature::OneHot { name, categories } => {
-                    let start = out.len();
-                    out.resize(start + categories.len(), 0.0);
-                    let text = match cell(name) {
-                        None => {
-                            errors.push((name.clone(), "field required".into(), "missing"));
-                            continue;
-                        }
-                        Some(Cell::Missing) => continue,
-                        Some(Cell::Number(x)) => format_number(x),
-                        Some(Cell::Text(t)) => t.to_string(),
-                    };
-                    // An unseen category encodes as all zeros, like a missing value.
-                    if let Ok(i) = categories.binary_search(&text) {
-                        out[start + i] = 1.0;
+            let start = out.len();
+            out.resize(start + feature.width(), T::from_f64(0.0));
+            match cell(feature.name()) {
+                None => errors.push((feature.name().to_string(), "field required".into(), "missing")),
+                Some(c) => {
+                    if let Err((msg, kind)) = feature.encode(c, &mut out[start..]) {
+                        errors.push((feature.name().to_string(), msg, kind));
                     }
                 }
             }
@@ -305,16 +402,27 @@ impl Recipe {
 
     /// Encodes `rows` of a table into a row-major `rows x width` matrix. Errors name the
     /// CSV line (row index + 2: one for the header, one because lines count from 1).
-    pub fn encode_table(&self, table: &Table, rows: &[usize]) -> Result<Vec<f32>> {
-        let mut out = Vec::with_capacity(rows.len() * self.width());
-        // Looked up once: finding each cell's column by name would cost rows x columns^2.
-        let columns: HashMap<&str, &Column> = table.columns().iter().map(|c| (c.name.as_str(), c)).collect();
-        for &row in rows {
-            let cell = |name: &str| columns.get(name).map(|c| c.cell(row));
-            self.encode_row(cell, &mut out).map_err(|errors| {
-                let (column, msg, _) = &errors[0];
-                Error::Csv { line: row as u64 + 2, msg: format!("column `{column}`: {msg}") }
-            })?;
+    /// Each feature's column and cleaning steps are looked up once, not per row.
+    pub fn encode_table<T: Scalar>(&self, table: &Table, rows: &[usize]) -> Result<Vec<T>> {
+        let width = self.width();
+        let mut out = vec![T::from_f64(0.0); rows.len() * width];
+        let mut plan = Vec::with_capacity(self.features.len());
+        let mut offset = 0;
+        for feature in &self.features {
+            let name = feature.name();
+            let steps: Vec<&Step> = self.steps.iter().filter(|s| s.touches(name)).collect();
+            plan.push((feature, table.column(name)?, steps, offset));
+            offset += feature.width();
+        }
+        for (i, &row) in rows.iter().enumerate() {
+            let out_row = &mut out[i * width..(i + 1) * width];
+            for (feature, column, steps, offset) in &plan {
+                let cell = steps.iter().fold(column.cell(row), |c, step| step.clean_cell(&column.name, c));
+                if let Err((msg, _)) = feature.encode(cell, &mut out_row[*offset..*offset + feature.width()]) {
+                    let msg = format!("column `{}`: {msg}", column.name);
+                    return Err(Error::Csv { line: row as u64 + 2, msg });
+                }
+            }
         }
         Ok(out)
     }
@@ -349,15 +457,51 @@ impl Recipe {
     }
 }
 
-fn fit_feature(column: &Column, train_rows: &[usize]) -> Result<Feature> {
+/// What encoded rows are made of: f32 for models, f64 to check against other tools.
+pub trait Scalar: Copy {
+    fn from_f64(x: f64) -> Self;
+    fn is_finite(self) -> bool;
+}
+
+impl Scalar for f32 {
+    fn from_f64(x: f64) -> Self {
+        x as f32
+    }
+    fn is_finite(self) -> bool {
+        f32::is_finite(self)
+    }
+}
+
+impl Scalar for f64 {
+    fn from_f64(x: f64) -> Self {
+        x
+    }
+    fn is_finite(self) -> bool {
+        f64::is_finite(self)
+    }
+}
+
+fn fit_feature(column: &Column, train_rows: &[usize], prep: &Prep) -> Result<Feature> {
+    let name = column.name.clone();
     Ok(match &column.data {
         ColumnData::Numeric(values) => {
-            let (mean, std) = mean_std(train_rows.iter().filter_map(|&r| values[r]));
-            Feature::Standardize { name: column.name.clone(), mean, std }
+            let known = train_rows.iter().filter_map(|&r| values[r]);
+            let (mean, std) = mean_std(known.clone());
+            match prep.scaling {
+                Scaling::Standard => Feature::Standardize { name, mean, std },
+                Scaling::MinMax => {
+                    let min = known.clone().fold(f64::INFINITY, f64::min);
+                    let max = known.fold(f64::NEG_INFINITY, f64::max);
+                    let (min, max) = if min <= max { (min, max) } else { (0.0, 0.0) };
+                    Feature::MinMax { name, min, max, mean }
+                }
+                Scaling::None => Feature::Unscaled { name, mean },
+            }
         }
         ColumnData::Categorical(_) => {
             let categories = distinct_texts(column, train_rows);
-            if categories.len() > MAX_CATEGORIES {
+            let capped = prep.encoding == Encoding::OneHot && prep.max_categories.is_some();
+            if categories.len() > MAX_CATEGORIES && !capped {
                 return Err(Error::Limit(format!(
                     "column `{}` has {} distinct values in the training rows (at most {MAX_CATEGORIES} are \
                      one-hot encoded): it looks like an identifier or free text; remove it from the CSV",
@@ -365,14 +509,49 @@ fn fit_feature(column: &Column, train_rows: &[usize]) -> Result<Feature> {
                     categories.len()
                 )));
             }
-            Feature::OneHot { name: column.name.clone(), categories }
+            match (prep.encoding, prep.max_categories) {
+                (Encoding::Ordinal, _) => Feature::Ordinal { name, categories },
+                (Encoding::OneHot, Some(cap)) if categories.len() > cap => Feature::OneHot {
+                    name,
+                    categories: most_frequent(column, train_rows, categories, cap - 1),
+                    other: true,
+                },
+                (Encoding::OneHot, _) => Feature::OneHot { name, categories, other: false },
+            }
         }
     })
 }
 
+/// The `keep` most frequent of sorted `categories` in `rows`, sorted. Equally frequent
+/// ones are kept from the end of the sorted list, as scikit-learn's `max_categories`.
+fn most_frequent(column: &Column, rows: &[usize], categories: Vec<String>, keep: usize) -> Vec<String> {
+    let mut counts = vec![0usize; categories.len()];
+    for text in rows.iter().filter_map(|&r| column.text(r)) {
+        if let Ok(i) = categories.binary_search(&text) {
+            counts[i] += 1;
+        }
+    }
+    let mut order: Vec<usize> = (0..categories.len()).collect();
+    // Stable: among equal counts the earlier categories are the rarer, as numpy's mergesort.
+    order.sort_by_key(|&i| counts[i]);
+    let mut kept: Vec<usize> = order[categories.len() - keep..].to_vec();
+    kept.sort_unstable();
+    kept.into_iter().map(|i| categories[i].clone()).collect()
+}
+
 /// Sorted distinct non-missing texts of `rows` (sorted so lookups can binary-search).
 fn distinct_texts(column: &Column, rows: &[usize]) -> Vec<String> {
-    let mut texts: Vec<String> = rows.iter().filter_map(|&r| column.text(r)).collect();
+    let mut texts: Vec<String> = match &column.data {
+        // Distinct first, then text: formatting every row's number would cost far more.
+        ColumnData::Numeric(v) => {
+            let distinct: HashSet<u64> = rows.iter().filter_map(|&r| v[r]).map(|x| (x + 0.0).to_bits()).collect();
+            distinct.into_iter().map(|bits| format_number(f64::from_bits(bits))).collect()
+        }
+        ColumnData::Categorical(v) => {
+            let distinct: HashSet<&str> = rows.iter().filter_map(|&r| v[r].as_deref()).collect();
+            distinct.into_iter().map(str::to_string).collect()
+        }
+    };
     texts.sort_unstable();
     texts.dedup();
     texts
@@ -417,7 +596,7 @@ mod tests {
         assert_eq!(recipe.features[0], Feature::Standardize { name: "x".into(), mean: 2.0, std: 1.0 });
         assert_eq!(
             recipe.features[1],
-            Feature::OneHot { name: "color".into(), categories: vec!["blue".into(), "red".into()] }
+            Feature::OneHot { name: "color".into(), categories: vec!["blue".into(), "red".into()], other: false }
         );
         assert_eq!(recipe.width(), 3);
         assert_eq!(recipe.outputs(), 2);
@@ -427,7 +606,7 @@ mod tests {
     fn apply_fills_missing_and_ignores_unseen_categories() {
         let t = table();
         let recipe = Recipe::fit(&t, "y", Task::Classification, &[0, 1, 2]).unwrap();
-        let x = recipe.encode_table(&t, &[2, 3]).unwrap();
+        let x: Vec<f32> = recipe.encode_table(&t, &[2, 3]).unwrap();
         // row 2: x missing -> mean -> 0; red. row 3: x=5 -> 3; green unseen -> zeros.
         assert_eq!(x, vec![0.0, 0.0, 1.0, 3.0, 0.0, 0.0]);
         assert_eq!(recipe.encode_targets(&t, &[0, 1]).unwrap(), Targets::Classes(vec![0, 1]));
@@ -449,7 +628,7 @@ mod tests {
     #[test]
     fn wrong_type_names_the_column() {
         let recipe = Recipe::fit(&table(), "y", Task::Classification, &[0, 1]).unwrap();
-        let mut out = Vec::new();
+        let mut out = Vec::<f32>::new();
         let errors = recipe
             .encode_row(|name| Some(if name == "x" { Cell::Text("old") } else { Cell::Missing }), &mut out)
             .unwrap_err();

@@ -43,11 +43,48 @@ proptest! {
         let all: Vec<usize> = (0..table.rows()).collect();
         // Any column works as a classification target once it has two classes.
         if let Ok(recipe) = Recipe::fit(&table, "c3", Task::Classification, &all) {
-            let x = recipe.encode_table(&table, &all).unwrap();
+            let x: Vec<f32> = recipe.encode_table(&table, &all).unwrap();
             prop_assert_eq!(x.len(), table.rows() * recipe.width());
             prop_assert!(x.iter().all(|v| v.is_finite()));
             // Applying the same recipe twice gives the same numbers.
-            prop_assert_eq!(x, recipe.encode_table(&table, &all).unwrap());
+            prop_assert_eq!(x, recipe.encode_table::<f32>(&table, &all).unwrap());
+        }
+    }
+
+    /// Cleaning fitted on the training rows never reads the test rows (changing every
+    /// test cell leaves the fitted steps as they were), and the parts always add up to
+    /// the rows that are left.
+    #[test]
+    fn cleaning_fits_on_train_only_and_counts_add_up(
+        rows in prop::collection::vec(prop::collection::vec(cell(), 3), 6..40),
+        scrambled in prop::collection::vec(cell(), 3),
+    ) {
+        use fornax_core::data::clean::{Fill, OutlierAction, OutlierMethod};
+        use fornax_core::data::{Split, Step, clean};
+        let table = Table::from_csv_bytes(&write_csv(&rows, 3)).unwrap();
+        let n = table.rows();
+        let split = Split { train: (0..n / 2).collect(), valid: Vec::new(), test: (n / 2..n).collect() };
+        let steps = vec![
+            Step::FillMissing { column: "c0".into(), with: Fill::Mode, value: None },
+            Step::Outliers { column: "c1".into(), method: OutlierMethod::Iqr, threshold: None, action: OutlierAction::Clip, bounds: None },
+            Step::DropDuplicates,
+            Step::DropMissing { columns: vec!["c2".into()] },
+        ];
+        let mut changed = rows.clone();
+        for row in &mut changed[n / 2..] {
+            row.clone_from(&scrambled);
+        }
+        let other = Table::from_csv_bytes(&write_csv(&changed, 3)).unwrap();
+        // Same column types, or the steps mean different things.
+        let kinds = |t: &Table| t.columns().iter().map(|c| c.kind()).collect::<Vec<_>>();
+        if let (Ok(a), Ok(b)) = (clean(&table, &steps, &split), clean(&other, &steps, &split))
+            && kinds(&table) == kinds(&other)
+        {
+            prop_assert_eq!(&a.steps[..2], &b.steps[..2]);
+            prop_assert_eq!(a.split.train.len() + a.split.valid.len() + a.split.test.len(), a.table.rows());
+            for r in &a.reports {
+                prop_assert!(r.rows_after <= r.rows_before && r.missing_after <= r.missing_before);
+            }
         }
     }
 

@@ -35,12 +35,24 @@ enum Command {
 
 #[derive(Subcommand)]
 enum DataCommand {
-    /// Column types, missing values and distinct counts.
+    /// Column types, missing values, distinct counts, statistics and top values.
     Profile {
         file: PathBuf,
+        /// The column to predict: its class balance is shown.
+        #[arg(long)]
+        target: Option<String>,
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
+    },
+    /// Apply cleaning steps (a recipe exported by the studio) and write the cleaned CSV.
+    Clean {
+        file: PathBuf,
+        /// JSON with `steps` (and optionally scaling, encoding, ...), as the studio exports it.
+        #[arg(long)]
+        recipe: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 
@@ -48,7 +60,10 @@ fn main() -> ExitCode {
     let args = Args::parse();
     let result = match args.command {
         Command::Doctor => cli::doctor::run(),
-        Command::Data { command: DataCommand::Profile { file, json } } => cli::profile::run(&file, json),
+        Command::Data { command: DataCommand::Profile { file, target, json } } => {
+            cli::profile::run(&file, target.as_deref(), json)
+        }
+        Command::Data { command: DataCommand::Clean { file, recipe, out } } => cli::clean::run(&file, &recipe, &out),
         Command::Train(args) => cli::train::run(args),
         Command::Predict(args) => cli::predict::run(args),
         Command::Serve(args) => serve::run(args),

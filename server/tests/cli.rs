@@ -185,3 +185,70 @@ fn ctrl_c_then_resume_finishes_the_run_it_stopped() {
     };
     assert_eq!(predict(&stopped), predict(&whole));
 }
+
+/// `fornax data profile` and `fornax data clean` on the penguins fixture: the cleaned
+/// file has the steps' effect, a bad recipe names its problem and writes nothing, and
+/// a formula-like cell comes out escaped.
+#[test]
+fn data_profile_and_clean() {
+    let penguins = concat!(env!("CARGO_MANIFEST_DIR"), "/../core/tests/fixtures/peer/penguins.csv");
+    let profile =
+        Command::new(FORNAX).args(["data", "profile", penguins, "--target", "species", "--json"]).output().unwrap();
+    assert!(profile.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&profile.stdout).unwrap();
+    assert_eq!(json["rows"], 344);
+    assert_eq!(json["columns"][6]["missing"], 11, "sex has 11 missing values");
+
+    let recipe = temp("recipe.json");
+    std::fs::write(
+        &recipe,
+        r#"{"steps": [{"step": "fill_missing", "column": "sex", "with": "mode"},
+                      {"step": "drop_missing", "columns": []},
+                      {"step": "drop_columns", "columns": ["year"]}]}"#,
+    )
+    .unwrap();
+    let out = temp("clean.csv");
+    let clean = Command::new(FORNAX)
+        .args(["data", "clean", penguins, "--recipe"])
+        .arg(&recipe)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(clean.status.success(), "{}", String::from_utf8_lossy(&clean.stderr));
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.starts_with("species,island,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g,sex\n"));
+    // Two rows have no measurements at all; every other row is kept, none with a gap.
+    assert_eq!(text.lines().count(), 1 + 342);
+    assert!(!text.contains(",,") && !text.contains(",\n"));
+
+    std::fs::write(&recipe, r#"{"steps": [{"step": "fill_missing", "column": "beak", "with": "mean"}]}"#).unwrap();
+    let bad_out = temp("not-written.csv");
+    let bad = Command::new(FORNAX)
+        .args(["data", "clean", penguins, "--recipe"])
+        .arg(&recipe)
+        .arg("--out")
+        .arg(&bad_out)
+        .output()
+        .unwrap();
+    assert!(!bad.status.success() && !bad_out.exists());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("column `beak` does not exist"));
+
+    let formula = temp("formula.csv");
+    std::fs::write(&formula, "a,b\n1,=cmd|' /C calc'!A0\n2,ok\n").unwrap();
+    std::fs::write(&recipe, r#"{"steps": []}"#).unwrap();
+    let escaped = temp("escaped.csv");
+    assert!(
+        Command::new(FORNAX)
+            .args(["data", "clean"])
+            .arg(&formula)
+            .arg("--recipe")
+            .arg(&recipe)
+            .arg("--out")
+            .arg(&escaped)
+            .status()
+            .unwrap()
+            .success()
+    );
+    assert_eq!(std::fs::read_to_string(&escaped).unwrap(), "a,b\n1,'=cmd|' /C calc'!A0\n2,ok\n");
+}

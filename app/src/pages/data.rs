@@ -1,4 +1,5 @@
-//! Step 1: bring in a dataset (the demo or a local CSV) and look at its columns.
+//! Step 1: bring in a dataset (the demo or a local CSV), look at its columns, and
+//! prepare it ([`DataStudio`]).
 
 use fornax_core::data::ColumnKind;
 use leptos::prelude::*;
@@ -6,6 +7,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{JsFuture, spawn_local};
 use web_sys::HtmlInputElement;
 
+use super::data_studio::DataStudio;
 use crate::studio::Studio;
 
 /// The demo dataset shipped in `public/demo/`.
@@ -90,6 +92,7 @@ pub fn DataPage() -> impl IntoView {
                 </table>
                 </div>
             })}
+            <DataStudio/>
         </section>
     }
 }

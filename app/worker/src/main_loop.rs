@@ -10,14 +10,16 @@ use fornax_core::bundle::Bundle;
 use fornax_core::data::Table;
 use fornax_core::device::Device;
 use fornax_core::predict::Predictor;
-use fornax_core::train::{BenchmarkSpec, Checkpoint, Control, Progress, TrainSink, resume_table, train_table};
+use fornax_core::train::{
+    BenchmarkSpec, Checkpoint, Control, DataPlan, Progress, TrainConfig, TrainSink, resume_table, train_table,
+};
 use js_sys::{ArrayBuffer, Reflect, Uint8Array};
 use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use fornax_app::protocol::{self, Backend, Dataset, FromWorker, ToWorker, TrainedModel};
+use fornax_app::protocol::{self, Backend, Dataset, FromWorker, ToWorker, TrainedModel, inspect_key};
 
 #[derive(Default)]
 struct State {
@@ -83,6 +85,8 @@ async fn handle(message: ToWorker, bytes: Option<ArrayBuffer>) {
             }
         }
         ToWorker::Predict { row } => predict(row).await,
+        ToWorker::Inspect { target, config } => inspect(&target, &config),
+        ToWorker::ExportCsv { target, config } => export_csv(&target, &config),
         ToWorker::UseBundle { seconds } => {
             let Some(bytes) = bytes else { return fail("no model arrived") };
             match Bundle::from_bytes(&Uint8Array::new(&bytes).to_vec()) {
@@ -203,6 +207,32 @@ fn load_csv(name: String, bytes: Option<ArrayBuffer>) {
             post(&FromWorker::Loaded(dataset));
         }
         Err(e) => fail(format!("{name}: {e}")),
+    }
+}
+
+fn loaded_table() -> Option<Rc<Table>> {
+    STATE.with(|s| s.borrow().table.clone())
+}
+
+/// The data page's report on the loaded table, split and cleaned as a run would be.
+fn inspect(target: &str, config: &TrainConfig) {
+    let Some(table) = loaded_table() else { return fail("load a dataset first") };
+    match DataPlan::new(&table, target, None, config) {
+        Ok(plan) => {
+            post(&FromWorker::Inspected { key: inspect_key(target, config), report: Box::new(plan.report(target)) })
+        }
+        Err(e) => fail(format!("preparing the data: {e}")),
+    }
+}
+
+fn export_csv(target: &str, config: &TrainConfig) {
+    let Some(table) = loaded_table() else { return fail("load a dataset first") };
+    match DataPlan::new(&table, target, None, config) {
+        Ok(plan) => post_with_bytes(
+            &FromWorker::Exported { name: "cleaned.csv".into() },
+            Some(&plan.cleaned.table.to_csv_bytes()),
+        ),
+        Err(e) => fail(format!("exporting the data: {e}")),
     }
 }
 

@@ -19,25 +19,122 @@ impl Table {
                 msg: format!("the file is not UTF-8 text (invalid byte at offset {})", e.valid_up_to()),
             });
         }
-        let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(bytes);
+        let delimiter = sniff_delimiter(bytes);
+        let reader =
+            || csv::ReaderBuilder::new().has_headers(true).flexible(false).delimiter(delimiter).from_reader(bytes);
+        let mut records = reader();
         // A second byte-order mark (files concatenated or re-saved) is trimmed like spaces.
         let trim = |h: &str| h.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}').to_string();
-        let header: Vec<String> = reader.headers().map_err(csv_error)?.iter().map(trim).collect();
+        let header: Vec<String> = records.headers().map_err(csv_error)?.iter().map(trim).collect();
         check_header(&header)?;
 
-        let mut cells: Vec<Vec<String>> = vec![Vec::new(); header.len()];
-        for record in reader.records() {
-            let record = record.map_err(csv_error)?;
-            for (column, field) in cells.iter_mut().zip(record.iter()) {
-                column.push(field.to_string());
+        // One pass, no text kept for numbers: a column stays numeric while every cell is a
+        // number or missing; at its first text cell it becomes text from there on.
+        let mut columns: Vec<Building> = (0..header.len()).map(|_| Building::Numbers(Vec::new())).collect();
+        let mut record = csv::ByteRecord::new();
+        let mut rows = 0usize;
+        while records.read_byte_record(&mut record).map_err(csv_error)? {
+            for (column, field) in columns.iter_mut().zip(record.iter()) {
+                // The whole file was checked as UTF-8 above.
+                let text = std::str::from_utf8(field).expect("checked UTF-8");
+                column.push(rows, text);
             }
+            rows += 1;
         }
-        if cells[0].is_empty() {
+        if rows == 0 {
             return Err(Error::NoRows);
         }
-        let columns = header.into_iter().zip(cells).map(|(name, values)| infer_column(name, values)).collect();
+        // Columns that turned to text after some numbers: their early cells, as written.
+        let late: Vec<usize> =
+            columns.iter().enumerate().filter(|(_, c)| c.needs_first_rows()).map(|(i, _)| i).collect();
+        if !late.is_empty() {
+            let mut records = reader();
+            let mut row = 0;
+            while records.read_byte_record(&mut record).map_err(csv_error)? {
+                for &i in &late {
+                    let text = std::str::from_utf8(&record[i]).expect("checked UTF-8");
+                    columns[i].set_early(row, text);
+                }
+                row += 1;
+            }
+        }
+        let columns =
+            header.into_iter().zip(columns).map(|(name, building)| Column { name, data: building.finish() }).collect();
         Table::new(columns)
     }
+}
+
+/// A column while it is read.
+enum Building {
+    Numbers(Vec<Option<f64>>),
+    /// Text from row `from` on; the rows before it held numbers or nothing, and are
+    /// filled from a second pass when any held a number.
+    Texts {
+        values: Vec<Option<String>>,
+        from: usize,
+        had_numbers: bool,
+    },
+}
+
+impl Building {
+    fn push(&mut self, row: usize, text: &str) {
+        match self {
+            Building::Numbers(numbers) => {
+                if is_missing(text) {
+                    numbers.push(None);
+                } else if let Some(x) = text.trim().parse::<f64>().ok().filter(|x| x.is_finite()) {
+                    numbers.push(Some(x));
+                } else {
+                    let had_numbers = numbers.iter().any(Option::is_some);
+                    let mut values: Vec<Option<String>> = vec![None; row];
+                    values.push(Some(text.trim().to_string()));
+                    *self = Building::Texts { values, from: row, had_numbers };
+                }
+            }
+            Building::Texts { values, .. } => {
+                values.push(if is_missing(text) { None } else { Some(text.trim().to_string()) });
+            }
+        }
+    }
+
+    fn needs_first_rows(&self) -> bool {
+        matches!(self, Building::Texts { had_numbers: true, .. })
+    }
+
+    fn set_early(&mut self, row: usize, text: &str) {
+        if let Building::Texts { values, from, .. } = self
+            && row < *from
+            && !is_missing(text)
+        {
+            values[row] = Some(text.trim().to_string());
+        }
+    }
+
+    fn finish(self) -> ColumnData {
+        match self {
+            Building::Numbers(numbers) => ColumnData::Numeric(numbers),
+            Building::Texts { values, .. } => ColumnData::Categorical(values),
+        }
+    }
+}
+
+/// Comma, tab or semicolon: whichever splits the first line into the most fields
+/// (outside quotes). Comma when none appears.
+fn sniff_delimiter(bytes: &[u8]) -> u8 {
+    let line_end = bytes.iter().position(|&b| b == b'\n').unwrap_or(bytes.len());
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for &b in &bytes[..line_end] {
+        match b {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => counts[0] += 1,
+            b'\t' if !quoted => counts[1] += 1,
+            b';' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let best = (0..3).max_by_key(|&i| (counts[i], std::cmp::Reverse(i))).expect("three candidates");
+    if counts[best] == 0 { b',' } else { [b',', b'\t', b';'][best] }
 }
 
 fn check_header(header: &[String]) -> Result<()> {
@@ -71,23 +168,6 @@ fn csv_error(e: csv::Error) -> Error {
         _ => e.to_string(),
     };
     Error::Csv { line, msg }
-}
-
-fn infer_column(name: String, values: Vec<String>) -> Column {
-    let parse = |v: &String| -> Option<Option<f64>> {
-        if is_missing(v) {
-            return Some(None);
-        }
-        v.trim().parse::<f64>().ok().filter(|x| x.is_finite()).map(Some)
-    };
-    let numbers: Option<Vec<Option<f64>>> = values.iter().map(parse).collect();
-    let data = match numbers {
-        Some(numbers) => ColumnData::Numeric(numbers),
-        None => ColumnData::Categorical(
-            values.into_iter().map(|v| if is_missing(&v) { None } else { Some(v.trim().to_string()) }).collect(),
-        ),
-    };
-    Column { name, data }
 }
 
 #[cfg(test)]
@@ -124,6 +204,17 @@ mod tests {
         assert!(matches!(Table::from_csv_bytes(b"a,b\n"), Err(Error::NoRows)));
         let dup = Table::from_csv_bytes(b"a,a\n1,2\n").unwrap_err().to_string();
         assert_eq!(dup, "line 1: the header names column `a` twice");
+    }
+
+    #[test]
+    fn text_after_numbers_keeps_the_numbers_as_written_and_tabs_are_sniffed() {
+        let t = Table::from_csv_bytes(b"zip\tn\n007\t1\n1.50\t2\nabc\t3\n").unwrap();
+        let zip = t.column("zip").unwrap();
+        assert_eq!(zip.kind(), ColumnKind::Categorical);
+        assert_eq!((0..3).map(|r| zip.text(r).unwrap()).collect::<Vec<_>>(), ["007", "1.50", "abc"]);
+        assert_eq!(t.column("n").unwrap().cell(2), Cell::Number(3.0));
+        let semicolons = Table::from_csv_bytes(b"a;b\n1,5;x\n").unwrap();
+        assert_eq!(semicolons.column_names(), ["a", "b"]);
     }
 
     #[test]

@@ -1,9 +1,18 @@
-//! Tabular data: import, typed columns, and seeded splits.
+//! Tabular data: import, typed columns, profiles, cleaning steps, seeded splits and
+//! distribution checks.
 
+pub mod clean;
+mod csv_export;
 mod csv_import;
+pub mod drift;
+pub mod prep;
+pub mod profile;
 pub(crate) mod split;
 mod table;
 
+pub use clean::{Cleaned, Step, StepReport, clean};
+pub use prep::{Encoding, Prep, Scaling};
+pub use profile::{DatasetProfile, DetectedType};
 pub use split::{Split, split_rows};
 pub use table::{Cell, Column, ColumnData, ColumnKind, ColumnSummary, Table, format_number};
 

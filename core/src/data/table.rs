@@ -125,6 +125,15 @@ impl Table {
         &self.columns
     }
 
+    pub fn into_columns(self) -> Vec<Column> {
+        self.columns
+    }
+
+    /// The columns, to change their values in place; their lengths must stay the same.
+    pub(crate) fn columns_mut(&mut self) -> &mut [Column] {
+        &mut self.columns
+    }
+
     pub fn column_names(&self) -> Vec<&str> {
         self.columns.iter().map(|c| c.name.as_str()).collect()
     }

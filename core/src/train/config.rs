@@ -8,6 +8,7 @@ use super::early_stop::EarlyStopping;
 use super::loss::Loss;
 use super::optim::OptimizerKind;
 use super::schedule::Schedule;
+use crate::data::Prep;
 use crate::model::ConvSpec;
 use crate::recipe::Task;
 use crate::{Error, Result};
@@ -44,6 +45,9 @@ pub struct TrainConfig {
     pub test_fraction: f64,
     /// Same seed + same backend = same split, same initialization, same result.
     pub seed: u64,
+    /// The data plan: cleaning steps, scaling, encoding, split order.
+    #[serde(skip_serializing_if = "Prep::is_default")]
+    pub prep: Prep,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -75,6 +79,7 @@ impl Default for TrainConfig {
             valid_fraction: 0.15,
             test_fraction: 0.15,
             seed: 42,
+            prep: Prep::default(),
         }
     }
 }
@@ -96,6 +101,7 @@ impl TrainConfig {
         if !(self.valid_fraction > 0.0 && self.test_fraction > 0.0 && held_out < 0.9) {
             return bad("valid_fraction and test_fraction must be above 0 and together below 0.9".into());
         }
+        self.prep.validate()?;
         if self.hidden.contains(&0) {
             return bad("hidden layer widths must be at least 1".into());
         }

@@ -4,6 +4,7 @@
 mod benchmark;
 mod checkpoint;
 mod config;
+mod data_plan;
 mod early_stop;
 mod loss;
 mod metrics;
@@ -23,6 +24,7 @@ pub use benchmark::benchmark;
 pub use benchmark::{BenchmarkReport, BenchmarkSpec, Split};
 pub use checkpoint::{CHECKPOINT_VERSION, Checkpoint, CheckpointHeader, FinishedModel, RunKey};
 pub use config::{Activation, TrainConfig};
+pub use data_plan::{DataPlan, DataReport};
 pub use early_stop::{EarlyStopping, Mode, Monitor, StopState, Verdict};
 pub use loss::{Balanced, ClassWeights, CrossEntropy, Loss};
 pub use metrics::{

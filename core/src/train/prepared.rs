@@ -1,12 +1,13 @@
-//! A table made ready to train on: split (seeded, stratified for classification), the
-//! recipe fitted on the training rows only, every part encoded, and the model and loss
+//! A table made ready to train on: split and cleaned ([`DataPlan`]), the recipe fitted
+//! on the training rows only, every part encoded, and the model and loss
 //! the config describes. `train_table` trains on it; benchmarks time `train_model` on it.
 
 use burn::tensor::Device;
 
+use super::DataPlan;
 use super::train_loop::outputs;
 use super::{Encoded, Metrics, Objective, TrainConfig, classification_metrics, predicted_class, regression_metrics};
-use crate::data::{Cell, Table, split_rows};
+use crate::data::{Cell, Table};
 use crate::model::{Mlp, ModelSpec};
 use crate::recipe::{Recipe, TargetEncoding, Targets, Task};
 use crate::{Error, Result};
@@ -35,28 +36,17 @@ impl Prepared {
     pub fn new(table: &Table, target: &str, task: Option<Task>, config: &TrainConfig) -> Result<Self> {
         config.validate()?;
         let column = table.column(target)?;
-        let labeled: Vec<usize> = (0..table.rows()).filter(|&r| column.cell(r) != Cell::Missing).collect();
-        if labeled.len() < MIN_ROWS {
+        let labeled = (0..table.rows()).filter(|&r| column.cell(r) != Cell::Missing).count();
+        if labeled < MIN_ROWS {
             return Err(Error::InvalidTarget(format!(
-                "target `{target}` has a value in {} rows; training needs at least {MIN_ROWS}",
-                labeled.len()
+                "target `{target}` has a value in {labeled} rows; training needs at least {MIN_ROWS}"
             )));
         }
-        let task = task.unwrap_or_else(|| Task::infer(column));
+        let DataPlan { task, cleaned } = DataPlan::new(table, target, task, config)?;
+        let (table, split) = (&cleaned.table, cleaned.split);
+        let (train_rows, valid_rows, test_rows) = (split.train, split.valid, split.test);
 
-        // Stratify classification splits by class so every part keeps the class balance.
-        let strata: Option<Vec<usize>> = (task == Task::Classification).then(|| {
-            let mut classes: Vec<String> = labeled.iter().filter_map(|&r| column.text(r)).collect();
-            classes.sort_unstable();
-            classes.dedup();
-            labeled.iter().map(|&r| classes.binary_search(&column.text(r).unwrap_or_default()).unwrap_or(0)).collect()
-        });
-        let split =
-            split_rows(labeled.len(), config.valid_fraction, config.test_fraction, strata.as_deref(), config.seed);
-        let rows = |part: &[usize]| part.iter().map(|&i| labeled[i]).collect::<Vec<_>>();
-        let (train_rows, valid_rows, test_rows) = (rows(&split.train), rows(&split.valid), rows(&split.test));
-
-        let recipe = Recipe::fit(table, target, task, &train_rows)?;
+        let recipe = Recipe::fit_with(table, target, task, &train_rows, &config.prep, cleaned.steps)?;
         let loss = config.loss_for(task, recipe.outputs())?;
         let outputs = loss.outputs(recipe.outputs());
         let dropout = match config.dropout.is_empty() {

@@ -1,6 +1,7 @@
 //! The `fornax` subcommands other than `serve`. Each returns `Err(message)` for the
 //! user; `main` prints it and exits non-zero.
 
+pub mod clean;
 pub mod doctor;
 pub mod predict;
 pub mod profile;

@@ -1,25 +1,71 @@
-//! `fornax data profile FILE [--json]`.
+//! `fornax data profile FILE [--target COL] [--json]`: what the studio's data page
+//! shows, for a terminal.
 
 use std::path::Path;
 
-use fornax_core::data::ColumnKind;
+use fornax_core::data::DatasetProfile;
+use fornax_core::data::format_number;
 
-pub fn run(path: &Path, json: bool) -> Result<(), String> {
+pub fn run(path: &Path, target: Option<&str>, json: bool) -> Result<(), String> {
     let table = super::read_table(path)?;
-    let columns = table.summaries();
+    if let Some(target) = target {
+        table.column(target).map_err(|e| e.to_string())?;
+    }
+    let profile = DatasetProfile::of(&table, target);
     if json {
-        let out = serde_json::json!({ "rows": table.rows(), "columns": columns });
-        println!("{}", serde_json::to_string_pretty(&out).expect("profile serializes"));
+        println!("{}", serde_json::to_string_pretty(&profile).expect("profile serializes"));
         return Ok(());
     }
-    println!("{} rows, {} columns", table.rows(), columns.len());
-    println!("{:<28} {:<12} {:>8} {:>8}  examples", "column", "type", "missing", "unique");
-    for c in columns {
-        let kind = match c.kind {
-            ColumnKind::Numeric => "numeric",
-            ColumnKind::Categorical => "categorical",
+    println!(
+        "{} rows, {} columns, {} duplicate rows, {} missing cells, {:.1} MiB in memory",
+        profile.rows,
+        profile.columns.len(),
+        profile.duplicate_rows,
+        profile.missing_cells(),
+        profile.memory_bytes as f64 / (1024.0 * 1024.0)
+    );
+    println!("{:<24} {:<12} {:>8} {:>7} {:>8}  summary", "column", "type", "missing", "%", "unique");
+    for c in &profile.columns {
+        let summary = match &c.numeric {
+            Some(s) => format!(
+                "mean {} std {} min {} q1 {} median {} q3 {} max {}",
+                short(s.mean),
+                s.std.map_or("-".into(), short),
+                short(s.min),
+                short(s.q1),
+                short(s.median),
+                short(s.q3),
+                short(s.max)
+            ),
+            None => c.top.iter().take(5).map(|(v, n)| format!("{v} ({n})")).collect::<Vec<_>>().join(", "),
         };
-        println!("{:<28} {:<12} {:>8} {:>8}  {}", c.name, kind, c.missing, c.unique, c.examples.join(", "));
+        let percent = 100.0 * c.missing as f64 / profile.rows.max(1) as f64;
+        let detected = serde_json::to_value(c.detected).expect("serializes");
+        println!(
+            "{:<24} {:<12} {:>8} {:>6.1}% {:>8}  {summary}",
+            c.name,
+            detected.as_str().unwrap_or_default(),
+            c.missing,
+            percent,
+            c.unique
+        );
+    }
+    if let Some(balance) = &profile.target_balance {
+        let total: usize = balance.iter().map(|(_, n)| n).sum();
+        let classes: Vec<String> = balance
+            .iter()
+            .map(|(class, n)| format!("{class} {n} ({:.1}%)", 100.0 * *n as f64 / total.max(1) as f64))
+            .collect();
+        println!("target classes: {}", classes.join(", "));
     }
     Ok(())
+}
+
+/// Four significant digits, for a table people read.
+fn short(x: f64) -> String {
+    if x != 0.0 && (x.abs() >= 1e6 || x.abs() < 1e-3) {
+        format!("{x:.3e}")
+    } else {
+        format_number((x * 1e4).round() / 1e4)
+    }
 }

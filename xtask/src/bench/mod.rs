@@ -1,9 +1,10 @@
-//! `cargo xtask bench [train|serve|browser|all]`: Fornax beside its peers, in one run, on this
+//! `cargo xtask bench [train|data|serve|browser|all]`: Fornax beside its peers, in one run, on this
 //! machine. Each benchmark rewrites its own section of bench/RESULTS.md (the others are
 //! kept), with the date, the peers' versions, the ratios and the command that repeats
 //! it. Peers come from the registries only (PyPI, npm, Debian).
 
 pub mod browser;
+mod data;
 mod serve;
 mod train;
 
@@ -14,20 +15,20 @@ use crate::tools::{root, run};
 pub fn bench(args: &[String]) -> Result<(), String> {
     let which = args.first().map(String::as_str).unwrap_or("all");
     let names: &[&str] = match which {
-        "all" => &["train", "serve", "browser"],
+        "all" => &["train", "data", "serve", "browser"],
         "train" => &["train"],
+        "data" => &["data"],
         "serve" => &["serve"],
         "browser" => &["browser"],
         other => {
-            return Err(format!(
-                "unknown benchmark `{other}`: use train, serve, browser or all (data comes with its issue)"
-            ));
+            return Err(format!("unknown benchmark `{other}`: use train, data, serve, browser or all"));
         }
     };
     for &name in names {
         let section = match name {
             "train" => train::bench()?,
             "browser" => browser::bench()?,
+            "data" => data::bench()?,
             _ => serve::bench()?,
         };
         write_section(name, &section)?;
