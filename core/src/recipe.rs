@@ -306,7 +306,9 @@ impl Recipe {
         for step in &self.steps {
             let unfitted = match step {
                 Step::FillMissing { value, .. } => value.is_none(),
-                Step::Outliers { bounds, .. } => bounds.is_none_or(|[lo, hi]| !(lo <= hi)),
+                Step::Outliers { bounds, .. } => {
+                    bounds.is_none_or(|[lo, hi]| !(lo.is_finite() && hi.is_finite() && lo <= hi))
+                }
                 _ => false,
             };
             if unfitted {
