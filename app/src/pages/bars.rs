@@ -33,23 +33,17 @@ pub fn Overlay(first: Vec<f64>, second: Vec<f64>, labels: Vec<String>) -> impl I
     let (w, h) = (320.0, 80.0);
     let max = first.iter().chain(&second).copied().fold(0.0, f64::max).max(1e-12);
     let step = w / first.len().max(1) as f64;
-    let bar = |i: usize, v: f64| (i as f64 * step, h - v / max * h, (step - 1.0).max(1.0), v / max * h);
-    let train = first
-        .iter()
-        .enumerate()
-        .map(|(i, v)| {
-            let (x, y, bw, bh) = bar(i, *v);
-            view! { <rect class="train" x=x y=y width=bw height=bh/> }
-        })
-        .collect::<Vec<_>>();
-    let test = second
-        .iter()
-        .enumerate()
-        .map(|(i, v)| {
-            let (x, y, bw, bh) = bar(i, *v);
-            view! { <rect class="test" x=x y=y width=bw height=bh/> }
-        })
-        .collect::<Vec<_>>();
+    let rects = |values: &[f64], class: &'static str| {
+        values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                let bh = v / max * h;
+                view! { <rect class=class x=i as f64 * step y=h - bh width=(step - 1.0).max(1.0) height=bh/> }
+            })
+            .collect::<Vec<_>>()
+    };
+    let (train, test) = (rects(&first, "train"), rects(&second, "test"));
     let range = match (labels.first(), labels.last()) {
         (Some(a), Some(b)) => format!("{a} ... {b}"),
         _ => String::new(),

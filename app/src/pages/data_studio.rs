@@ -78,36 +78,16 @@ fn type_label(t: DetectedType) -> &'static str {
     }
 }
 
-fn short(x: f64) -> String {
-    if x != 0.0 && (x.abs() >= 1e6 || x.abs() < 1e-3) {
-        format!("{x:.2e}")
-    } else {
-        format!("{}", (x * 1e3).round() / 1e3)
-    }
-}
-
 #[component]
 fn ProfileTable(report: DataReport) -> impl IntoView {
     let rows = report.profile.rows.max(1) as f64;
     let row = move |c: ColumnProfile| {
         let (summary, chart) = match &c.numeric {
-            Some(s) => (
-                format!(
-                    "mean {} · std {} · min {} · q1 {} · median {} · q3 {} · max {}",
-                    short(s.mean),
-                    s.std.map_or("-".into(), short),
-                    short(s.min),
-                    short(s.q1),
-                    short(s.median),
-                    short(s.q3),
-                    short(s.max)
-                ),
-                {
-                    let counts: Vec<f64> = s.histogram.counts.iter().map(|&n| n as f64).collect();
-                    let title = format!("{}: {} to {}", c.name, short(s.min), short(s.max));
-                    view! { <Bars values=counts title=title/> }.into_any()
-                },
-            ),
+            Some(s) => (s.summary(), {
+                let counts: Vec<f64> = s.histogram.counts.iter().map(|&n| n as f64).collect();
+                let title = format!("{}: {} to {}", c.name, s.min, s.max);
+                view! { <Bars values=counts title=title/> }.into_any()
+            }),
             None => (c.top.iter().take(4).map(|(v, n)| format!("{v} ({n})")).collect::<Vec<_>>().join(", "), {
                 let counts: Vec<f64> = c.top.iter().map(|(_, n)| *n as f64).collect();
                 let title = format!("{}: top {} values", c.name, c.top.len());

@@ -234,7 +234,8 @@ fn fit(step: &Step, table: &Table, train: &[usize]) -> Result<Step> {
                 (Fill::Constant, Some(FillValue::Number(x)), ColumnData::Categorical(_)) => {
                     *value = Some(FillValue::Text(format_number(*x)));
                 }
-                (Fill::Constant, Some(_), _) | (_, Some(_), _) => {}
+                // Fitted already, or a constant given as the column's type.
+                (_, Some(_), _) => {}
                 (Fill::Mean | Fill::Median, None, ColumnData::Categorical(_)) => {
                     return Err(Error::InvalidConfig(format!(
                         "`{column}` holds categories: fill it with the most frequent value or a constant"

@@ -174,6 +174,29 @@ fn profile_column(column: &super::Column) -> ColumnProfile {
     }
 }
 
+impl NumericStats {
+    /// `mean 43.922 · std 5.46 · min 32.1 · ...`, rounded for people to read.
+    pub fn summary(&self) -> String {
+        let short = |x: f64| {
+            if x != 0.0 && (x.abs() >= 1e6 || x.abs() < 1e-3) {
+                format!("{x:.2e}")
+            } else {
+                format!("{}", (x * 1e3).round() / 1e3)
+            }
+        };
+        format!(
+            "mean {} · std {} · min {} · q1 {} · median {} · q3 {} · max {}",
+            short(self.mean),
+            self.std.map_or("-".into(), short),
+            short(self.min),
+            short(self.q1),
+            short(self.median),
+            short(self.q3),
+            short(self.max)
+        )
+    }
+}
+
 /// Statistics of finite values sorted ascending; `None` when there are none.
 pub fn numeric_stats(sorted: &[f64]) -> Option<NumericStats> {
     let (&min, &max) = (sorted.first()?, sorted.last()?);

@@ -4,7 +4,6 @@
 use std::path::Path;
 
 use fornax_core::data::DatasetProfile;
-use fornax_core::data::format_number;
 
 pub fn run(path: &Path, target: Option<&str>, json: bool) -> Result<(), String> {
     let table = super::read_table(path)?;
@@ -27,16 +26,7 @@ pub fn run(path: &Path, target: Option<&str>, json: bool) -> Result<(), String> 
     println!("{:<24} {:<12} {:>8} {:>7} {:>8}  summary", "column", "type", "missing", "%", "unique");
     for c in &profile.columns {
         let summary = match &c.numeric {
-            Some(s) => format!(
-                "mean {} std {} min {} q1 {} median {} q3 {} max {}",
-                short(s.mean),
-                s.std.map_or("-".into(), short),
-                short(s.min),
-                short(s.q1),
-                short(s.median),
-                short(s.q3),
-                short(s.max)
-            ),
+            Some(s) => s.summary(),
             None => c.top.iter().take(5).map(|(v, n)| format!("{v} ({n})")).collect::<Vec<_>>().join(", "),
         };
         let percent = 100.0 * c.missing as f64 / profile.rows.max(1) as f64;
@@ -59,13 +49,4 @@ pub fn run(path: &Path, target: Option<&str>, json: bool) -> Result<(), String> 
         println!("target classes: {}", classes.join(", "));
     }
     Ok(())
-}
-
-/// Four significant digits, for a table people read.
-fn short(x: f64) -> String {
-    if x != 0.0 && (x.abs() >= 1e6 || x.abs() < 1e-3) {
-        format!("{x:.3e}")
-    } else {
-        format_number((x * 1e4).round() / 1e4)
-    }
 }

@@ -7,7 +7,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use super::{date, ensure_python};
+use super::{date, ensure_python, json_output, median_by};
 use crate::tools::{root, run, target_dir};
 
 const REPEATS: usize = 3;
@@ -37,19 +37,9 @@ fn data_csv() -> Result<PathBuf, String> {
     Ok(csv)
 }
 
-fn json_output(command: &mut Command) -> Result<Value, String> {
-    let output = command.output().map_err(|e| format!("cannot run {command:?}: {e}"))?;
-    if !output.status.success() {
-        return Err(format!("{command:?} failed: {}", String::from_utf8_lossy(&output.stderr)));
-    }
-    serde_json::from_slice(&output.stdout).map_err(|e| format!("{command:?} printed no JSON report: {e}"))
-}
-
 /// The run with the median total time of [`REPEATS`].
-fn median_run(mut once: impl FnMut() -> Result<Value, String>) -> Result<Value, String> {
-    let mut runs = (0..REPEATS).map(|_| once()).collect::<Result<Vec<_>, _>>()?;
-    runs.sort_by(|a, b| total(a).total_cmp(&total(b)));
-    Ok(runs.swap_remove(REPEATS / 2))
+fn median_run(once: impl FnMut() -> Result<Value, String>) -> Result<Value, String> {
+    median_by(REPEATS, once, total)
 }
 
 fn total(report: &Value) -> f64 {

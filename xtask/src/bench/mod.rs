@@ -46,6 +46,26 @@ fn ensure_python(modules: &[&str], packages: &[&str]) -> Result<(), String> {
     run(Command::new("python3").args(["-m", "pip", "install", "--break-system-packages"]).args(packages))
 }
 
+/// Runs a harness that prints one JSON report on stdout.
+fn json_output(command: &mut Command) -> Result<serde_json::Value, String> {
+    let output = command.output().map_err(|e| format!("cannot run {command:?}: {e}"))?;
+    if !output.status.success() {
+        return Err(format!("{command:?} failed: {}", String::from_utf8_lossy(&output.stderr)));
+    }
+    serde_json::from_slice(&output.stdout).map_err(|e| format!("{command:?} printed no JSON report: {e}"))
+}
+
+/// The median by `score` of `repeats` reports from `once`.
+fn median_by(
+    repeats: usize,
+    mut once: impl FnMut() -> Result<serde_json::Value, String>,
+    score: impl Fn(&serde_json::Value) -> f64,
+) -> Result<serde_json::Value, String> {
+    let mut runs = (0..repeats).map(|_| once()).collect::<Result<Vec<_>, _>>()?;
+    runs.sort_by(|a, b| score(a).total_cmp(&score(b)));
+    Ok(runs.swap_remove(repeats / 2))
+}
+
 /// Replaces (or adds) section `name` of bench/RESULTS.md; the other sections stay.
 fn write_section(name: &str, markdown: &str) -> Result<(), String> {
     let path = root().join("bench/RESULTS.md");

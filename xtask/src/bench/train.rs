@@ -7,7 +7,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use super::{command_text, date, ensure_python};
+use super::{command_text, date, ensure_python, json_output, median_by};
 use crate::tools::{root, run, target_dir};
 
 /// Runs per side and workload; the median is reported.
@@ -135,19 +135,9 @@ fn torch_train(w: &Workload) -> Result<Value, String> {
     json_output(&mut command)
 }
 
-fn json_output(command: &mut Command) -> Result<Value, String> {
-    let output = command.output().map_err(|e| format!("cannot run {command:?}: {e}"))?;
-    if !output.status.success() {
-        return Err(format!("{command:?} failed: {}", String::from_utf8_lossy(&output.stderr)));
-    }
-    serde_json::from_slice(&output.stdout).map_err(|e| format!("{command:?} printed no JSON report: {e}"))
-}
-
 /// The run with the median samples/s of [`REPEATS`].
-fn median_run(mut once: impl FnMut() -> Result<Value, String>) -> Result<Value, String> {
-    let mut runs = (0..REPEATS).map(|_| once()).collect::<Result<Vec<_>, _>>()?;
-    runs.sort_by(|a, b| number(a, "samples_per_second").total_cmp(&number(b, "samples_per_second")));
-    Ok(runs.swap_remove(REPEATS / 2))
+fn median_run(once: impl FnMut() -> Result<Value, String>) -> Result<Value, String> {
+    median_by(REPEATS, once, |r| number(r, "samples_per_second"))
 }
 
 fn number(report: &Value, key: &str) -> f64 {
