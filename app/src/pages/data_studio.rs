@@ -6,7 +6,7 @@
 use fornax_core::data::clean::{Fill, FillValue, OutlierAction, OutlierMethod};
 use fornax_core::data::drift::DriftTest;
 use fornax_core::data::profile::ColumnProfile;
-use fornax_core::data::{ColumnKind, DetectedType, Encoding, Prep, Scaling, Step};
+use fornax_core::data::{DetectedType, Encoding, Prep, Scaling, Step};
 use fornax_core::train::DataReport;
 use leptos::prelude::*;
 
@@ -124,11 +124,13 @@ fn add_step(studio: Studio, step: Step) {
 #[component]
 fn Cleaning(report: DataReport) -> impl IntoView {
     let studio = expect_context::<Studio>();
-    let columns: Vec<(String, ColumnKind)> = report.profile.columns.iter().map(|c| (c.name.clone(), c.kind)).collect();
+    // The target is not offered: rows missing it are left out of every run already.
+    let target = studio.target.get_untracked();
+    let columns: Vec<String> =
+        report.profile.columns.iter().filter(|c| c.name != target).map(|c| c.name.clone()).collect();
     let StepForm { kind, column, fill, constant } = expect_context::<StepForm>();
-    if !columns.iter().any(|c| c.0 == column.get_untracked()) {
-        let first = columns.iter().find(|c| c.0 != studio.target.get_untracked());
-        column.set(first.map_or(String::new(), |c| c.0.clone()));
+    if !columns.contains(&column.get_untracked()) {
+        column.set(columns.first().cloned().unwrap_or_default());
     }
     let add = move |_| {
         let column = column.get_untracked();
@@ -162,10 +164,8 @@ fn Cleaning(report: DataReport) -> impl IntoView {
     };
     let undo = move |_| studio.config.update(|c| drop(c.prep.steps.pop()));
     let needs_column = move || kind.get() != "drop_duplicates";
-    let column_options = columns
-        .iter()
-        .map(|(name, _)| view! { <option value=name.clone()>{name.clone()}</option> })
-        .collect::<Vec<_>>();
+    let column_options =
+        columns.iter().map(|name| view! { <option value=name.clone()>{name.clone()}</option> }).collect::<Vec<_>>();
     let steps = report.steps.clone();
     view! {
         <div class="panel" data-testid="clean-panel">
