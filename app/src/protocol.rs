@@ -3,7 +3,8 @@
 //! ArrayBuffer for file contents (so large files are not copied into JSON).
 
 use fornax_core::FieldError;
-use fornax_core::data::ColumnSummary;
+use fornax_core::data::benchmark::DataBenchmark;
+use fornax_core::data::{ColumnSummary, RaggedRows};
 use fornax_core::predict::Prediction;
 use fornax_core::recipe::{InputField, Task};
 use fornax_core::train::{BenchmarkReport, BenchmarkSpec, DataReport, Metrics, Progress, TrainConfig};
@@ -23,6 +24,11 @@ pub enum ToWorker {
     /// Parse the CSV in the message's bytes.
     LoadCsv {
         name: String,
+    },
+    /// The answer to [`FromWorker::Ragged`]: load the file without its ragged rows, or
+    /// forget it.
+    RaggedChoice {
+        skip: bool,
     },
     Train {
         target: String,
@@ -55,6 +61,8 @@ pub enum ToWorker {
     /// Train one model as the browser benchmark compares it with TensorFlow.js
     /// (`bench/browser/`) on the CSV in the message's bytes, and report its timing.
     Benchmark(BenchmarkSpec),
+    /// Run the data benchmark's workload (`bench/data/`) on the CSV in the message's bytes.
+    DataBenchmark,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -65,6 +73,18 @@ pub enum FromWorker {
     Ready {
         backend: Backend,
     },
+    /// How far parsing the file has come, 0 to 1.
+    Reading {
+        fraction: f64,
+    },
+    /// Some rows of the file have more or fewer fields than its header; the worker keeps
+    /// the file until [`ToWorker::RaggedChoice`].
+    Ragged {
+        name: String,
+        rows: RaggedRows,
+    },
+    /// The dataset is in; when ragged rows were skipped, the file without them travels
+    /// in the message's bytes (that is the dataset a run keeps).
     Loaded(Dataset),
     Progress {
         progress: Progress,
@@ -93,6 +113,10 @@ pub enum FromWorker {
     Benchmarked {
         report: BenchmarkReport,
         /// The worker's Wasm memory at the end (it only grows: the peak).
+        wasm_memory_bytes: f64,
+    },
+    DataBenchmarked {
+        report: DataBenchmark,
         wasm_memory_bytes: f64,
     },
     /// Something failed; the worker stays usable.
@@ -126,6 +150,9 @@ pub struct Dataset {
     pub columns: Vec<ColumnSummary>,
     /// The last column: a common place for the label.
     pub suggested_target: String,
+    /// The ragged rows left out, when the user chose to skip them.
+    #[serde(default)]
+    pub skipped: Option<RaggedRows>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

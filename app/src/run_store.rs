@@ -50,6 +50,8 @@ thread_local! {
     static QUEUE: RefCell<Queue> = RefCell::new(Queue::default());
     /// The dataset the user loaded last (a copy: the original goes to the worker).
     static LOADED: RefCell<Option<(String, ArrayBuffer)>> = const { RefCell::new(None) };
+    /// A file on its way to the worker: it becomes the loaded dataset only once it parses.
+    static PENDING: RefCell<Option<(String, ArrayBuffer)>> = const { RefCell::new(None) };
     /// The run [`load`] found, until the user resumes or discards it.
     static FOUND: RefCell<Option<SavedRun>> = const { RefCell::new(None) };
 }
@@ -62,9 +64,19 @@ pub fn take_found() -> Option<SavedRun> {
     FOUND.with(|f| f.borrow_mut().take())
 }
 
-/// Keeps a copy of the dataset just loaded, to store if a run starts on it.
+/// Keeps a copy of a file sent to the worker, until it has parsed ([`dataset_loaded`]).
 pub fn remember_dataset(name: &str, bytes: &ArrayBuffer) {
-    LOADED.with(|l| *l.borrow_mut() = Some((name.to_string(), bytes.slice(0))));
+    PENDING.with(|p| *p.borrow_mut() = Some((name.to_string(), bytes.slice(0))));
+}
+
+/// The file sent last parsed: it is the dataset a run starts on. `kept` replaces its
+/// bytes when the worker kept less of it (ragged rows skipped). A file that failed
+/// leaves the dataset before it in place, as the worker does.
+pub fn dataset_loaded(kept: Option<&ArrayBuffer>) {
+    if let Some((name, bytes)) = PENDING.with(|p| p.borrow_mut().take()) {
+        let bytes = kept.map_or(bytes, |k| k.slice(0));
+        LOADED.with(|l| *l.borrow_mut() = Some((name, bytes)));
+    }
 }
 
 /// The dataset the user loaded last: its file name and a copy of its bytes.

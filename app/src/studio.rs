@@ -1,6 +1,7 @@
 //! The studio's state (signals shared by every page through context), the root
 //! component, and how worker messages change that state.
 
+use fornax_core::data::RaggedRows;
 use fornax_core::predict::Prediction;
 use fornax_core::project::{BlobRef, Run, sha256_hex};
 use fornax_core::recipe::Task;
@@ -22,6 +23,10 @@ pub struct Studio {
     pub dataset: RwSignal<Option<Dataset>>,
     /// Set while the worker parses a file.
     pub loading: RwSignal<Option<String>>,
+    /// How far the worker has parsed it, 0 to 1.
+    pub load_fraction: RwSignal<f64>,
+    /// A file with ragged rows, waiting for the user to skip them or stop.
+    pub ragged: RwSignal<Option<(String, RaggedRows)>>,
     pub target: RwSignal<String>,
     /// The settings of the next run (the train page edits them).
     pub config: RwSignal<TrainConfig>,
@@ -95,6 +100,8 @@ impl Studio {
             backend: RwSignal::new(None),
             dataset: RwSignal::new(None),
             loading: RwSignal::new(None),
+            load_fraction: RwSignal::new(0.0),
+            ragged: RwSignal::new(None),
             target: RwSignal::new(String::new()),
             config: RwSignal::new(TrainConfig::default()),
             train_rows: RwSignal::new(0),
@@ -328,6 +335,8 @@ impl Studio {
 
     /// Sends a CSV to the worker, keeping a copy in case a run starts on it.
     pub fn load_csv(&self, name: &str, bytes: js_sys::ArrayBuffer) {
+        self.ragged.set(None);
+        self.load_fraction.set(0.0);
         run_store::remember_dataset(name, &bytes);
         self.send_bytes(&ToWorker::LoadCsv { name: name.to_string() }, bytes);
     }
@@ -402,13 +411,21 @@ impl Studio {
             // Loaded for a resumed run: the run's own target and history stay.
             FromWorker::Loaded(dataset) if self.training.get_untracked() => {
                 self.loading.set(None);
+                run_store::dataset_loaded(bytes.as_ref());
                 // Set again with the dataset, so the target picker shows it among the new options.
                 self.target.set(self.target.get_untracked());
                 self.dataset.set(Some(dataset));
             }
+            FromWorker::Reading { fraction } => self.load_fraction.set(fraction),
+            FromWorker::Ragged { name, rows } => {
+                self.loading.set(None);
+                self.ragged.set(Some((name, rows)));
+            }
             FromWorker::Loaded(dataset) => {
                 self.loading.set(None);
                 self.error.set(None);
+                // With ragged rows skipped, the file without them is the dataset to keep.
+                run_store::dataset_loaded(bytes.as_ref());
                 if self.opening.get_untracked().is_none()
                     && let Some((name, bytes)) = run_store::loaded_dataset()
                 {
@@ -480,8 +497,8 @@ impl Studio {
                     .map(|e| format!("{}: {}", e.loc.last().map(|l| l.to_string()).unwrap_or_default(), e.msg));
                 self.prediction.set(Some(Err(text.collect::<Vec<_>>().join("; "))));
             }
-            // Only the benchmark page asks for these.
-            FromWorker::Benchmarked { .. } => {}
+            // Only the benchmark pages ask for these.
+            FromWorker::Benchmarked { .. } | FromWorker::DataBenchmarked { .. } => {}
             FromWorker::Inspected { key, report } => {
                 // A report for settings changed since is dropped: a newer one is coming.
                 if key == self.report_key.get_untracked() {

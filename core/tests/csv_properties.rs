@@ -17,7 +17,7 @@ fn cell() -> impl Strategy<Value = String> {
 }
 
 fn write_csv(rows: &[Vec<String>], columns: usize) -> Vec<u8> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut writer = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
     writer.write_record((0..columns).map(|i| format!("c{i}"))).unwrap();
     for row in rows {
         writer.write_record(row).unwrap();
@@ -88,8 +88,31 @@ proptest! {
         }
     }
 
+    /// Rows of any width under a 3-column header: cutting the ragged ones keeps every
+    /// other row, and what is kept loads without a ragged-row error.
+    #[test]
+    fn ragged_rows_are_cut_and_the_rest_is_kept(
+        rows in prop::collection::vec(prop::collection::vec(cell(), 1..5), 1..30),
+    ) {
+        use fornax_core::data::without_ragged_rows;
+        let bytes = write_csv(&rows, 3);
+        let whole = rows.iter().filter(|r| r.len() == 3).count();
+        match without_ragged_rows(&bytes).unwrap() {
+            None => prop_assert_eq!(whole, rows.len()),
+            Some((kept, ragged)) => {
+                prop_assert_eq!(ragged.count, rows.len() - whole);
+                prop_assert!(without_ragged_rows(&kept).unwrap().is_none());
+                match Table::from_csv_bytes(&kept) {
+                    Ok(table) => prop_assert_eq!(table.rows(), whole),
+                    Err(e) => prop_assert!(whole == 0, "{e}"),
+                }
+            }
+        }
+    }
+
     #[test]
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..200)) {
         let _ = Table::from_csv_bytes(&bytes);
+        let _ = fornax_core::data::without_ragged_rows(&bytes);
     }
 }

@@ -44,6 +44,9 @@ enum DataCommand {
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
+        /// Leave out rows with more or fewer fields than the header instead of stopping.
+        #[arg(long)]
+        skip_ragged: bool,
     },
     /// Apply cleaning steps (a recipe exported by the studio) and write the cleaned CSV.
     Clean {
@@ -53,6 +56,9 @@ enum DataCommand {
         recipe: PathBuf,
         #[arg(long)]
         out: PathBuf,
+        /// Leave out rows with more or fewer fields than the header instead of stopping.
+        #[arg(long)]
+        skip_ragged: bool,
     },
 }
 
@@ -60,10 +66,12 @@ fn main() -> ExitCode {
     let args = Args::parse();
     let result = match args.command {
         Command::Doctor => cli::doctor::run(),
-        Command::Data { command: DataCommand::Profile { file, target, json } } => {
-            cli::profile::run(&file, target.as_deref(), json)
+        Command::Data { command: DataCommand::Profile { file, target, json, skip_ragged } } => {
+            cli::profile::run(&file, target.as_deref(), json, skip_ragged)
         }
-        Command::Data { command: DataCommand::Clean { file, recipe, out } } => cli::clean::run(&file, &recipe, &out),
+        Command::Data { command: DataCommand::Clean { file, recipe, out, skip_ragged } } => {
+            cli::clean::run(&file, &recipe, &out, skip_ragged)
+        }
         Command::Train(args) => cli::train::run(args),
         Command::Predict(args) => cli::predict::run(args),
         Command::Serve(args) => serve::run(args),

@@ -32,7 +32,7 @@ fn train_on(name: &str, csv: &[u8], target: &str) -> (bool, String) {
 fn bad_csvs_are_explained() {
     let (ok, err) = train_on("ragged.csv", b"a,b\n1,x\n2\n", "b");
     assert!(!ok);
-    assert!(err.contains("line 3: this row has 1 fields but the header has 2"), "{err}");
+    assert!(err.contains("line 3: this row has 1 field but the header has 2"), "{err}");
 
     let (ok, err) = train_on("latin1.csv", b"a,b\n1,x\n2,caf\xe9\n", "b");
     assert!(!ok);
@@ -251,4 +251,40 @@ fn data_profile_and_clean() {
             .success()
     );
     assert_eq!(std::fs::read_to_string(&escaped).unwrap(), "a,b\n1,'=cmd|' /C calc'!A0\n2,ok\n");
+}
+
+#[test]
+fn data_commands_skip_ragged_rows_and_read_extra_missing_markers_when_asked() {
+    let ragged = temp("ragged-skip.csv");
+    std::fs::write(&ragged, "a,b\n1,x\n2\n-999,y\n4,z,extra\n5,w\n").unwrap();
+    let profile = |extra: &[&str]| {
+        Command::new(FORNAX).args(["data", "profile", "--json"]).args(extra).arg(&ragged).output().unwrap()
+    };
+    let stopped = profile(&[]);
+    assert!(!stopped.status.success());
+    assert!(String::from_utf8_lossy(&stopped.stderr).contains("line 3: this row has 1 field but the header has 2"));
+    let skipped = profile(&["--skip-ragged"]);
+    assert!(skipped.status.success());
+    let stderr = String::from_utf8_lossy(&skipped.stderr);
+    assert!(
+        stderr.contains("left out 2 rows (lines 3 and 5) have a field count other than the header's 2"),
+        "{stderr}"
+    );
+    let json: serde_json::Value = serde_json::from_slice(&skipped.stdout).unwrap();
+    assert_eq!(json["rows"], 3);
+
+    let recipe = temp("markers.json");
+    std::fs::write(&recipe, r#"{"steps": [{"step": "missing_markers", "markers": ["-999"]}, {"step": "fill_missing", "column": "a", "with": "mean"}]}"#).unwrap();
+    let out = temp("markers.csv");
+    let clean = Command::new(FORNAX)
+        .args(["data", "clean", "--skip-ragged", "--recipe"])
+        .arg(&recipe)
+        .arg("--out")
+        .arg(&out)
+        .arg(&ragged)
+        .output()
+        .unwrap();
+    assert!(clean.status.success(), "{}", String::from_utf8_lossy(&clean.stderr));
+    // -999 is missing, then filled with the mean of 1 and 5.
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "a,b\n1,x\n3,y\n5,w\n");
 }

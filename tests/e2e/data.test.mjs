@@ -96,3 +96,97 @@ test('profile, clean, split and export in the tab', { timeout: 300_000 }, async 
     await context.close();
   }
 });
+
+/** 40 rows: an id, a zip code read as a number, a temperature with -999 for "not measured", a label; lines 5 and 12 are ragged. */
+function messyCsv() {
+  const lines = ['id,zip,temp,label'];
+  for (let i = 1; i <= 40; i++) {
+    const temp = i % 8 === 0 ? '-999' : (15 + (i * 7) % 11).toFixed(1);
+    lines.push(`${i},${[75001, 69002, 13001][i % 3]},${temp},${i % 2 ? 'dry' : 'wet'}`);
+  }
+  lines.splice(4, 0, '99,75001,20.5,dry,extra');
+  lines.splice(11, 0, '98,69002');
+  return lines.join('\n') + '\n';
+}
+
+test('ragged rows are offered for skipping; missing markers, roles and types are set per column', { timeout: 300_000 }, async () => {
+  const { context, page, consoleErrors } = await launch({ webgpu: false });
+  try {
+    await page.goto(server.url);
+    await page.getByTestId('dataset-file').setInputFiles({ name: 'messy.csv', mimeType: 'text/csv', buffer: Buffer.from(messyCsv()) });
+    const offer = page.getByTestId('ragged-offer');
+    await offer.waitFor();
+    assert.equal(await offer.locator('span').innerText(), "messy.csv: 2 rows (lines 5 and 12) have a field count other than the header's 4.");
+    await page.screenshot({ path: `${artifacts}data-ragged.png`, fullPage: true });
+    await page.getByTestId('ragged-skip').click();
+    await page.getByTestId('dataset-summary').filter({ hasText: 'messy.csv: 40 rows, 4 columns (2 ragged rows left out)' }).waitFor();
+    assert.equal(await offer.count(), 0);
+
+    // The profile as read: -999 is a temperature until it is said to mean "missing".
+    const profile = page.getByTestId('profile-table');
+    const temp = profile.locator('tbody tr', { hasText: 'temp' });
+    await temp.waitFor();
+    assert.match(await temp.innerText(), /min -999/);
+    await page.getByTestId('missing-markers').fill('-999');
+    await page.getByTestId('missing-markers').dispatchEvent('change');
+    await temp.filter({ hasText: '5 (12.5%)' }).waitFor();
+    assert.match(await temp.innerText(), /min 15/);
+
+    // Roles and types per column: the id is ignored, the zip code is a category.
+    const columns = page.getByTestId('column-table');
+    await columns.locator('tr', { hasText: 'id' }).getByTestId('column-role').selectOption('ignore');
+    await profile.locator('tbody tr', { hasText: 'id' }).waitFor({ state: 'detached' });
+    const zipType = columns.locator('tr', { hasText: 'zip' }).getByTestId('column-type');
+    assert.equal(await zipType.inputValue(), 'number');
+    await zipType.selectOption('category');
+    await profile.locator('tbody tr', { hasText: 'zip' }).filter({ hasText: 'categorical' }).waitFor();
+    const steps = await page.getByTestId('step-report').allInnerTexts();
+    assert.deepEqual(steps.map((s) => s.split(' · ')[0]), ['read `-999` as missing', 'drop column `id`', 'read `zip` as categories']);
+    assert.equal(await columns.locator('tr', { hasText: 'label' }).getByTestId('column-role').inputValue(), 'target');
+    await columns.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${artifacts}data-columns.png`, fullPage: true });
+
+    // A run trains on the data as read, and its recipe keeps how it was read.
+    await page.getByTestId('train-start').click();
+    await page.getByTestId('train-status').filter({ hasText: /^Done:/ }).waitFor({ timeout: 240_000 });
+    const [recipeFile] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-recipe').click()]);
+    const recipe = JSON.parse(readFileSync(await recipeFile.path(), 'utf8'));
+    assert.deepEqual(recipe.steps.slice(0, 3), [
+      { step: 'missing_markers', markers: ['-999'] },
+      { step: 'drop_columns', columns: ['id'] },
+      { step: 'as_category', column: 'zip' },
+    ]);
+    assert.deepEqual(consoleErrors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a large file shows how far parsing has come', { timeout: 300_000 }, async () => {
+  const { context, page, consoleErrors } = await launch({ webgpu: false });
+  try {
+    await page.goto(server.url);
+    await page.getByTestId('backend-name').filter({ hasNotText: 'starting' }).waitFor({ timeout: 120_000 });
+    // About 25 MB: parsing reports every MiB.
+    const rows = ['a,b,c,d,e'];
+    for (let i = 0; i < 500_000; i++) rows.push(`${i},${(i * 0.37) % 101},${i % 17},x${i % 5},${(i * 13) % 1000 / 7}`);
+    const buffer = Buffer.from(rows.join('\n') + '\n');
+    // Every fraction the progress bar shows, sampled each frame.
+    await page.evaluate(() => {
+      window.progressSeen = [];
+      const sample = () => {
+        const bar = document.querySelector('[data-testid=load-progress] progress');
+        if (bar) window.progressSeen.push(bar.value);
+        requestAnimationFrame(sample);
+      };
+      sample();
+    });
+    await page.getByTestId('dataset-file').setInputFiles({ name: 'large.csv', mimeType: 'text/csv', buffer });
+    await page.getByTestId('dataset-summary').filter({ hasText: 'large.csv: 500000 rows, 5 columns' }).waitFor({ timeout: 120_000 });
+    const seen = await page.evaluate(() => window.progressSeen);
+    assert.ok(seen.some((f) => f > 0.05 && f < 0.95), `fractions seen: ${seen.slice(0, 40)}`);
+    assert.deepEqual(consoleErrors, []);
+  } finally {
+    await context.close();
+  }
+});

@@ -150,9 +150,14 @@ test('bad files are explained and the studio stays usable', { timeout: 300_000 }
     const banner = page.getByTestId('error-banner');
     const upload = (name, text) => page.getByTestId('dataset-file').setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.isBuffer(text) ? text : Buffer.from(text) });
 
+    // A ragged row: the choice to skip it or stop; stopping loads nothing.
     await upload('ragged.csv', 'a,b\n1,x\n2\n');
-    await banner.waitFor();
-    assert.equal(await banner.locator('span').innerText(), 'ragged.csv: line 3: this row has 1 fields but the header has 2');
+    const offer = page.getByTestId('ragged-offer');
+    await offer.waitFor();
+    assert.equal(await offer.locator('span').innerText(), "ragged.csv: 1 row (line 3) has a field count other than the header's 2.");
+    await page.getByTestId('ragged-stop').click();
+    await offer.waitFor({ state: 'detached' });
+    assert.equal(await page.getByTestId('column-table').count(), 0);
 
     await upload('latin1.csv', Buffer.concat([Buffer.from('a,b\n1,x\n2,caf'), Buffer.from([0xe9]), Buffer.from('\n')]));
     await banner.filter({ hasText: 'not UTF-8' }).waitFor();

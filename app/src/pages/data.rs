@@ -1,13 +1,14 @@
 //! Step 1: bring in a dataset (the demo or a local CSV), look at its columns, and
 //! prepare it ([`DataStudio`]).
 
-use fornax_core::data::ColumnKind;
+use fornax_core::data::{ColumnKind, MISSING_MARKERS};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{JsFuture, spawn_local};
 use web_sys::HtmlInputElement;
 
 use super::data_studio::DataStudio;
+use crate::protocol::ToWorker;
 use crate::studio::Studio;
 
 /// The demo dataset shipped in `public/demo/`.
@@ -71,18 +72,28 @@ pub fn DataPage() -> impl IntoView {
                     <input type="file" accept=".csv,text/csv" data-testid="dataset-file" on:change=pick_file
                         disabled=move || studio.training.get()/>
                 </label>
-                {move || studio.loading.get().map(|name| view! { <span class="muted">{format!("reading {name}...")}</span> })}
+                {move || studio.loading.get().map(|name| view! {
+                    <span class="muted" data-testid="load-progress">
+                        <progress max="1" prop:value=move || studio.load_fraction.get()></progress>
+                        {move || format!(" reading {name}... {:.0}%", 100.0 * studio.load_fraction.get())}
+                    </span>
+                })}
             </div>
+            <RaggedOffer/>
             {move || studio.dataset.get().map(|d| view! {
-                <p class="muted">{format!("{}: {} rows, {} columns", d.name, d.rows, d.columns.len())}</p>
+                <p class="muted" data-testid="dataset-summary">
+                    {format!("{}: {} rows, {} columns", d.name, d.rows, d.columns.len())}
+                    {d.skipped.map(|r| format!(" ({} ragged row{} left out)", r.count, if r.count == 1 { "" } else { "s" }))}
+                </p>
                 <div class="scroll">
                 <table class="columns" data-testid="column-table">
-                    <thead><tr><th>"Column"</th><th>"Type"</th><th>"Missing"</th><th>"Distinct"</th><th>"Examples"</th></tr></thead>
+                    <thead><tr><th>"Column"</th><th>"Role"</th><th>"Read as"</th><th>"Missing"</th><th>"Distinct"</th><th>"Examples"</th></tr></thead>
                     <tbody>
                         {d.columns.into_iter().map(|c| view! {
                             <tr>
-                                <td class="name">{c.name}</td>
-                                <td>{match c.kind { ColumnKind::Numeric => "numeric", ColumnKind::Categorical => "categorical" }}</td>
+                                <td class="name">{c.name.clone()}</td>
+                                <td><RoleSelect column=c.name.clone()/></td>
+                                <td><TypeSelect column=c.name.clone() imported=c.kind/></td>
                                 <td class="num">{c.missing}</td>
                                 <td class="num">{c.unique}</td>
                                 <td class="muted">{c.examples.join(", ")}</td>
@@ -91,9 +102,125 @@ pub fn DataPage() -> impl IntoView {
                     </tbody>
                 </table>
                 </div>
+                <MissingMarkers/>
             })}
             <DataStudio/>
         </section>
+    }
+}
+
+/// A file had ragged rows: skip them and load the rest, or stop.
+#[component]
+fn RaggedOffer() -> impl IntoView {
+    let studio = expect_context::<Studio>();
+    let choose = move |skip: bool| {
+        if let Some((name, _)) = studio.ragged.get_untracked() {
+            studio.ragged.set(None);
+            if skip {
+                studio.load_fraction.set(0.0);
+                studio.loading.set(Some(name));
+            }
+            studio.send(&ToWorker::RaggedChoice { skip });
+        }
+    };
+    move || {
+        studio.ragged.get().map(|(name, rows)| {
+            let these = if rows.count == 1 { "this row".to_string() } else { format!("these {} rows", rows.count) };
+            view! {
+                <div class="resume" data-testid="ragged-offer">
+                    <span>{format!("{name}: {}.", rows.describe())}</span>
+                    <button class="primary" data-testid="ragged-skip" on:click=move |_| choose(true)>
+                        {format!("Skip {these} and load the rest")}
+                    </button>
+                    <button data-testid="ragged-stop" on:click=move |_| choose(false)>"Stop"</button>
+                </div>
+            }
+        })
+    }
+}
+
+/// Feature, target or ignored. Ignoring a column is a step of the plan; the target is
+/// the one the run predicts (pick another column's role to change it).
+#[component]
+fn RoleSelect(column: String) -> impl IntoView {
+    let studio = expect_context::<Studio>();
+    let name = column.clone();
+    let role = Memo::new(move |_| {
+        if studio.target.get() == name {
+            "target"
+        } else if studio.config.with(|c| c.prep.is_ignored(&name)) {
+            "ignore"
+        } else {
+            "feature"
+        }
+    });
+    let change = move |ev: web_sys::Event| {
+        let value = event_target_value(&ev);
+        studio.config.update(|c| c.prep.set_ignored(&column, value == "ignore"));
+        if value == "target" {
+            studio.target.set(column.clone());
+        }
+    };
+    view! {
+        <select data-testid="column-role" prop:value=move || role.get() on:change=change
+            disabled=move || role.get() == "target" || studio.training.get()>
+            <option value="feature">"feature"</option>
+            <option value="target">"target"</option>
+            <option value="ignore">"ignore"</option>
+        </select>
+    }
+}
+
+/// Numbers or categories: as the file reads, or as the user says (a step of the plan).
+#[component]
+fn TypeSelect(column: String, imported: ColumnKind) -> impl IntoView {
+    let studio = expect_context::<Studio>();
+    let name = column.clone();
+    // The type the data page's report sees, after missing markers; else the file's.
+    let kind = Memo::new(move |_| {
+        studio.config.with(|c| c.prep.type_override(&name)).unwrap_or_else(|| {
+            studio
+                .report
+                .with(|r| {
+                    r.as_ref()?.profile.columns.iter().find(|p| p.name == name).map(|p| match p.numeric {
+                        Some(_) => ColumnKind::Numeric,
+                        None => ColumnKind::Categorical,
+                    })
+                })
+                .unwrap_or(imported)
+        })
+    });
+    let change = move |ev: web_sys::Event| {
+        let kind = if event_target_value(&ev) == "number" { ColumnKind::Numeric } else { ColumnKind::Categorical };
+        studio.config.update(|c| c.prep.set_type(&column, kind, imported));
+    };
+    view! {
+        <select data-testid="column-type" on:change=change disabled=move || studio.training.get()
+            prop:value=move || if kind.get() == ColumnKind::Numeric { "number" } else { "category" }>
+            <option value="number">"numbers"</option>
+            <option value="category">"categories"</option>
+        </select>
+    }
+}
+
+/// Texts read as missing beyond the built-in ones, in every column.
+#[component]
+fn MissingMarkers() -> impl IntoView {
+    let studio = expect_context::<Studio>();
+    let builtin: Vec<&str> = MISSING_MARKERS.iter().map(|m| if m.is_empty() { "empty" } else { m }).collect();
+    view! {
+        <div class="row markers">
+            <label>{format!("Read as missing: {} and ", builtin.join(", "))}
+                <input data-testid="missing-markers" placeholder="e.g. -999, unknown"
+                    prop:value=move || studio.config.with(|c| c.prep.missing_markers().join(", "))
+                    on:change=move |ev| {
+                        let markers: Vec<String> = event_target_value(&ev).split(',').map(str::to_string).collect();
+                        studio.config.update(|c| c.prep.set_missing_markers(&markers));
+                    }
+                    disabled=move || studio.training.get()/>
+            </label>
+            <span class="muted">"(comma-separated; any case)"</span>
+        </div>
     }
 }
 

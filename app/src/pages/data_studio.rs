@@ -46,14 +46,23 @@ pub fn DataStudio() -> impl IntoView {
     }
 }
 
+/// The most frequent classes named in the summary line; the rest are counted.
+const SHOWN_CLASSES: usize = 8;
+
 #[component]
 fn Summary(report: DataReport) -> impl IntoView {
     let p = &report.profile;
     let balance = p.target_balance.as_ref().map(|b| {
         let total: usize = b.iter().map(|(_, n)| n).sum();
-        let parts: Vec<String> =
-            b.iter().map(|(c, n)| format!("{c} {:.0}%", 100.0 * *n as f64 / total.max(1) as f64)).collect();
-        format!(" · classes: {}", parts.join(", "))
+        let mut parts: Vec<String> = b
+            .iter()
+            .take(SHOWN_CLASSES)
+            .map(|(c, n)| format!("{c} {:.0}%", 100.0 * *n as f64 / total.max(1) as f64))
+            .collect();
+        if b.len() > SHOWN_CLASSES {
+            parts.push(format!("and {} more", b.len() - SHOWN_CLASSES));
+        }
+        format!(" · {} classes: {}", b.len(), parts.join(", "))
     });
     view! {
         <p class="muted" data-testid="data-summary">
@@ -137,8 +146,6 @@ fn Cleaning(report: DataReport) -> impl IntoView {
         let step = match kind.get_untracked().as_str() {
             "drop_duplicates" => Step::DropDuplicates,
             "drop_missing" => Step::DropMissing { columns: vec![column] },
-            "drop_columns" => Step::DropColumns { columns: vec![column] },
-            "as_category" => Step::AsCategory { column },
             "clip_iqr" | "drop_iqr" | "clip_zscore" | "drop_zscore" => {
                 let k = kind.get_untracked();
                 Step::Outliers {
@@ -179,8 +186,6 @@ fn Cleaning(report: DataReport) -> impl IntoView {
                     <option value="drop_iqr">"Drop outlier rows (IQR) of"</option>
                     <option value="clip_zscore">"Clip outliers (z-score) of"</option>
                     <option value="drop_zscore">"Drop outlier rows (z-score) of"</option>
-                    <option value="drop_columns">"Drop column"</option>
-                    <option value="as_category">"Read as categories:"</option>
                 </select>
                 <Show when=needs_column>
                     <select data-testid="step-column" prop:value=move || column.get() on:change=move |ev| column.set(event_target_value(&ev))>

@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use fornax_core::Error;
 use fornax_core::bundle::Bundle;
-use fornax_core::data::Table;
+use fornax_core::data::{RaggedRows, Table, without_ragged_rows};
 use fornax_core::device::Device;
 use fornax_core::predict::Predictor;
 use fornax_core::train::{
@@ -27,6 +27,8 @@ struct State {
     table: Option<Rc<Table>>,
     predictor: Option<Rc<Predictor>>,
     busy: bool,
+    /// A file with ragged rows, already without them, while the user decides.
+    ragged: Option<(String, Vec<u8>, RaggedRows)>,
 }
 
 thread_local! {
@@ -75,7 +77,17 @@ pub fn start() {
 async fn handle(message: ToWorker, bytes: Option<ArrayBuffer>) {
     match message {
         ToWorker::Init { webgpu } => init(webgpu).await,
-        ToWorker::LoadCsv { name } => load_csv(name, bytes),
+        ToWorker::LoadCsv { name } => match bytes {
+            Some(bytes) => load_csv(name, Uint8Array::new(&bytes).to_vec()),
+            None => fail("no file contents arrived"),
+        },
+        ToWorker::RaggedChoice { skip } => {
+            let ragged = STATE.with(|s| s.borrow_mut().ragged.take());
+            if let (true, Some((name, bytes, rows))) = (skip, ragged) {
+                load_rows(name, &bytes, Some(rows));
+            }
+        }
+        ToWorker::DataBenchmark => data_benchmark(bytes),
         ToWorker::Train { target, config } => run(Run::Fresh { target, config }).await,
         ToWorker::Resume => {
             let Some(bytes) = bytes else { return fail("no checkpoint arrived") };
@@ -115,9 +127,7 @@ async fn benchmark(spec: BenchmarkSpec, bytes: Option<ArrayBuffer>) {
     match fornax_core::train::benchmark(&device, &table, &spec).await {
         Ok(mut report) => {
             report.first_epoch_seconds += parse_seconds;
-            let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
-            let wasm_memory_bytes = memory.buffer().unchecked_into::<ArrayBuffer>().byte_length() as f64;
-            post(&FromWorker::Benchmarked { report, wasm_memory_bytes });
+            post(&FromWorker::Benchmarked { report, wasm_memory_bytes: wasm_memory_bytes() });
         }
         Err(e) => fail(e.to_string()),
     }
@@ -191,23 +201,70 @@ async fn webgpu_adapter() -> Result<Option<(String, Vec<(String, f64)>)>, String
     Ok(Some((if name.is_empty() { "unnamed adapter".into() } else { name }, limits)))
 }
 
-fn load_csv(name: String, bytes: Option<ArrayBuffer>) {
-    let Some(bytes) = bytes else { return fail("no file contents arrived") };
-    let bytes = Uint8Array::new(&bytes).to_vec();
-    match Table::from_csv_bytes(&bytes) {
-        Ok(table) => {
-            let columns = table.summaries();
-            let suggested_target = columns.last().map(|c| c.name.clone()).unwrap_or_default();
-            let dataset = Dataset { name: name.clone(), rows: table.rows(), columns, suggested_target };
-            STATE.with(|s| {
-                let mut s = s.borrow_mut();
-                s.table = Some(Rc::new(table));
-                s.predictor = None;
-            });
-            post(&FromWorker::Loaded(dataset));
-        }
+/// Parses a file; ragged rows stop it and are offered for skipping
+/// ([`FromWorker::Ragged`]). The loaded dataset stays until a file parses.
+fn load_csv(name: String, bytes: Vec<u8>) {
+    STATE.with(|s| s.borrow_mut().ragged = None);
+    match Table::from_csv_bytes_with_progress(&bytes, &mut reading) {
+        Ok(table) => loaded(name, table, None),
+        Err(Error::Csv { msg, .. }) if msg.contains("but the header has") => match without_ragged_rows(&bytes) {
+            Ok(Some((kept, rows))) => {
+                post(&FromWorker::Ragged { name: name.clone(), rows: rows.clone() });
+                STATE.with(|s| s.borrow_mut().ragged = Some((name, kept, rows)));
+            }
+            Ok(None) => fail(format!("{name}: {msg}")),
+            Err(e) => fail(format!("{name}: {e}")),
+        },
         Err(e) => fail(format!("{name}: {e}")),
     }
+}
+
+/// Parses the file without its ragged `rows`, which go back to the UI to be kept as the dataset.
+fn load_rows(name: String, bytes: &[u8], rows: Option<RaggedRows>) {
+    match Table::from_csv_bytes_with_progress(bytes, &mut reading) {
+        Ok(table) => loaded(name, table, rows.map(|r| (r, bytes))),
+        Err(e) => fail(format!("{name}: {e}")),
+    }
+}
+
+fn reading(fraction: f64) {
+    post(&FromWorker::Reading { fraction });
+}
+
+fn loaded(name: String, table: Table, skipped: Option<(RaggedRows, &[u8])>) {
+    let columns = table.summaries();
+    let suggested_target = columns.last().map(|c| c.name.clone()).unwrap_or_default();
+    let (skipped, kept) = skipped.unzip();
+    let dataset = Dataset { name, rows: table.rows(), columns, suggested_target, skipped };
+    STATE.with(|s| {
+        let mut s = s.borrow_mut();
+        s.table = Some(Rc::new(table));
+        s.predictor = None;
+    });
+    post_with_bytes(&FromWorker::Loaded(dataset), kept);
+}
+
+/// The data benchmark's Fornax-in-the-tab side: the same workload as natively.
+fn data_benchmark(bytes: Option<ArrayBuffer>) {
+    let Some(bytes) = bytes else { return fail("no file contents arrived") };
+    let started = js_sys::Date::now();
+    // Copying the file into the worker's memory counts as loading, as reading it natively does.
+    let bytes = Uint8Array::new(&bytes).to_vec();
+    let copy_seconds = (js_sys::Date::now() - started) / 1000.0;
+    match fornax_core::data::benchmark::prepare_everything(&bytes, &mut || js_sys::Date::now() / 1000.0) {
+        Ok(mut report) => {
+            if let Some((_, load)) = report.seconds.first_mut() {
+                *load += copy_seconds;
+            }
+            post(&FromWorker::DataBenchmarked { report, wasm_memory_bytes: wasm_memory_bytes() });
+        }
+        Err(e) => fail(e.to_string()),
+    }
+}
+
+fn wasm_memory_bytes() -> f64 {
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    memory.buffer().unchecked_into::<ArrayBuffer>().byte_length() as f64
 }
 
 fn loaded_table() -> Option<Rc<Table>> {

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use super::profile::quantile;
-use super::{Cell, Column, ColumnData, Split, Table, format_number};
+use super::{Cell, Column, ColumnData, Split, Table, format_number, is_one_of, parse_number};
 use crate::{Error, Result};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -44,6 +44,12 @@ pub enum Step {
     },
     /// Reads a numeric column as categories (a zip code, a class number).
     AsCategory { column: String },
+    /// Reads a text column as numbers; cells that are not a number become missing.
+    AsNumber { column: String },
+    /// Reads these texts (trimmed, any ASCII case) as missing in every column, beside
+    /// the built-in [`super::MISSING_MARKERS`]. A text column whose other cells are all
+    /// numbers becomes numeric, as the import would have read it.
+    MissingMarkers { markers: Vec<String> },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -128,31 +134,47 @@ impl Step {
                 format!("{action} {method} outliers of `{column}`{bounds}")
             }
             Step::AsCategory { column } => format!("read `{column}` as categories"),
+            Step::AsNumber { column } => format!("read `{column}` as numbers"),
+            Step::MissingMarkers { markers } => format!("read {} as missing", quoted(markers)),
         }
     }
 
     /// Whether the step can change cells of `column` at prediction time.
     pub fn touches(&self, column: &str) -> bool {
-        matches!(self, Step::FillMissing { column: c, .. } | Step::Outliers { column: c, .. } if c == column)
+        match self {
+            Step::FillMissing { column: c, .. } | Step::Outliers { column: c, .. } | Step::AsNumber { column: c } => {
+                c == column
+            }
+            Step::MissingMarkers { .. } => true,
+            _ => false,
+        }
     }
 
     /// The columns the step reads, to check they exist before anything runs.
     fn columns(&self) -> Vec<&str> {
         match self {
-            Step::DropDuplicates => Vec::new(),
+            Step::DropDuplicates | Step::MissingMarkers { .. } => Vec::new(),
             Step::DropColumns { columns } | Step::DropMissing { columns } => {
                 columns.iter().map(String::as_str).collect()
             }
-            Step::FillMissing { column, .. } | Step::Outliers { column, .. } | Step::AsCategory { column } => {
-                vec![column.as_str()]
-            }
+            Step::FillMissing { column, .. }
+            | Step::Outliers { column, .. }
+            | Step::AsCategory { column }
+            | Step::AsNumber { column } => vec![column.as_str()],
         }
     }
 
-    /// The step's effect on one cell of `column` at prediction time: fills and clips;
-    /// everything else leaves it as it is.
+    /// The step's effect on one cell of `column` at prediction time: fills, clips,
+    /// missing markers and numbers read from text; everything else leaves it as it is.
     pub fn clean_cell<'a>(&'a self, column: &str, cell: Cell<'a>) -> Cell<'a> {
         match (self, cell) {
+            (Step::MissingMarkers { markers }, Cell::Text(t)) if is_marker(t, markers) => Cell::Missing,
+            (Step::MissingMarkers { markers }, Cell::Number(x)) if numeric_markers(markers).any(|m| m == x) => {
+                Cell::Missing
+            }
+            (Step::AsNumber { column: c }, Cell::Text(t)) if c == column => {
+                parse_number(t).map_or(Cell::Missing, Cell::Number)
+            }
             (Step::FillMissing { column: c, value: Some(v), .. }, Cell::Missing) if c == column => match v {
                 FillValue::Number(x) => Cell::Number(*x),
                 FillValue::Text(t) => Cell::Text(t),
@@ -191,7 +213,9 @@ pub fn clean(table: &Table, steps: &[Step], split: &Split) -> Result<Cleaned> {
         let step = fit(step, &table, &split.train)?;
         // Fills, clips and type changes touch one column: only that one is counted again.
         let one_column = match &step {
-            Step::FillMissing { column, .. } | Step::AsCategory { column } => Some(column.as_str()),
+            Step::FillMissing { column, .. } | Step::AsCategory { column } | Step::AsNumber { column } => {
+                Some(column.as_str())
+            }
             Step::Outliers { column, action: OutlierAction::Clip, .. } => Some(column.as_str()),
             _ => None,
         };
@@ -271,6 +295,8 @@ fn fit(step: &Step, table: &Table, train: &[usize]) -> Result<Step> {
                 }
             }
         }
+        // Compared with trimmed cells, so trimmed too (a recipe written by hand may pad them).
+        Step::MissingMarkers { markers } => markers.iter_mut().for_each(|m| *m = m.trim().to_string()),
         Step::Outliers { column, method, threshold, bounds, .. } if bounds.is_none() => {
             let ColumnData::Numeric(v) = &table.column(column)?.data else {
                 return Err(Error::InvalidConfig(format!("`{column}` holds categories: it has no numeric outliers")));
@@ -375,7 +401,46 @@ fn apply(step: &Step, table: &mut Table, split: &mut Split) -> Result<()> {
             });
             Ok(())
         }
+        Step::AsNumber { column } => {
+            map_column(table, column, |_, data| {
+                if let ColumnData::Categorical(v) = data {
+                    *data = ColumnData::Numeric(v.iter().map(|x| x.as_deref().and_then(parse_number)).collect());
+                }
+            });
+            Ok(())
+        }
+        Step::MissingMarkers { markers } => {
+            let numbers: Vec<f64> = numeric_markers(markers).collect();
+            for column in table.columns_mut() {
+                match &mut column.data {
+                    ColumnData::Numeric(v) => {
+                        v.iter_mut().filter(|x| x.is_some_and(|x| numbers.contains(&x))).for_each(|x| *x = None)
+                    }
+                    ColumnData::Categorical(v) => {
+                        v.iter_mut().filter(|x| x.as_deref().is_some_and(|t| is_marker(t, markers))).for_each(|x| {
+                            *x = None;
+                        });
+                        let mut known = v.iter().flatten().peekable();
+                        if known.peek().is_some() && known.all(|t| parse_number(t).is_some()) {
+                            column.data =
+                                ColumnData::Numeric(v.iter().map(|x| x.as_deref().and_then(parse_number)).collect());
+                        }
+                    }
+                }
+            }
+            Ok(())
+        }
     }
+}
+
+/// Whether a text cell is one of `markers`, as text or as the same number (`-999.0`).
+fn is_marker(text: &str, markers: &[String]) -> bool {
+    is_one_of(text, markers) || parse_number(text).is_some_and(|x| numeric_markers(markers).any(|m| m == x))
+}
+
+/// The markers that are numbers (`-999`), to compare with numeric cells.
+fn numeric_markers(markers: &[String]) -> impl Iterator<Item = f64> + '_ {
+    markers.iter().filter_map(|m| parse_number(m))
 }
 
 /// Changes one column's values in place (same length).
@@ -461,6 +526,7 @@ fn quoted(names: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::ColumnKind;
 
     fn table() -> Table {
         Table::from_csv_bytes(b"x,c,y\n1,a,p\n2,,q\n,b,p\n100,a,q\n1,a,p\n3,b,p\n").unwrap()
@@ -499,6 +565,32 @@ mod tests {
         // Applying the fitted steps again changes nothing more.
         let again = clean(&out.table, &out.steps, &out.split).unwrap();
         assert_eq!(again.table, out.table);
+    }
+
+    #[test]
+    fn missing_markers_and_types_change_how_cells_read_here_and_at_prediction() {
+        let t = Table::from_csv_bytes(b"age,code,price\n31,7,$5\nunknown,-999,12\n40,8,n/a\n").unwrap();
+        assert_eq!(t.column("age").unwrap().kind(), ColumnKind::Categorical);
+        let steps = vec![
+            Step::MissingMarkers { markers: vec!["Unknown".into(), "-999".into()] },
+            Step::AsNumber { column: "price".into() },
+            Step::AsCategory { column: "code".into() },
+        ];
+        let out = clean(&t, &steps, &all_train(3)).unwrap();
+        let age = out.table.column("age").unwrap();
+        assert_eq!((age.kind(), age.cell(1), age.cell(2)), (ColumnKind::Numeric, Cell::Missing, Cell::Number(40.0)));
+        let price = out.table.column("price").unwrap();
+        assert_eq!((price.cell(0), price.cell(1)), (Cell::Missing, Cell::Number(12.0)));
+        assert_eq!(out.table.column("code").unwrap().cell(0), Cell::Text("7"));
+        let counts: Vec<_> = out.reports.iter().map(|r| (r.missing_before, r.missing_after)).collect();
+        assert_eq!(counts, [(1, 3), (3, 4), (4, 4)]);
+        assert_eq!(out.reports[0].step, "read `Unknown`, `-999` as missing");
+        // One prediction's cells read the same way.
+        let read = |column: &str, cell| steps.iter().fold(cell, |c, s| s.clean_cell(column, c));
+        assert_eq!(read("age", Cell::Text(" UNKNOWN ")), Cell::Missing);
+        assert_eq!(read("code", Cell::Number(-999.0)), Cell::Missing);
+        assert_eq!(read("price", Cell::Text("12.5")), Cell::Number(12.5));
+        assert_eq!(read("price", Cell::Text("$5")), Cell::Missing);
     }
 
     #[test]

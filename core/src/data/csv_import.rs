@@ -1,6 +1,6 @@
 //! CSV bytes -> [`Table`], with column types inferred and errors that name the line.
 
-use super::{Column, ColumnData, Table, is_missing};
+use super::{Column, ColumnData, Table, is_missing, parse_number};
 use crate::limits::MAX_COLUMNS;
 use crate::{Error, Result};
 
@@ -8,24 +8,19 @@ impl Table {
     /// Parses a CSV with a header row. Every row must have as many fields as the header;
     /// a column is numeric when every non-missing cell parses as a finite number.
     pub fn from_csv_bytes(bytes: &[u8]) -> Result<Self> {
-        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            return Err(Error::EmptyCsv);
-        }
-        if let Err(e) = std::str::from_utf8(bytes) {
-            let line = 1 + bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() as u64;
-            return Err(Error::Csv {
-                line,
-                msg: format!("the file is not UTF-8 text (invalid byte at offset {})", e.valid_up_to()),
-            });
-        }
-        let delimiter = sniff_delimiter(bytes);
+        Self::from_csv_bytes_with_progress(bytes, &mut |_| {})
+    }
+
+    /// [`Table::from_csv_bytes`], calling `progress` with the fraction read so far
+    /// (0 to 1) about every [`PROGRESS_EVERY`] bytes.
+    pub fn from_csv_bytes_with_progress(bytes: &[u8], progress: &mut dyn FnMut(f64)) -> Result<Self> {
+        let (bytes, delimiter) = prepare(bytes)?;
         let reader =
             || csv::ReaderBuilder::new().has_headers(true).flexible(false).delimiter(delimiter).from_reader(bytes);
         let mut records = reader();
         // A second byte-order mark (files concatenated or re-saved) is trimmed like spaces.
         let trim = |h: &str| h.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}').to_string();
-        let header: Vec<String> = records.headers().map_err(csv_error)?.iter().map(trim).collect();
+        let header: Vec<String> = records.headers().map_err(|e| csv_error(bytes, e))?.iter().map(trim).collect();
         check_header(&header)?;
 
         // One pass, no text kept for numbers: a column stays numeric while every cell is a
@@ -33,13 +28,20 @@ impl Table {
         let mut columns: Vec<Building> = (0..header.len()).map(|_| Building::Numbers(Vec::new())).collect();
         let mut record = csv::ByteRecord::new();
         let mut rows = 0usize;
-        while records.read_byte_record(&mut record).map_err(csv_error)? {
+        let mut reported = 0;
+        let total = bytes.len().max(1) as f64;
+        while records.read_byte_record(&mut record).map_err(|e| csv_error(bytes, e))? {
             for (column, field) in columns.iter_mut().zip(record.iter()) {
                 // The whole file was checked as UTF-8 above.
                 let text = std::str::from_utf8(field).expect("checked UTF-8");
                 column.push(rows, text);
             }
             rows += 1;
+            let at = records.position().byte() as usize;
+            if at - reported >= PROGRESS_EVERY {
+                reported = at;
+                progress(at as f64 / total);
+            }
         }
         if rows == 0 {
             return Err(Error::NoRows);
@@ -50,7 +52,7 @@ impl Table {
         if !late.is_empty() {
             let mut records = reader();
             let mut row = 0;
-            while records.read_byte_record(&mut record).map_err(csv_error)? {
+            while records.read_byte_record(&mut record).map_err(|e| csv_error(bytes, e))? {
                 for &i in &late {
                     let text = std::str::from_utf8(&record[i]).expect("checked UTF-8");
                     columns[i].set_early(row, text);
@@ -58,10 +60,30 @@ impl Table {
                 row += 1;
             }
         }
+        progress(1.0);
         let columns =
             header.into_iter().zip(columns).map(|(name, building)| Column { name, data: building.finish() }).collect();
         Table::new(columns)
     }
+}
+
+/// How often, in bytes, parsing reports its progress.
+pub const PROGRESS_EVERY: usize = 1 << 20;
+
+/// The bytes without a byte-order mark, checked to be UTF-8 text, and their delimiter.
+pub(super) fn prepare(bytes: &[u8]) -> Result<(&[u8], u8)> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(Error::EmptyCsv);
+    }
+    if let Err(e) = std::str::from_utf8(bytes) {
+        let line = 1 + bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() as u64;
+        return Err(Error::Csv {
+            line,
+            msg: format!("the file is not UTF-8 text (invalid byte at offset {})", e.valid_up_to()),
+        });
+    }
+    Ok((bytes, sniff_delimiter(bytes)))
 }
 
 /// A column while it is read.
@@ -82,7 +104,7 @@ impl Building {
             Building::Numbers(numbers) => {
                 if is_missing(text) {
                     numbers.push(None);
-                } else if let Some(x) = text.trim().parse::<f64>().ok().filter(|x| x.is_finite()) {
+                } else if let Some(x) = parse_number(text) {
                     numbers.push(Some(x));
                 } else {
                     let had_numbers = numbers.iter().any(Option::is_some);
@@ -159,15 +181,43 @@ fn check_header(header: &[String]) -> Result<()> {
     Ok(())
 }
 
-fn csv_error(e: csv::Error) -> Error {
-    let line = e.position().map_or(0, |p| p.line());
+pub(super) fn csv_error(bytes: &[u8], e: csv::Error) -> Error {
+    let line = e.position().map_or(0, |p| {
+        let mut lines = LineCounter::default();
+        lines.advance(bytes, p.byte() as usize);
+        lines.line
+    });
     let msg = match e.kind() {
         csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
-            format!("this row has {len} fields but the header has {expected_len}")
+            format!("this row has {len} field{} but the header has {expected_len}", if *len == 1 { "" } else { "s" })
         }
         _ => e.to_string(),
     };
     Error::Csv { line, msg }
+}
+
+/// The line (from 1) a row starts on, counted from its byte offset: the csv crate's own
+/// count is one short after `\r\n` endings. Moves forward only, so many lookups in one
+/// file cost one pass.
+#[derive(Default)]
+pub(super) struct LineCounter {
+    at: usize,
+    newlines: u64,
+    pub line: u64,
+}
+
+impl LineCounter {
+    pub fn advance(&mut self, bytes: &[u8], row_start: usize) {
+        // The reader may place a row's start before the `\n` that ends the row above.
+        let mut start = row_start.min(bytes.len());
+        while matches!(bytes.get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        let start = start.min(bytes.len()).max(self.at);
+        self.newlines += bytes[self.at..start].iter().filter(|&&b| b == b'\n').count() as u64;
+        self.at = start;
+        self.line = self.newlines + 1;
+    }
 }
 
 #[cfg(test)]
@@ -189,7 +239,13 @@ mod tests {
     #[test]
     fn ragged_row_names_its_line() {
         let err = Table::from_csv_bytes(b"a,b\n1,2\n3\n").unwrap_err().to_string();
-        assert_eq!(err, "line 3: this row has 1 fields but the header has 2");
+        assert_eq!(err, "line 3: this row has 1 field but the header has 2");
+    }
+
+    #[test]
+    fn lines_are_counted_right_after_windows_line_endings() {
+        let err = Table::from_csv_bytes(b"a,b\r\n1,2\r\n\"x\r\ny\",2\r\n3\r\n").unwrap_err().to_string();
+        assert_eq!(err, "line 5: this row has 1 field but the header has 2");
     }
 
     #[test]

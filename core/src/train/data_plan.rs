@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use super::TrainConfig;
 use crate::data::drift::{ColumnDrift, compare};
-use crate::data::{Cell, Cleaned, ColumnData, DatasetProfile, Split, Step, StepReport, Table, clean, split_rows};
+use crate::data::{
+    Cell, Cleaned, Column, ColumnData, DatasetProfile, Split, Step, StepReport, Table, clean, split_rows,
+};
 use crate::recipe::Task;
 use crate::{Error, Result};
 
@@ -44,7 +46,7 @@ impl DataPlan {
                 return Err(Error::InvalidConfig(format!("`{target}` is the target: it cannot be dropped")));
             }
         }
-        let column = table.column(target)?;
+        let column = &target_as_read(table, target, &config.prep.steps)?;
         let task = task.unwrap_or_else(|| Task::infer(column));
         let labeled: Vec<usize> = (0..table.rows()).filter(|&r| column.cell(r) != Cell::Missing).collect();
         if labeled.len() < 2 {
@@ -97,6 +99,23 @@ impl DataPlan {
             drift: compare(table, &split.train, &split.test, Some(target)),
         }
     }
+}
+
+/// The target as the steps that change how cells read (missing markers, its type)
+/// leave it: which rows have a label, and the task, are decided on that.
+fn target_as_read(table: &Table, target: &str, steps: &[Step]) -> Result<Column> {
+    let reading: Vec<Step> = steps
+        .iter()
+        .filter(|s| match s {
+            Step::MissingMarkers { .. } => true,
+            Step::AsCategory { column } | Step::AsNumber { column } => column == target,
+            _ => false,
+        })
+        .cloned()
+        .collect();
+    let alone = Table::new(vec![table.column(target)?.clone()])?;
+    let none = Split { train: Vec::new(), valid: Vec::new(), test: Vec::new() };
+    Ok(clean(&alone, &reading, &none)?.table.into_columns().remove(0))
 }
 
 /// Time-ordered data: the latest rows (by `order`) are the test part, the ones before
@@ -155,5 +174,17 @@ mod tests {
         assert_eq!(report.steps[0].missing_before, 15);
         config.prep.steps = vec![Step::DropColumns { columns: vec!["y".into()] }];
         assert!(DataPlan::new(&table(), "y", None, &config).is_err());
+    }
+
+    #[test]
+    fn labels_and_the_task_come_from_the_target_as_the_steps_read_it() {
+        let t = Table::from_csv_bytes(b"x,y\n1,1.5\n2,?\n3,none\n4,2.5\n5,3.5\n").unwrap();
+        let mut config = TrainConfig { valid_fraction: 0.0, test_fraction: 0.25, ..TrainConfig::default() };
+        config.prep.steps = vec![Step::MissingMarkers { markers: vec!["none".into()] }];
+        let plan = DataPlan::new(&t, "y", None, &config).unwrap();
+        assert_eq!(plan.task, Task::Regression);
+        assert_eq!(plan.report("y").train_rows + plan.report("y").test_rows, 3);
+        config.prep.steps.push(Step::AsCategory { column: "y".into() });
+        assert_eq!(DataPlan::new(&t, "y", None, &config).unwrap().task, Task::Classification);
     }
 }

@@ -8,11 +8,11 @@ use fornax_core::data::{Prep, Split, clean};
 
 use crate::atomic_file;
 
-pub fn run(path: &Path, recipe: &Path, out: &Path) -> Result<(), String> {
+pub fn run(path: &Path, recipe: &Path, out: &Path, skip_ragged: bool) -> Result<(), String> {
     let text = std::fs::read_to_string(recipe).map_err(|e| format!("cannot read {}: {e}", recipe.display()))?;
     let prep: Prep = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", recipe.display()))?;
     prep.validate().map_err(|e| format!("{}: {e}", recipe.display()))?;
-    let table = super::read_table(path)?;
+    let table = super::read_table(path, skip_ragged)?;
     let all = Split { train: (0..table.rows()).collect(), valid: Vec::new(), test: Vec::new() };
     let cleaned = clean(&table, &prep.steps, &all).map_err(|e| e.to_string())?;
     for r in &cleaned.reports {

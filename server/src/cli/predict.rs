@@ -21,7 +21,7 @@ pub struct PredictArgs {
 
 pub fn run(args: PredictArgs) -> Result<(), String> {
     let bundle = load_bundle(&args.model)?;
-    let table = super::read_table(&args.data)?;
+    let table = super::read_table(&args.data, false)?;
     let predictor = Predictor::new(&bundle).map_err(|e| e.to_string())?;
     let predictions =
         pollster::block_on(predictor.predict_table(&table)).map_err(|e| format!("{}: {e}", args.data.display()))?;

@@ -5,8 +5,8 @@ use std::path::Path;
 
 use fornax_core::data::DatasetProfile;
 
-pub fn run(path: &Path, target: Option<&str>, json: bool) -> Result<(), String> {
-    let table = super::read_table(path)?;
+pub fn run(path: &Path, target: Option<&str>, json: bool, skip_ragged: bool) -> Result<(), String> {
+    let table = super::read_table(path, skip_ragged)?;
     if let Some(target) = target {
         table.column(target).map_err(|e| e.to_string())?;
     }

@@ -61,7 +61,7 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
         }
         None => fresh_run(&args)?,
     };
-    let table = super::read_table(&args.data)?;
+    let table = super::read_table(&args.data, false)?;
     let checkpoint_path = args.checkpoint.clone().unwrap_or_else(|| {
         let mut name = args.out.clone().into_os_string();
         name.push(".ckpt");

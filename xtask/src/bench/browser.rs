@@ -12,12 +12,8 @@ use crate::tools::{self, root, run, target_dir};
 
 /// Runs the harness; the markdown of its report and the raw figures.
 pub fn measure(smoke: bool) -> Result<(String, Value), String> {
-    crate::build_web()?;
-    tools::ensure_debian_packages(&["chromium"], "the browser benchmark")?;
+    prepare()?;
     let bench = root().join("bench");
-    if !bench.join("node_modules/@tensorflow/tfjs/package.json").exists() {
-        run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&bench))?;
-    }
     let data = data_dir(smoke)?;
     let out = target_dir().join("bench");
     let (json, markdown) = (out.join("browser.json"), out.join("browser.md"));
@@ -40,6 +36,18 @@ pub fn measure(smoke: bool) -> Result<(String, Value), String> {
         |p: &PathBuf| std::fs::read_to_string(p).map_err(|e| format!("the harness wrote no {}: {e}", p.display()));
     let figures = serde_json::from_str(&read(&json)?).map_err(|e| format!("{}: {e}", json.display()))?;
     Ok((read(&markdown)?, figures))
+}
+
+/// What a harness in headless Chromium needs: the studio's build (its worker is
+/// Fornax's side), Debian's chromium, and bench/'s npm packages.
+pub fn prepare() -> Result<(), String> {
+    crate::build_web()?;
+    tools::ensure_debian_packages(&["chromium"], "the browser benchmarks")?;
+    let bench = root().join("bench");
+    if !bench.join("node_modules/@tensorflow/tfjs/package.json").exists() {
+        run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&bench))?;
+    }
+    Ok(())
 }
 
 pub fn bench() -> Result<String, String> {
