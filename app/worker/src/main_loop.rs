@@ -84,7 +84,7 @@ async fn handle(message: ToWorker, bytes: Option<ArrayBuffer>) {
         ToWorker::RaggedChoice { skip } => {
             let ragged = STATE.with(|s| s.borrow_mut().ragged.take());
             if let (true, Some((name, bytes, rows))) = (skip, ragged) {
-                load_rows(name, &bytes, Some(rows));
+                load_without_ragged(name, &bytes, rows);
             }
         }
         ToWorker::DataBenchmark => data_benchmark(bytes),
@@ -207,22 +207,23 @@ fn load_csv(name: String, bytes: Vec<u8>) {
     STATE.with(|s| s.borrow_mut().ragged = None);
     match Table::from_csv_bytes_with_progress(&bytes, &mut reading) {
         Ok(table) => loaded(name, table, None),
-        Err(Error::Csv { msg, .. }) if msg.contains("but the header has") => match without_ragged_rows(&bytes) {
+        // Perhaps ragged rows: if so, the choice; else the error as it was.
+        Err(e @ Error::Csv { .. }) => match without_ragged_rows(&bytes) {
             Ok(Some((kept, rows))) => {
                 post(&FromWorker::Ragged { name: name.clone(), rows: rows.clone() });
                 STATE.with(|s| s.borrow_mut().ragged = Some((name, kept, rows)));
             }
-            Ok(None) => fail(format!("{name}: {msg}")),
-            Err(e) => fail(format!("{name}: {e}")),
+            _ => fail(format!("{name}: {e}")),
         },
         Err(e) => fail(format!("{name}: {e}")),
     }
 }
 
-/// Parses the file without its ragged `rows`, which go back to the UI to be kept as the dataset.
-fn load_rows(name: String, bytes: &[u8], rows: Option<RaggedRows>) {
+/// Parses the file without its ragged `rows`; these bytes go back to the UI to be kept
+/// as the dataset.
+fn load_without_ragged(name: String, bytes: &[u8], rows: RaggedRows) {
     match Table::from_csv_bytes_with_progress(bytes, &mut reading) {
-        Ok(table) => loaded(name, table, rows.map(|r| (r, bytes))),
+        Ok(table) => loaded(name, table, Some((rows, bytes))),
         Err(e) => fail(format!("{name}: {e}")),
     }
 }
