@@ -113,7 +113,14 @@ test('ragged rows are offered for skipping; missing markers, roles and types are
   const { context, page, consoleErrors } = await launch({ webgpu: false });
   try {
     await page.goto(server.url);
-    await page.getByTestId('dataset-file').setInputFiles({ name: 'messy.csv', mimeType: 'text/csv', buffer: Buffer.from(messyCsv()) });
+    // Dropped on the data card, as from a file manager.
+    const dataTransfer = await page.evaluateHandle((text) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([text], 'messy.csv', { type: 'text/csv' }));
+      return transfer;
+    }, messyCsv());
+    await page.getByTestId('data-card').dispatchEvent('dragover', { dataTransfer });
+    await page.getByTestId('data-card').dispatchEvent('drop', { dataTransfer });
     const offer = page.getByTestId('ragged-offer');
     await offer.waitFor();
     assert.equal(await offer.locator('span').innerText(), "messy.csv: 2 rows (lines 5 and 12) have a field count other than the header's 4.");
@@ -162,11 +169,14 @@ test('ragged rows are offered for skipping; missing markers, roles and types are
   }
 });
 
-test('a large file shows how far parsing has come', { timeout: 300_000 }, async () => {
+test('the penguins demo, and a large file that shows how far parsing has come', { timeout: 300_000 }, async () => {
   const { context, page, consoleErrors } = await launch({ webgpu: false });
   try {
     await page.goto(server.url);
     await page.getByTestId('backend-name').filter({ hasNotText: 'starting' }).waitFor({ timeout: 120_000 });
+    await page.getByTestId('dataset-demo-penguins').click();
+    await page.getByTestId('dataset-summary').filter({ hasText: 'penguins.csv: 344 rows, 8 columns' }).waitFor();
+    await page.getByTestId('data-summary').filter({ hasText: '19 missing cells' }).waitFor();
     // About 25 MB: parsing reports every MiB.
     const rows = ['a,b,c,d,e'];
     for (let i = 0; i < 500_000; i++) rows.push(`${i},${(i * 0.37) % 101},${i % 17},x${i % 5},${(i * 13) % 1000 / 7}`);

@@ -11,8 +11,8 @@ use super::data_studio::DataStudio;
 use crate::protocol::ToWorker;
 use crate::studio::Studio;
 
-/// The demo dataset shipped in `public/demo/`.
-const DEMO: &str = "demo/wine.csv";
+/// The demo datasets shipped in `public/demo/`.
+const DEMOS: [&str; 2] = ["wine.csv", "penguins.csv"];
 /// Larger files are refused before reading, so the tab never runs out of memory.
 const MAX_FILE_BYTES: f64 = fornax_core::limits::MAX_TAB_CSV_BYTES as f64;
 const MIB: f64 = 1024.0 * 1024.0;
@@ -21,11 +21,11 @@ const MIB: f64 = 1024.0 * 1024.0;
 pub fn DataPage() -> impl IntoView {
     let studio = expect_context::<Studio>();
 
-    let load_demo = move |_| {
-        studio.loading.set(Some("wine.csv".into()));
+    let load_demo = move |name: &'static str| {
+        studio.loading.set(Some(name.into()));
         spawn_local(async move {
-            match fetch_bytes(DEMO).await {
-                Ok(bytes) => studio.load_csv("wine.csv", bytes),
+            match fetch_bytes(&format!("demo/{name}")).await {
+                Ok(bytes) => studio.load_csv(name, bytes),
                 Err(e) => {
                     studio.loading.set(None);
                     studio.error.set(Some(format!("could not load the demo dataset: {e}")));
@@ -38,40 +38,42 @@ pub fn DataPage() -> impl IntoView {
         let Some(input) = ev.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else { return };
         let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
         input.set_value("");
-        if file.size() > MAX_FILE_BYTES {
-            studio.error.set(Some(format!(
-                "{} is {:.0} MiB; the tab takes files up to {:.0} MiB",
-                file.name(),
-                file.size() / MIB,
-                MAX_FILE_BYTES / MIB
-            )));
+        open_file(studio, file);
+    };
+    // A file dropped anywhere on this card opens as if picked.
+    let dragging = RwSignal::new(false);
+    let drag_over = move |ev: web_sys::DragEvent| {
+        ev.prevent_default();
+        dragging.set(!studio.training.get_untracked());
+    };
+    let drop_file = move |ev: web_sys::DragEvent| {
+        ev.prevent_default();
+        dragging.set(false);
+        if studio.training.get_untracked() {
             return;
         }
-        studio.loading.set(Some(file.name()));
-        spawn_local(async move {
-            match JsFuture::from(file.array_buffer()).await {
-                Ok(buffer) => studio.load_csv(&file.name(), buffer.unchecked_into()),
-                Err(e) => {
-                    studio.loading.set(None);
-                    studio.error.set(Some(format!("could not read {}: {e:?}", file.name())));
-                }
-            }
-        });
+        if let Some(file) = ev.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0)) {
+            open_file(studio, file);
+        }
     };
 
     view! {
-        <section class="card">
+        <section class="card" class:dragging=move || dragging.get() data-testid="data-card"
+            on:dragover=drag_over on:dragleave=move |_| dragging.set(false) on:drop=drop_file>
             <h2><span class="step">"1"</span>"Data"</h2>
             <div class="row">
-                <button data-testid="dataset-demo" on:click=load_demo disabled=move || studio.training.get()>
-                    "Use the demo dataset (wine)"
-                </button>
+                <span>"Demo data:"</span>
+                <button data-testid="dataset-demo" title="UCI wine: 178 rows, 13 measurements, 3 cultivars"
+                    on:click=move |_| load_demo(DEMOS[0]) disabled=move || studio.training.get()>"wine"</button>
+                <button data-testid="dataset-demo-penguins" title="Palmer penguins: 344 rows, with missing values and categories"
+                    on:click=move |_| load_demo(DEMOS[1]) disabled=move || studio.training.get()>"penguins"</button>
                 <span class="or">"or"</span>
                 <label class="file">
                     "Open a CSV file..."
-                    <input type="file" accept=".csv,text/csv" data-testid="dataset-file" on:change=pick_file
+                    <input type="file" accept=".csv,.tsv,text/csv,text/tab-separated-values" data-testid="dataset-file" on:change=pick_file
                         disabled=move || studio.training.get()/>
                 </label>
+                <span class="muted">"or drop one here"</span>
                 {move || studio.loading.get().map(|name| view! {
                     <span class="muted" data-testid="load-progress">
                         <progress max="1" prop:value=move || studio.load_fraction.get()></progress>
@@ -107,6 +109,30 @@ pub fn DataPage() -> impl IntoView {
             <DataStudio/>
         </section>
     }
+}
+
+/// Reads a picked or dropped file and sends it to the worker; larger files than the tab
+/// takes are refused before reading, with the limit.
+fn open_file(studio: Studio, file: web_sys::File) {
+    if file.size() > MAX_FILE_BYTES {
+        studio.error.set(Some(format!(
+            "{} is {:.0} MiB; the tab takes files up to {:.0} MiB",
+            file.name(),
+            file.size() / MIB,
+            MAX_FILE_BYTES / MIB
+        )));
+        return;
+    }
+    studio.loading.set(Some(file.name()));
+    spawn_local(async move {
+        match JsFuture::from(file.array_buffer()).await {
+            Ok(buffer) => studio.load_csv(&file.name(), buffer.unchecked_into()),
+            Err(e) => {
+                studio.loading.set(None);
+                studio.error.set(Some(format!("could not read {}: {e:?}", file.name())));
+            }
+        }
+    });
 }
 
 /// A file had ragged rows: skip them and load the rest, or stop.
