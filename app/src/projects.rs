@@ -178,12 +178,13 @@ impl ProjectState {
         });
     }
 
-    /// Records a finished run, with its bundle, in the open project.
-    pub fn keep_run(self, dataset: (String, Vec<u8>), run: Run, bundle: Vec<u8>) {
+    /// Records a finished run, with its bundle and the dataset it trained on, in the open
+    /// project; the run's dataset reference is set here, from the dataset as stored.
+    pub fn keep_run(self, dataset: (String, Vec<u8>), mut run: Run, bundle: Vec<u8>) {
         enqueue(async move {
             let Some(id) = self.current_id() else { return };
             let result = async {
-                store().add_dataset(&id, &dataset.0, &dataset.1, now()).await?;
+                run.dataset = store().add_dataset(&id, &dataset.0, &dataset.1, now()).await?.sha256;
                 store().add_run(&id, run, &bundle, now()).await
             }
             .await;

@@ -3,7 +3,7 @@
 
 use fornax_core::data::RaggedRows;
 use fornax_core::predict::Prediction;
-use fornax_core::project::{BlobRef, Run, sha256_hex};
+use fornax_core::project::{BlobRef, Run};
 use fornax_core::recipe::Task;
 use fornax_core::train::{DataReport, EpochReport, Monitor, Progress, TrainConfig};
 use leptos::prelude::*;
@@ -188,7 +188,8 @@ impl Studio {
         let run = Run {
             id: 0,
             created_ms: js_sys::Date::now() as u64,
-            dataset: sha256_hex(&dataset),
+            // Set when the project keeps the dataset (its SHA-256, computed there once).
+            dataset: String::new(),
             target: model.target.clone(),
             config: self.config.get_untracked(),
             history: self.history.get_untracked(),

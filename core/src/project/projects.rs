@@ -128,18 +128,18 @@ impl<B: BlobStore, M: MetaStore> Projects<B, M> {
         run.bundle.bytes = bundle.len() as u64;
         check_name("file name", &run.bundle.name)?;
         self.blobs.put(&blob_key(id, &run.bundle.sha256), bundle).await?;
-        let mut added = None;
-        self.update(id, now_ms, |p| {
-            if p.dataset(&run.dataset).is_none() {
-                return Err(ProjectError::Invalid("the run's dataset is not in the project".into()));
-            }
-            run.id = p.runs.iter().map(|r| r.id).max().unwrap_or(0) + 1;
-            p.runs.push(run.clone());
-            added = Some(run.clone());
-            Ok(())
-        })
-        .await?;
-        Ok(added.expect("update applied the change"))
+        let project = self
+            .update(id, now_ms, |p| {
+                if p.dataset(&run.dataset).is_none() {
+                    return Err(ProjectError::Invalid("the run's dataset is not in the project".into()));
+                }
+                run.id = p.runs.iter().map(|r| r.id).max().unwrap_or(0) + 1;
+                p.runs.push(run.clone());
+                Ok(())
+            })
+            .await?;
+        // The record as written: the run is its last, numbered as it was there.
+        Ok(project.runs.last().cloned().expect("the update pushed the run"))
     }
 
     pub async fn delete_run(&self, id: &str, run: u32, now_ms: u64) -> Result<Project, ProjectError> {
