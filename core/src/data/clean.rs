@@ -404,7 +404,7 @@ fn apply(step: &Step, table: &mut Table, split: &mut Split) -> Result<()> {
         Step::AsNumber { column } => {
             map_column(table, column, |_, data| {
                 if let ColumnData::Categorical(v) = data {
-                    *data = ColumnData::Numeric(v.iter().map(|x| x.as_deref().and_then(parse_number)).collect());
+                    *data = numbers_of(v);
                 }
             });
             Ok(())
@@ -422,8 +422,7 @@ fn apply(step: &Step, table: &mut Table, split: &mut Split) -> Result<()> {
                         });
                         let mut known = v.iter().flatten().peekable();
                         if known.peek().is_some() && known.all(|t| parse_number(t).is_some()) {
-                            column.data =
-                                ColumnData::Numeric(v.iter().map(|x| x.as_deref().and_then(parse_number)).collect());
+                            column.data = numbers_of(v);
                         }
                     }
                 }
@@ -431,6 +430,11 @@ fn apply(step: &Step, table: &mut Table, split: &mut Split) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// Text cells read as numbers; those that are not numbers become missing.
+fn numbers_of(texts: &[Option<String>]) -> ColumnData {
+    ColumnData::Numeric(texts.iter().map(|x| x.as_deref().and_then(parse_number)).collect())
 }
 
 /// Whether a text cell is one of `markers`, as text or as the same number (`-999.0`).

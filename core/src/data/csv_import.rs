@@ -196,6 +196,16 @@ pub(super) fn csv_error(bytes: &[u8], e: csv::Error) -> Error {
     Error::Csv { line, msg }
 }
 
+/// The first byte of the row the csv reader places at `position`: the reader may place
+/// it before the `\n` (or blank lines) that end the row above.
+pub(super) fn row_start(bytes: &[u8], position: usize) -> usize {
+    let mut start = position.min(bytes.len());
+    while matches!(bytes.get(start), Some(b'\r' | b'\n')) {
+        start += 1;
+    }
+    start
+}
+
 /// The line (from 1) a row starts on, counted from its byte offset: the csv crate's own
 /// count is one short after `\r\n` endings. Moves forward only, so many lookups in one
 /// file cost one pass.
@@ -207,13 +217,8 @@ pub(super) struct LineCounter {
 }
 
 impl LineCounter {
-    pub fn advance(&mut self, bytes: &[u8], row_start: usize) {
-        // The reader may place a row's start before the `\n` that ends the row above.
-        let mut start = row_start.min(bytes.len());
-        while matches!(bytes.get(start), Some(b'\r' | b'\n')) {
-            start += 1;
-        }
-        let start = start.min(bytes.len()).max(self.at);
+    pub fn advance(&mut self, bytes: &[u8], position: usize) {
+        let start = row_start(bytes, position).max(self.at);
         self.newlines += bytes[self.at..start].iter().filter(|&&b| b == b'\n').count() as u64;
         self.at = start;
         self.line = self.newlines + 1;

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::csv_import::{LineCounter, csv_error, prepare};
+use super::csv_import::{LineCounter, csv_error, prepare, row_start};
 use crate::Result;
 
 /// How many ragged rows a file has, and where the first ones are.
@@ -57,11 +57,7 @@ pub fn without_ragged_rows(bytes: &[u8]) -> Result<Option<(Vec<u8>, RaggedRows)>
     let mut previous = Some(0);
     let mut lines = LineCounter::default();
     while records.read_byte_record(&mut record).map_err(|e| csv_error(bytes, e))? {
-        // The reader may count the `\n` of a `\r\n` in the next row: it belongs to this one.
-        let mut start = record.position().map_or(0, |p| p.byte() as usize);
-        while matches!(bytes.get(start), Some(b'\r' | b'\n')) {
-            start += 1;
-        }
+        let start = row_start(bytes, record.position().map_or(0, |p| p.byte() as usize));
         if let Some(from) = previous {
             kept.extend_from_slice(&bytes[from..start]);
         }
