@@ -62,7 +62,7 @@ fn Summary(report: DataReport) -> impl IntoView {
         if b.len() > SHOWN_CLASSES {
             parts.push(format!("and {} more", b.len() - SHOWN_CLASSES));
         }
-        format!(" · {} classes: {}", b.len(), parts.join(", "))
+        format!(" · {} class{}: {}", b.len(), if b.len() == 1 { "" } else { "es" }, parts.join(", "))
     });
     view! {
         <p class="muted" data-testid="data-summary">
