@@ -17,9 +17,12 @@ use wasm_bindgen::{JsCast, JsValue};
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ToWorker {
-    /// Pick the compute backend; `webgpu: false` forces the CPU.
+    /// Pick the compute backend; `webgpu: false` forces the CPU, for `cpu_reason` when
+    /// the UI gives one.
     Init {
         webgpu: bool,
+        #[serde(default)]
+        cpu_reason: Option<String>,
     },
     /// Parse the CSV in the message's bytes.
     LoadCsv {
@@ -121,6 +124,11 @@ pub enum FromWorker {
     },
     /// Something failed; the worker stays usable.
     Failed {
+        message: String,
+    },
+    /// The worker panicked (a GPU that refuses an allocation panics inside Burn), or
+    /// its GPU was lost: it is unusable from here on, and the UI replaces it.
+    Crashed {
         message: String,
     },
 }

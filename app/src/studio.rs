@@ -65,6 +65,9 @@ pub struct Studio {
     pub report: RwSignal<Option<DataReport>>,
     /// Which settings the report above answers ([`inspect_key`]).
     pub report_key: RwSignal<String>,
+    /// The dataset is on its way to a worker that replaced a crashed one: the target
+    /// and settings stay as they are.
+    restoring: RwSignal<bool>,
 }
 
 /// A training job this tab started on a server and follows.
@@ -124,6 +127,7 @@ impl Studio {
             opening: RwSignal::new(None),
             report: RwSignal::new(None),
             report_key: RwSignal::new(String::new()),
+            restoring: RwSignal::new(false),
         }
     }
 
@@ -342,6 +346,52 @@ impl Studio {
         self.send_bytes(&ToWorker::LoadCsv { name: name.to_string() }, bytes);
     }
 
+    /// The worker died: a GPU that fails (out of memory, a lost device) panics inside
+    /// Burn, and so does anything else the worker did not expect. A fresh worker on the
+    /// CPU takes its place with the same dataset; a run in progress stops, and its last
+    /// checkpoint, if one was saved, is offered for resuming there.
+    fn worker_crashed(self, message: String) {
+        if !worker_bridge::was_alive() {
+            return self.error.set(Some(format!("the training worker failed to start: {message}")));
+        }
+        let on_webgpu = self.backend.with_untracked(|b| b.as_ref().is_some_and(|b| b.name.starts_with("WebGPU")));
+        let cause = if on_webgpu { "WebGPU failed" } else { "The training worker failed" };
+        let message = message.trim();
+        let mut text = format!("{cause}: {}", message.chars().take(400).collect::<String>());
+        if message.chars().count() > 400 {
+            text.push_str("...");
+        }
+        if on_webgpu {
+            text.push_str(
+                ". A model or batch too large for the GPU's memory is the usual cause: use a smaller batch or \
+                 narrower layers. Training now runs on the CPU (Flex); reload the page to use the GPU again.",
+            );
+        }
+        self.backend.set(None);
+        if let Err(e) = worker_bridge::restart() {
+            return self.error.set(Some(format!("{text} The worker could not be restarted: {e}")));
+        }
+        let reason = if on_webgpu { "WebGPU failed in this session" } else { "the worker was restarted" };
+        self.send(&ToWorker::Init { webgpu: false, cpu_reason: Some(reason.into()) });
+        self.loading.set(None);
+        self.opening.set(None);
+        // The old worker held the trained model, so predictions need a new one.
+        self.trained.set(None);
+        if let Some((name, bytes)) = run_store::loaded_dataset() {
+            self.restoring.set(true);
+            self.send_bytes(&ToWorker::LoadCsv { name }, bytes);
+        }
+        if self.training.get_untracked() && self.remote.get_untracked().is_none() {
+            // The stored run stays (unlike `end_run`), for the resume offer.
+            self.training.set(false);
+            self.paused.set(false);
+            self.checkpoint_note.set(None);
+            self.status.set(format!("Stopped: {cause}."));
+            leptos::task::spawn_local(self.find_unfinished());
+        }
+        self.error.set(Some(text));
+    }
+
     /// Looks for a run a reload or crash interrupted.
     async fn find_unfinished(self) {
         match run_store::load().await {
@@ -409,8 +459,9 @@ impl Studio {
         match message {
             FromWorker::Alive => {}
             FromWorker::Ready { backend } => self.backend.set(Some(backend)),
-            // Loaded for a resumed run: the run's own target and history stay.
-            FromWorker::Loaded(dataset) if self.training.get_untracked() => {
+            // Loaded for a resumed run, or again after a crash: the target and history stay.
+            FromWorker::Loaded(dataset) if self.training.get_untracked() || self.restoring.get_untracked() => {
+                self.restoring.set(false);
                 self.loading.set(None);
                 run_store::dataset_loaded(bytes.as_ref());
                 // Set again with the dataset, so the target picker shows it among the new options.
@@ -511,6 +562,7 @@ impl Studio {
                     crate::pages::download(&js_sys::Array::of1(&bytes), &name, "text/csv");
                 }
             }
+            FromWorker::Crashed { message } => self.worker_crashed(message),
             FromWorker::Failed { message } => {
                 self.loading.set(None);
                 self.opening.set(None);
@@ -613,9 +665,9 @@ pub fn App() -> impl IntoView {
     let studio = Studio::new();
     provide_context(studio);
     studio.inspect_on_change();
-    let started = worker_bridge::spawn(move |m, bytes| studio.on_message(m, bytes), move |e| studio.error.set(Some(e)));
+    let started = worker_bridge::spawn(move |m, bytes| studio.on_message(m, bytes), move |e| studio.worker_crashed(e));
     match started {
-        Ok(()) => studio.send(&ToWorker::Init { webgpu: webgpu_wanted() }),
+        Ok(()) => studio.send(&ToWorker::Init { webgpu: webgpu_wanted(), cpu_reason: None }),
         Err(e) => studio.error.set(Some(e)),
     }
     leptos::task::spawn_local(studio.find_unfinished());

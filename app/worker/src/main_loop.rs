@@ -24,6 +24,8 @@ use fornax_app::protocol::{self, Backend, Dataset, FromWorker, ToWorker, Trained
 #[derive(Default)]
 struct State {
     device: Option<Device>,
+    /// The device is WebGPU's.
+    on_gpu: bool,
     table: Option<Rc<Table>>,
     predictor: Option<Rc<Predictor>>,
     busy: bool,
@@ -58,7 +60,7 @@ fn fail(message: impl Into<String>) {
 
 /// Entry point of the worker binary: installs the message handler, then says so.
 pub fn start() {
-    console_error_panic_hook::set_once();
+    std::panic::set_hook(Box::new(report_panic));
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
         let (message, bytes) = protocol::unpack::<ToWorker>(&event.data());
         match message {
@@ -74,9 +76,22 @@ pub fn start() {
     post(&FromWorker::Alive);
 }
 
+/// Logs a panic to the console and tells the UI, which replaces this worker: a Wasm
+/// panic aborts, so nothing here can run again safely.
+fn report_panic(info: &std::panic::PanicHookInfo) {
+    console_error_panic_hook::hook(info);
+    let payload = info.payload();
+    let message = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| info.to_string());
+    post(&FromWorker::Crashed { message });
+}
+
 async fn handle(message: ToWorker, bytes: Option<ArrayBuffer>) {
     match message {
-        ToWorker::Init { webgpu } => init(webgpu).await,
+        ToWorker::Init { webgpu, cpu_reason } => init(webgpu, cpu_reason).await,
         ToWorker::LoadCsv { name } => match bytes {
             Some(bytes) => load_csv(name, Uint8Array::new(&bytes).to_vec()),
             None => fail("no file contents arrived"),
@@ -133,7 +148,7 @@ async fn benchmark(spec: BenchmarkSpec, bytes: Option<ArrayBuffer>) {
     }
 }
 
-async fn init(webgpu: bool) {
+async fn init(webgpu: bool, cpu_reason: Option<String>) {
     let (device, backend) = if webgpu {
         match webgpu_adapter().await {
             Ok(Some((adapter_name, limits))) => match fornax_core::device::webgpu().await {
@@ -151,9 +166,14 @@ async fn init(webgpu: bool) {
             Err(e) => (fornax_core::device::cpu(), cpu_backend(format!("WebGPU failed: {e}"))),
         }
     } else {
-        (fornax_core::device::cpu(), cpu_backend("WebGPU was switched off".into()))
+        (fornax_core::device::cpu(), cpu_backend(cpu_reason.unwrap_or_else(|| "WebGPU was switched off".into())))
     };
-    STATE.with(|s| s.borrow_mut().device = Some(device));
+    let on_gpu = backend.name.starts_with("WebGPU");
+    STATE.with(|s| {
+        let mut s = s.borrow_mut();
+        s.device = Some(device);
+        s.on_gpu = on_gpu;
+    });
     post(&FromWorker::Ready { backend });
 }
 
@@ -384,6 +404,11 @@ async fn train(run: Run) {
     let outcome = match outcome {
         Ok(outcome) => outcome,
         Err(Error::Cancelled) => return fail("training was cancelled"),
+        // A lost GPU fails every later call too: the UI replaces this worker with one
+        // on the CPU, as after a panic.
+        Err(Error::Backend(message)) if STATE.with(|s| s.borrow().on_gpu) => {
+            return post(&FromWorker::Crashed { message });
+        }
         Err(e) => return fail(e.to_string()),
     };
     finish(outcome.bundle, (js_sys::Date::now() - started) / 1000.0);

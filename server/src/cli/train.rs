@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 use clap::Args;
 use fornax_core::Error;
 use fornax_core::recipe::Task;
-use fornax_core::train::{Checkpoint, Control, Progress, TrainConfig, TrainSink, resume_table, train_table};
+use fornax_core::train::{
+    Checkpoint, Control, Progress, TrainConfig, TrainSink, contain_device_failure, resume_table, train_table,
+};
 use indicatif::{ProgressBar, ProgressStyle};
 
 #[derive(Args)]
@@ -69,13 +71,16 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
     });
     let mut sink = CliSink { bar: Bar::default(), checkpoint_path: checkpoint_path.clone(), saved: None, last: None };
     stop_on_ctrl_c();
-    let outcome = pollster::block_on(async {
-        match start {
-            Start::Fresh { target, task, config } => {
-                train_table(&device, &table, &target, task, &config, &mut sink).await
+    // A failing GPU panics inside Burn: that becomes an error that says what to do.
+    let outcome = contain_device_failure(|| {
+        pollster::block_on(async {
+            match start {
+                Start::Fresh { target, task, config } => {
+                    train_table(&device, &table, &target, task, &config, &mut sink).await
+                }
+                Start::Resume(checkpoint) => resume_table(&device, &table, checkpoint, &mut sink).await,
             }
-            Start::Resume(checkpoint) => resume_table(&device, &table, checkpoint, &mut sink).await,
-        }
+        })
     });
     let outcome = match outcome {
         Ok(outcome) => outcome,
@@ -92,6 +97,18 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
                 ),
                 None => "stopped before a checkpoint was written".into(),
             });
+        }
+        Err(e @ Error::Backend(_)) if sink.saved.is_some() => {
+            drop(sink.bar);
+            return Err(format!(
+                "{e}; the checkpoint at {} holds {}: continue on the CPU with `fornax train --data {} --resume {} \
+                 --out {} --device cpu`",
+                checkpoint_path.display(),
+                sink.saved.unwrap_or_default(),
+                args.data.display(),
+                checkpoint_path.display(),
+                args.out.display()
+            ));
         }
         Err(e) => return Err(e.to_string()),
     };

@@ -14,7 +14,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use burn::tensor::Device;
 use fornax_core::Error;
 use fornax_core::recipe::Task;
-use fornax_core::train::{Control, Progress, TrainConfig, TrainSink, train_table};
+use fornax_core::train::{Control, Progress, TrainConfig, TrainSink, contain_device_failure, train_table};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use tokio::sync::watch;
@@ -271,14 +271,17 @@ fn run(job: &Job, registry: &Registry, datasets: &Datasets, device: &Device) {
         Ok(table) => table,
         Err(message) => return fail(message),
     };
-    let outcome = pollster::block_on(train_table(
-        device,
-        &table,
-        &request.target,
-        request.task,
-        &request.config,
-        &mut JobSink(job),
-    ));
+    // A failing GPU panics inside Burn: the job fails saying so, and the next one runs.
+    let outcome = contain_device_failure(|| {
+        pollster::block_on(train_table(
+            device,
+            &table,
+            &request.target,
+            request.task,
+            &request.config,
+            &mut JobSink(job),
+        ))
+    });
     let outcome = match outcome {
         Ok(outcome) => outcome,
         Err(Error::Cancelled) => {
