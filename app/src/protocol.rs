@@ -151,6 +151,13 @@ pub struct Backend {
     pub limits: Vec<(String, f64)>,
 }
 
+impl Backend {
+    /// Training runs on WebGPU (the name is `WebGPU (adapter)`).
+    pub fn is_webgpu(&self) -> bool {
+        self.name.starts_with("WebGPU")
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Dataset {
     pub name: String,

@@ -354,7 +354,7 @@ impl Studio {
         if !worker_bridge::was_alive() {
             return self.error.set(Some(format!("the training worker failed to start: {message}")));
         }
-        let on_webgpu = self.backend.with_untracked(|b| b.as_ref().is_some_and(|b| b.name.starts_with("WebGPU")));
+        let on_webgpu = self.backend.with_untracked(|b| b.as_ref().is_some_and(Backend::is_webgpu));
         let cause = if on_webgpu { "WebGPU failed" } else { "The training worker failed" };
         let message = message.trim();
         let mut text = format!("{cause}: {}", message.chars().take(400).collect::<String>());

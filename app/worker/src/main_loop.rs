@@ -80,13 +80,7 @@ pub fn start() {
 /// panic aborts, so nothing here can run again safely.
 fn report_panic(info: &std::panic::PanicHookInfo) {
     console_error_panic_hook::hook(info);
-    let payload = info.payload();
-    let message = payload
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| info.to_string());
-    post(&FromWorker::Crashed { message });
+    post(&FromWorker::Crashed { message: fornax_core::train::panic_text(info.payload()) });
 }
 
 async fn handle(message: ToWorker, bytes: Option<ArrayBuffer>) {
@@ -168,7 +162,7 @@ async fn init(webgpu: bool, cpu_reason: Option<String>) {
     } else {
         (fornax_core::device::cpu(), cpu_backend(cpu_reason.unwrap_or_else(|| "WebGPU was switched off".into())))
     };
-    let on_gpu = backend.name.starts_with("WebGPU");
+    let on_gpu = backend.is_webgpu();
     STATE.with(|s| {
         let mut s = s.borrow_mut();
         s.device = Some(device);

@@ -1,7 +1,7 @@
 //! A GPU that refuses an allocation, or is lost, panics inside Burn (wgpu's error
 //! handler panics). Natively a panic unwinds, so `fornax train` and the server's jobs
 //! turn it into an error that says what to do, and carry on. (In the browser a panic
-//! aborts the worker; the UI replaces it instead.)
+//! aborts the worker, which reports it with [`panic_text`]; the UI replaces it.)
 
 use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind};

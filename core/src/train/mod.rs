@@ -5,7 +5,6 @@ mod benchmark;
 mod checkpoint;
 mod config;
 mod data_plan;
-#[cfg(not(target_family = "wasm"))]
 mod device_failure;
 mod early_stop;
 mod loss;
@@ -27,7 +26,6 @@ pub use benchmark::{BenchmarkReport, BenchmarkSpec, Split};
 pub use checkpoint::{CHECKPOINT_VERSION, Checkpoint, CheckpointHeader, FinishedModel, RunKey};
 pub use config::{Activation, TrainConfig};
 pub use data_plan::{DataPlan, DataReport};
-#[cfg(not(target_family = "wasm"))]
 pub use device_failure::{DEVICE_ADVICE, contain_device_failure, panic_text};
 pub use early_stop::{EarlyStopping, Mode, Monitor, StopState, Verdict};
 pub use loss::{Balanced, ClassWeights, CrossEntropy, Loss};

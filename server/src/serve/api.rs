@@ -104,11 +104,7 @@ async fn time_limit(State(state): Shared, request: Request, next: Next) -> Respo
 fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
     static NEXT: AtomicU64 = AtomicU64::new(1);
     let id = format!("{:x}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
-    let what = panic
-        .downcast_ref::<String>()
-        .map(String::as_str)
-        .or_else(|| panic.downcast_ref::<&str>().copied())
-        .unwrap_or("(no message)");
+    let what = fornax_core::train::panic_text(&*panic);
     tracing::error!(request_id = %id, panic = %what, "a request failed with an internal error");
     ApiError::Internal(format!("internal error; the server log has the details under request id {id}")).into_response()
 }
