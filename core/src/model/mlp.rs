@@ -17,12 +17,11 @@ use burn::module::{Module, Param, RunningState};
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::{BatchNorm, BatchNormConfig, Linear, LinearConfig, PaddingConfig2d};
 use burn::tensor::activation::{gelu, relu};
-use burn::tensor::module::max_pool2d;
-use burn::tensor::ops::MaxPoolOptions;
 use burn::tensor::{Bytes, Device, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
 use super::ConvSpec;
+use super::halving_pool::halving_max_pool;
 use crate::data::split::SplitMix64;
 use crate::limits::{MAX_LAYERS, MAX_PARAMETERS};
 use crate::train::Activation;
@@ -210,7 +209,7 @@ impl Mlp {
         let [batch, _] = x.dims();
         let mut image = x.reshape([batch, 1, height, width]);
         for conv in &self.convs {
-            image = max_pool2d(self.activate(conv.forward(image)), MaxPoolOptions::new([2, 2]));
+            image = halving_max_pool(self.activate(conv.forward(image)));
         }
         image.flatten(1, 3)
     }

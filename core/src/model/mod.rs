@@ -2,6 +2,8 @@
 
 mod conv;
 #[cfg(feature = "compute")]
+mod halving_pool;
+#[cfg(feature = "compute")]
 mod mlp;
 
 pub use conv::ConvSpec;
