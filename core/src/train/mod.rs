@@ -7,6 +7,8 @@ mod config;
 mod data_plan;
 mod device_failure;
 mod early_stop;
+#[cfg(feature = "compute")]
+mod fused_adam;
 mod loss;
 mod metrics;
 #[cfg(feature = "compute")]

@@ -1,4 +1,5 @@
-//! Optimizers: SGD (momentum, Nesterov), Adam and AdamW on Burn's optimizers, with
+//! Optimizers: SGD (momentum, Nesterov), Adam (in one pass per parameter on the CPU:
+//! [`FusedAdam`]) and AdamW on Burn's optimizers, with
 //! PyTorch's defaults (Adam's epsilon 1e-8, SGD without dampening), weight decay and
 //! gradient-norm clipping. Each builds one `ModuleOptimizer`, whose state a checkpoint
 //! can save and restore.
@@ -10,7 +11,10 @@ use burn::optim::decay::WeightDecayConfig;
 #[cfg(feature = "compute")]
 use burn::optim::momentum::MomentumConfig;
 #[cfg(feature = "compute")]
-use burn::optim::{AdamConfig, AdamWConfig, ModuleOptimizer, SgdConfig};
+use burn::optim::{AdamWConfig, ModuleOptimizer, SgdConfig};
+
+#[cfg(feature = "compute")]
+use super::fused_adam::FusedAdam;
 use serde::{Deserialize, Serialize};
 
 use crate::{Error, Result};
@@ -95,13 +99,13 @@ impl OptimizerKind {
                 .with_weight_decay(decay)
                 .with_gradient_clipping(clip)
                 .init(),
-            OptimizerKind::Adam(p) => AdamConfig::new()
-                .with_beta_1(p.beta1 as f32)
-                .with_beta_2(p.beta2 as f32)
-                .with_epsilon(p.epsilon as f32)
-                .with_weight_decay(decay)
-                .with_grad_clipping(clip)
-                .init(),
+            OptimizerKind::Adam(p) => {
+                let optimizer = ModuleOptimizer::from(FusedAdam::new(p, decay.map(|d| d.penalty)));
+                match clip {
+                    Some(clip) => optimizer.with_grad_clipping(clip.init()),
+                    None => optimizer,
+                }
+            }
             OptimizerKind::Adamw(p) => AdamWConfig::new()
                 .with_beta_1(p.beta1 as f32)
                 .with_beta_2(p.beta2 as f32)
