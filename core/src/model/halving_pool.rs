@@ -61,8 +61,8 @@ impl HalvingPool for Flex {
 /// in the lower one.
 type Winners = Vec<u8>;
 
-/// The pooled tensor and, per output value, its window's winner, which is all the
-/// backward pass needs (a quarter of the input's size in bytes is a sixteenth).
+/// The pooled tensor and, per output value, its window's winner: all the backward pass
+/// needs, in a byte per output value (a sixteenth of the input's bytes).
 fn pool(x: FlexTensor) -> (FlexTensor, Winners) {
     let x = x.to_contiguous();
     let [batch, channels, height, width] = dims(&x);
