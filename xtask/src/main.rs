@@ -119,8 +119,10 @@ fn test() -> Result<(), String> {
         .current_dir(&root))?;
     tools::setup()?;
     tools::ensure_test_packages()?;
+    // The browser's crates build only for wasm32, which the clippy run above skips.
     run(Command::new("cargo")
-        .args(["check", "-p", "fornax-core", "--target", "wasm32-unknown-unknown"])
+        .args(["clippy", "-p", "fornax-core", "-p", "fornax-app", "-p", "fornax-worker"])
+        .args(["--target", "wasm32-unknown-unknown", "--", "-D", "warnings"])
         .current_dir(&root))?;
     run(Command::new("cargo").args(["nextest", "run", "--release", "--no-fail-fast"]).current_dir(&root))?;
     // Burn's wgpu backend natively, on Mesa's lavapipe: its own build of core, with `wgpu`.

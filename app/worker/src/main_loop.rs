@@ -97,7 +97,7 @@ async fn handle(message: ToWorker, bytes: Option<ArrayBuffer>) {
             }
         }
         ToWorker::DataBenchmark => data_benchmark(bytes),
-        ToWorker::Train { target, config } => run(Run::Fresh { target, config }).await,
+        ToWorker::Train { target, config } => run(Run::Fresh { target, config: Box::new(config) }).await,
         ToWorker::Resume => {
             let Some(bytes) = bytes else { return fail("no checkpoint arrived") };
             match Checkpoint::from_bytes(&Uint8Array::new(&bytes).to_vec()) {
@@ -383,7 +383,7 @@ async fn sleep(ms: i32) {
 }
 
 enum Run {
-    Fresh { target: String, config: fornax_core::train::TrainConfig },
+    Fresh { target: String, config: Box<fornax_core::train::TrainConfig> },
     Resumed(Box<Checkpoint>),
 }
 
