@@ -19,6 +19,8 @@ pub mod data;
 #[cfg(feature = "compute")]
 pub mod device;
 mod error;
+#[cfg(feature = "compute")]
+mod flex_values;
 mod framed;
 #[doc(hidden)]
 pub mod invariants;

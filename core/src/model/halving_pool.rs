@@ -20,8 +20,10 @@ use burn::backend::tensor::FloatTensor;
 use burn::backend::{Autodiff, Backend, Dispatch, DispatchTensorKind, Flex, backend_extension};
 use burn::tensor::module::max_pool2d;
 use burn::tensor::ops::MaxPoolOptions;
-use burn::tensor::{Bytes, DType, Shape, Tensor};
-use burn_flex::{FlexTensor, Layout};
+use burn::tensor::{DType, Tensor};
+use burn_flex::FlexTensor;
+
+use crate::flex_values::{contiguous, from_values, values};
 
 /// `[batch, channels, h, w] -> [batch, channels, h / 2, w / 2]`, the largest value of
 /// each 2x2 window.
@@ -64,15 +66,15 @@ type Winners = Vec<u8>;
 /// The pooled tensor and, per output value, its window's winner: all the backward pass
 /// needs, in a byte per output value (a sixteenth of the input's bytes).
 fn pool(x: FlexTensor) -> (FlexTensor, Winners) {
-    let x = x.to_contiguous();
+    let x = contiguous(x);
     let [batch, channels, height, width] = dims(&x);
     let (out_h, out_w) = (height / 2, width / 2);
     let mut output = vec![0f32; batch * channels * out_h * out_w];
     let mut winners = vec![0u8; output.len()];
-    let shape = Shape::from(vec![batch, channels, out_h, out_w]);
+    let shape = [batch, channels, out_h, out_w];
     if output.is_empty() {
         // An image one pixel high or wide pools to nothing (and `chunks_exact(0)` panics).
-        return (FlexTensor::new(Bytes::from_elems(output), Layout::contiguous(shape), DType::F32), winners);
+        return (from_values(output, &shape), winners);
     }
     let outputs = output.chunks_exact_mut(out_w).zip(winners.chunks_exact_mut(out_w));
     // Each pair of input rows (an odd last one dropped) makes one output row.
@@ -88,18 +90,18 @@ fn pool(x: FlexTensor) -> (FlexTensor, Winners) {
             *won = 2 * u8::from(down) + u8::from((down & right_lower) | (!down & right_upper));
         }
     }
-    (FlexTensor::new(Bytes::from_elems(output), Layout::contiguous(shape), DType::F32), winners)
+    (from_values(output, &shape), winners)
 }
 
 /// The gradient of [`pool`] with respect to its input of `shape`: each output's
 /// gradient goes to its window's winner, zero elsewhere.
 fn pool_backward(shape: [usize; 4], winners: &[u8], grad: FlexTensor) -> FlexTensor {
-    let grad = grad.to_contiguous();
+    let grad = contiguous(grad);
     let [batch, channels, height, width] = shape;
     let out_w = width / 2;
     let mut x_grad = vec![0f32; batch * channels * height * width];
     if winners.is_empty() {
-        return FlexTensor::new(Bytes::from_elems(x_grad), Layout::contiguous(Shape::from(shape.to_vec())), DType::F32);
+        return from_values(x_grad, &shape);
     }
     let row_pairs = x_grad.chunks_exact_mut(height * width).flat_map(|plane| plane.chunks_exact_mut(2 * width));
     let outputs = values(&grad).chunks_exact(out_w).zip(winners.chunks_exact(out_w));
@@ -112,8 +114,7 @@ fn pool_backward(shape: [usize; 4], winners: &[u8], grad: FlexTensor) -> FlexTen
             (t[0], t[1], b[0], b[1]) = (to(0), to(1), to(2), to(3));
         }
     }
-    let shape = Shape::from(shape.to_vec());
-    FlexTensor::new(Bytes::from_elems(x_grad), Layout::contiguous(shape), DType::F32)
+    from_values(x_grad, &shape)
 }
 
 /// Of `first` then `later`, the winner and whether it is `later`: a larger value or a
@@ -129,12 +130,6 @@ fn later_wins(first: f32, later: f32) -> (f32, bool) {
 fn dims(x: &FlexTensor) -> [usize; 4] {
     let shape = x.layout().shape();
     [shape[0], shape[1], shape[2], shape[3]]
-}
-
-/// A contiguous f32 tensor's values.
-fn values(x: &FlexTensor) -> &[f32] {
-    let (start, end) = x.layout().contiguous_offsets().expect("made contiguous above");
-    &x.storage::<f32>()[start..end]
 }
 
 impl<C: CheckpointStrategy> HalvingPool for Autodiff<Flex, C> {

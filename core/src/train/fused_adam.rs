@@ -15,6 +15,7 @@ use burn::tensor::{DType, Device, Tensor};
 use burn_flex::FlexTensor;
 
 use super::optim::AdamParams;
+use crate::flex_values::{contiguous, values, values_mut};
 
 #[derive(Clone)]
 pub struct FusedAdam {
@@ -122,27 +123,6 @@ fn flex<const D: usize>(tensor: Tensor<D>) -> (FlexTensor, burn::backend::Dispat
 
 fn unflex<const D: usize>(tensor: FlexTensor, autodiff: burn::backend::DispatchAutodiffContext) -> Tensor<D> {
     Tensor::from_dispatch(DispatchTensor { kind: DispatchTensorKind::Flex(BackendTensor::Float(tensor)), autodiff })
-}
-
-/// The tensor with its values in one contiguous run. `to_contiguous` shares the
-/// buffer when it is one already; dropping the original leaves that buffer with one
-/// owner, so updating it in place does not copy it.
-fn contiguous(tensor: FlexTensor) -> FlexTensor {
-    let contiguous = tensor.to_contiguous();
-    drop(tensor);
-    contiguous
-}
-
-fn values(tensor: &FlexTensor) -> &[f32] {
-    let (start, end) = tensor.layout().contiguous_offsets().expect("made contiguous");
-    &tensor.storage::<f32>()[start..end]
-}
-
-/// The values, for writing: copied first if another tensor shares them (Flex's
-/// copy-on-write), so no other tensor sees the update.
-fn values_mut(tensor: &mut FlexTensor) -> &mut [f32] {
-    let (start, end) = tensor.layout().contiguous_offsets().expect("made contiguous");
-    &mut tensor.storage_mut::<f32>()[start..end]
 }
 
 #[cfg(test)]
