@@ -21,19 +21,18 @@ test('a GPU failure moves training to the CPU and loses nothing', { timeout: 600
     await page.getByTestId('column-table').locator('tbody tr').nth(13).waitFor();
 
     await page.getByTestId('train-settings').locator('summary').click();
-    const setting = async (id, value) => {
-      const field = page.getByTestId(id);
+    const set = async (field, value) => {
       await field.fill(value);
       await field.dispatchEvent('change');
     };
+    const setting = (id, value) => set(page.getByTestId(id), value);
     // Warned about, and started anyway: one batch of 100 rows of this layer's activations
     // is 1.2 times what the adapter binds in a buffer (its weights stay within Fornax's
     // own limit on parameters).
     const limit = Number((await backend.locator('..').getAttribute('title')).match(/maxStorageBufferBindingSize: (\d+)/)[1]);
     const width = Math.ceil((1.2 * limit) / (100 * 4));
     const batch = page.getByLabel('Batch size');
-    await batch.fill('100');
-    await batch.dispatchEvent('change');
+    await set(batch, '100');
     await setting('setting-epochs', '5');
     await setting('setting-hidden', String(width));
     await page.getByTestId('settings-memory').waitFor();
@@ -56,8 +55,7 @@ test('a GPU failure moves training to the CPU and loses nothing', { timeout: 600
     assert.equal(await page.getByTestId('setting-epochs').inputValue(), '5');
     await setting('setting-hidden', '32');
     await setting('setting-epochs', '60');
-    await batch.fill('');
-    await batch.dispatchEvent('change');
+    await set(batch, '');
     await page.waitForFunction(() => !document.querySelector('[data-testid="train-start"]').disabled);
     await page.getByTestId('train-start').click();
     const accuracy = page.getByTestId('metric-accuracy');
