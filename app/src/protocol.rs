@@ -3,11 +3,13 @@
 //! ArrayBuffer for file contents (so large files are not copied into JSON).
 
 use fornax_core::FieldError;
-use fornax_core::data::benchmark::DataBenchmark;
 use fornax_core::data::{ColumnSummary, RaggedRows};
+use fornax_core::metrics::Metrics;
 use fornax_core::predict::Prediction;
-use fornax_core::recipe::{InputField, Task};
-use fornax_core::train::{BenchmarkReport, BenchmarkSpec, DataReport, Metrics, Progress, TrainConfig};
+use fornax_core::recipe::InputField;
+use fornax_core::recipe::benchmark::DataBenchmark;
+use fornax_core::task::Task;
+use fornax_core::train::{BenchmarkReport, BenchmarkSpec, DataReport, Progress, TrainConfig};
 use js_sys::{Array, ArrayBuffer, Object, Reflect};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};

@@ -4,7 +4,7 @@
 use fornax_core::data::RaggedRows;
 use fornax_core::predict::Prediction;
 use fornax_core::project::{BlobRef, Run};
-use fornax_core::recipe::Task;
+use fornax_core::task::Task;
 use fornax_core::train::{DataReport, EpochReport, Monitor, Progress, TrainConfig};
 use leptos::prelude::*;
 

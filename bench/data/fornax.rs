@@ -6,7 +6,7 @@
 use std::time::Instant;
 
 use clap::Parser;
-use fornax_core::data::benchmark::prepare_everything;
+use fornax_core::recipe::benchmark::prepare_everything;
 use serde_json::json;
 
 #[derive(Parser)]

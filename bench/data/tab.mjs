@@ -1,6 +1,6 @@
 // The tab's side of `cargo xtask bench data`: the studio's own training worker (from
 // the trunk build) runs the same workload as the native binary
-// (`fornax_core::data::benchmark`) on the same CSV, in Debian's headless Chromium.
+// (`fornax_core::recipe::benchmark`) on the same CSV, in Debian's headless Chromium.
 // Prints one JSON report, as `fornax.rs` does.
 //
 // node tab.mjs --dist DIR --data FILE.csv

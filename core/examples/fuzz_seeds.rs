@@ -8,7 +8,8 @@ use std::path::Path;
 
 use fornax_core::data::Table;
 use fornax_core::device;
-use fornax_core::recipe::{Recipe, Task};
+use fornax_core::recipe::Recipe;
+use fornax_core::task::Task;
 use fornax_core::train::{Quiet, TrainConfig, train_table};
 
 /// 40 rows: a number, a category with a missing value, a class to predict.

@@ -6,9 +6,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::framed::{self, FrameError};
+use crate::metrics::Metrics;
 use crate::model::{Mlp, ModelSpec};
-use crate::recipe::{InputField, Recipe, Task};
-use crate::train::Metrics;
+use crate::recipe::{InputField, Recipe};
+use crate::task::Task;
 use crate::{Error, Result};
 
 /// The signature every bundle starts with (`\r\n` catches text-mode mangling).

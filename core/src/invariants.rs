@@ -165,7 +165,8 @@ mod with_models {
     fn demo_predictor() -> Predictor {
         use crate::bundle::{FORMAT_VERSION, Manifest};
         use crate::model::ModelSpec;
-        use crate::recipe::{Feature, Recipe, TargetEncoding, Task};
+        use crate::recipe::{Feature, Recipe, TargetEncoding};
+        use crate::task::Task;
 
         let recipe = Recipe {
             steps: Vec::new(),
@@ -179,7 +180,7 @@ mod with_models {
         };
         let spec = ModelSpec::new(recipe.width(), vec![8], recipe.outputs());
         let device = crate::device::cpu();
-        let metrics = crate::train::classification_metrics(&[0], &[0], &["a".into(), "b".into(), "c".into()], None);
+        let metrics = crate::metrics::classification_metrics(&[0], &[0], &["a".into(), "b".into(), "c".into()], None);
         let manifest = Manifest {
             format_version: FORMAT_VERSION,
             fornax_version: crate::VERSION.into(),

@@ -13,6 +13,7 @@
 //! assert_eq!(table.column_names(), vec!["x", "y"]);
 //! ```
 
+pub mod base;
 #[cfg(feature = "compute")]
 pub mod bundle;
 pub mod data;
@@ -25,10 +26,12 @@ mod framed;
 #[doc(hidden)]
 pub mod invariants;
 pub mod limits;
+pub mod metrics;
 pub mod model;
 pub mod predict;
 pub mod project;
 pub mod recipe;
+pub mod task;
 pub mod train;
 
 pub use error::{Error, FieldError, Result};

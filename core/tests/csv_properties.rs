@@ -3,7 +3,8 @@
 //! fitted recipe always encodes `rows x width` finite numbers.
 
 use fornax_core::data::Table;
-use fornax_core::recipe::{Recipe, Task};
+use fornax_core::recipe::Recipe;
+use fornax_core::task::Task;
 use proptest::prelude::*;
 
 /// A cell: a number, a missing marker, or a short word (possibly with a comma or quote).

@@ -5,7 +5,8 @@
 use fornax_core::data::clean::{Fill, FillValue};
 use fornax_core::data::drift::{DriftTest, compare};
 use fornax_core::data::{DatasetProfile, Encoding, Prep, Scaling, Split, Step, Table, clean, split_rows};
-use fornax_core::recipe::{Recipe, Task};
+use fornax_core::recipe::Recipe;
+use fornax_core::task::Task;
 use serde_json::Value;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/peer");

@@ -6,13 +6,13 @@
 
 use burn::module::Module;
 use burn::tensor::{Tensor, TensorData};
+use fornax_core::base::argmax;
 use fornax_core::data::Table;
 use fornax_core::device;
 use fornax_core::model::{ConvSpec, Mlp, ModelSpec};
-use fornax_core::recipe::{Recipe, Targets, Task};
-use fornax_core::train::{
-    EarlyStopping, Encoded, Loss, Objective, Prepared, Quiet, Run, TrainConfig, argmax, train_model,
-};
+use fornax_core::recipe::{Recipe, Targets};
+use fornax_core::task::Task;
+use fornax_core::train::{EarlyStopping, Encoded, Loss, Objective, Prepared, Quiet, Run, TrainConfig, train_model};
 use futures_lite::future::block_on;
 use serde_json::Value;
 

@@ -3,11 +3,9 @@
 
 use burn::tensor::{Tensor, TensorData};
 use fornax_core::device;
+use fornax_core::metrics::{Metrics, classification_metrics, regression_metrics};
 use fornax_core::recipe::Targets;
-use fornax_core::train::{
-    ClassWeights, CrossEntropy, Loss, Metrics, Objective, Schedule, ScheduleState, classification_metrics,
-    regression_metrics,
-};
+use fornax_core::train::{ClassWeights, CrossEntropy, Loss, Objective, Schedule, ScheduleState};
 use serde_json::Value;
 
 fn fixture(name: &str) -> Value {

@@ -4,8 +4,9 @@
 
 use std::path::PathBuf;
 
+use fornax_core::metrics::Metrics;
 use fornax_core::project::{BlobRef, BlobStore, FsStore, MetaStore, Project, ProjectError, Projects, Run, StoreError};
-use fornax_core::train::{Metrics, TrainConfig};
+use fornax_core::train::TrainConfig;
 use futures_lite::future::block_on;
 
 const WINE: &[u8] = include_bytes!("../../public/demo/wine.csv");

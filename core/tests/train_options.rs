@@ -3,10 +3,12 @@
 
 use fornax_core::bundle::Bundle;
 use fornax_core::data::Table;
+use fornax_core::metrics::Metrics;
+use fornax_core::model::Activation;
 use fornax_core::predict::{Prediction, Predictor};
 use fornax_core::train::{
-    Activation, AdamParams, Balanced, ClassWeights, CrossEntropy, EarlyStopping, Loss, Metrics, Monitor, OptimizerKind,
-    Quiet, Schedule, TrainConfig, train_table,
+    AdamParams, Balanced, ClassWeights, CrossEntropy, EarlyStopping, Loss, Monitor, OptimizerKind, Quiet, Schedule,
+    TrainConfig, train_table,
 };
 use fornax_core::{Error, device};
 use futures_lite::future::block_on;

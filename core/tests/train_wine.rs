@@ -3,9 +3,10 @@
 
 use fornax_core::bundle::Bundle;
 use fornax_core::data::Table;
+use fornax_core::metrics::Metrics;
 use fornax_core::predict::{Prediction, Predictor};
 use fornax_core::recipe::{Feature, TargetEncoding};
-use fornax_core::train::{Control, Metrics, Progress, Quiet, TrainConfig, TrainSink, train_table};
+use fornax_core::train::{Control, Progress, Quiet, TrainConfig, TrainSink, train_table};
 use fornax_core::{Error, device};
 use futures_lite::future::block_on;
 

@@ -1,7 +1,7 @@
 //! The confusion matrix, drawn as a table whose cells darken with their share of the
 //! true class, and the per-class scores beside it.
 
-use fornax_core::train::ClassScore;
+use fornax_core::metrics::ClassScore;
 use leptos::prelude::*;
 
 #[component]

@@ -1,8 +1,8 @@
 //! Step 3: test metrics of the MLP next to the linear baseline, and one prediction.
 
 use fornax_core::data::{ColumnKind, format_number};
+use fornax_core::metrics::Metrics;
 use fornax_core::predict::Prediction;
-use fornax_core::train::Metrics;
 use leptos::prelude::*;
 use serde_json::{Map, Value};
 

@@ -2,8 +2,8 @@
 //! and the projects kept in this browser, with rename, duplicate, delete, export and
 //! import, and how much of the browser's storage they use.
 
+use fornax_core::metrics::Metrics;
 use fornax_core::project::Project;
-use fornax_core::train::Metrics;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;

@@ -2,8 +2,9 @@
 //! curve they give, and "copy as config" (the same JSON `fornax train --config` reads).
 
 use fornax_core::data::{ColumnKind, ColumnSummary};
+use fornax_core::model::Activation;
 use fornax_core::train::{
-    Activation, AdamParams, Balanced, ClassWeights, CrossEntropy, Loss, OptimizerKind, Schedule, TrainConfig,
+    AdamParams, Balanced, ClassWeights, CrossEntropy, Loss, OptimizerKind, Schedule, TrainConfig,
 };
 use leptos::prelude::*;
 

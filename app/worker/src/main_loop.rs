@@ -266,7 +266,7 @@ fn data_benchmark(bytes: Option<ArrayBuffer>) {
     // Copying the file into the worker's memory counts as loading, as reading it natively does.
     let bytes = Uint8Array::new(&bytes).to_vec();
     let copy_seconds = (js_sys::Date::now() - started) / 1000.0;
-    match fornax_core::data::benchmark::prepare_everything(&bytes, &mut || js_sys::Date::now() / 1000.0) {
+    match fornax_core::recipe::benchmark::prepare_everything(&bytes, &mut || js_sys::Date::now() / 1000.0) {
         Ok(mut report) => {
             if let Some((_, load)) = report.seconds.first_mut() {
                 *load += copy_seconds;

@@ -1,7 +1,6 @@
 //! Tabular data: import, typed columns, profiles, cleaning steps, seeded splits and
 //! distribution checks.
 
-pub mod benchmark;
 pub mod clean;
 mod csv_export;
 mod csv_import;

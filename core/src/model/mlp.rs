@@ -16,15 +16,13 @@
 use burn::module::{Module, Param, RunningState};
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::{BatchNorm, BatchNormConfig, Linear, LinearConfig, PaddingConfig2d};
-use burn::tensor::activation::{gelu, relu};
 use burn::tensor::{Bytes, Device, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
-use super::ConvSpec;
 use super::halving_pool::halving_max_pool;
-use crate::data::split::SplitMix64;
+use super::{Activation, ConvSpec};
+use crate::base::SplitMix64;
 use crate::limits::{MAX_LAYERS, MAX_PARAMETERS};
-use crate::train::Activation;
 use crate::{Error, Result};
 
 /// The shape of an MLP: `inputs -> hidden... -> outputs`. Serialized in every bundle;
@@ -215,11 +213,7 @@ impl Mlp {
     }
 
     fn activate<const D: usize>(&self, x: Tensor<D>) -> Tensor<D> {
-        match self.activation {
-            Activation::Relu => relu(x),
-            Activation::Gelu => gelu(x),
-            Activation::Tanh => x.tanh(),
-        }
+        self.activation.apply(x)
     }
 
     fn run(&self, x: Tensor<2>, mut rng: Option<&mut SplitMix64>) -> Tensor<2> {

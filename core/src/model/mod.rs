@@ -1,11 +1,13 @@
 //! Model architectures, one per file, each built from a serializable spec.
 
+mod activation;
 mod conv;
 #[cfg(feature = "compute")]
 mod halving_pool;
 #[cfg(feature = "compute")]
 mod mlp;
 
+pub use activation::Activation;
 pub use conv::ConvSpec;
 #[cfg(feature = "compute")]
 pub use mlp::{Mlp, ModelSpec};

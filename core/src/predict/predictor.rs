@@ -97,7 +97,7 @@ fn decode(encoding: &TargetEncoding, values: &[f32], rows: usize) -> Vec<Option<
         .map(|p| {
             let prediction = match encoding {
                 TargetEncoding::Classes { classes } => Prediction::Class {
-                    label: classes[crate::train::argmax(p)].clone(),
+                    label: classes[crate::base::argmax(p)].clone(),
                     probabilities: classes.iter().cloned().zip(p.iter().map(|&v| v as f64)).collect(),
                 },
                 TargetEncoding::Standardize { .. } => {

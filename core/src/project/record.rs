@@ -3,7 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::ProjectError;
-use crate::train::{EpochReport, Metrics, TrainConfig};
+use crate::metrics::Metrics;
+use crate::train::{EpochReport, TrainConfig};
 
 /// Longest project or file name kept.
 pub const MAX_NAME_CHARS: usize = 120;

@@ -53,7 +53,7 @@ mod compute {
     use super::{BenchmarkReport, BenchmarkSpec, Split};
     use crate::data::Table;
     use crate::device::Device;
-    use crate::recipe::Task;
+    use crate::task::Task;
     use crate::train::{
         AdamParams, Control, EarlyStopping, OptimizerKind, Prepared, Progress, Run, TrainConfig, TrainSink, train_model,
     };

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{EpochReport, ScheduleState, StopState, TrainConfig};
 use crate::framed::{self, FrameError};
-use crate::recipe::Task;
+use crate::task::Task;
 use crate::{Error, Result};
 
 const MAGIC: &[u8; 8] = b"FXCKPT\r\n";

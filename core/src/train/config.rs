@@ -9,8 +9,8 @@ use super::loss::Loss;
 use super::optim::OptimizerKind;
 use super::schedule::Schedule;
 use crate::data::Prep;
-use crate::model::ConvSpec;
-use crate::recipe::Task;
+use crate::model::{Activation, ConvSpec};
+use crate::task::Task;
 use crate::{Error, Result};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -48,15 +48,6 @@ pub struct TrainConfig {
     /// The data plan: cleaning steps, scaling, encoding, split order.
     #[serde(skip_serializing_if = "Prep::is_default")]
     pub prep: Prep,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Activation {
-    #[default]
-    Relu,
-    Gelu,
-    Tanh,
 }
 
 impl Default for TrainConfig {

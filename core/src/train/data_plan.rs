@@ -10,7 +10,7 @@ use crate::data::drift::{ColumnDrift, compare};
 use crate::data::{
     Cell, Cleaned, Column, ColumnData, DatasetProfile, Split, Step, StepReport, Table, clean, split_rows,
 };
-use crate::recipe::Task;
+use crate::task::Task;
 use crate::{Error, Result};
 
 /// The split and cleaned rows of a table, for the task they will be trained for.

@@ -134,7 +134,7 @@ mod tests {
     use crate::train::optim::AdamParams;
 
     fn tensor(seed: u64, device: &Device) -> Tensor<2> {
-        let mut rng = crate::data::split::SplitMix64(seed);
+        let mut rng = crate::base::SplitMix64(seed);
         let values: Vec<f32> = (0..24).map(|_| (rng.next_f64() * 4.0 - 2.0) as f32).collect();
         Tensor::from_data(TensorData::new(values, [4, 6]), device)
     }

@@ -10,7 +10,6 @@ mod early_stop;
 #[cfg(feature = "compute")]
 mod fused_adam;
 mod loss;
-mod metrics;
 #[cfg(feature = "compute")]
 mod objective;
 mod optim;
@@ -26,14 +25,11 @@ mod train_loop;
 pub use benchmark::benchmark;
 pub use benchmark::{BenchmarkReport, BenchmarkSpec, Split};
 pub use checkpoint::{CHECKPOINT_VERSION, Checkpoint, CheckpointHeader, FinishedModel, RunKey};
-pub use config::{Activation, TrainConfig};
+pub use config::TrainConfig;
 pub use data_plan::{DataPlan, DataReport};
 pub use device_failure::{DEVICE_ADVICE, contain_device_failure, panic_text};
 pub use early_stop::{EarlyStopping, Mode, Monitor, StopState, Verdict};
 pub use loss::{Balanced, ClassWeights, CrossEntropy, Loss};
-pub use metrics::{
-    ClassScore, MAX_POINTS, Metrics, argmax, classification_metrics, predicted_class, regression_metrics, roc_auc,
-};
 #[cfg(feature = "compute")]
 pub use objective::Objective;
 pub use optim::{AdamParams, OptimizerKind};
@@ -47,7 +43,7 @@ pub use train_loop::{Encoded, Run, Trained, train_model};
 
 use serde::{Deserialize, Serialize};
 
-use crate::recipe::Task;
+use crate::task::Task;
 
 /// One finished epoch of one model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

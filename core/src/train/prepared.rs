@@ -6,10 +6,12 @@ use burn::tensor::Device;
 
 use super::DataPlan;
 use super::train_loop::outputs;
-use super::{Encoded, Metrics, Objective, TrainConfig, classification_metrics, predicted_class, regression_metrics};
+use super::{Encoded, Objective, TrainConfig};
 use crate::data::{Cell, Table};
+use crate::metrics::{Metrics, classification_metrics, predicted_class, regression_metrics};
 use crate::model::{Mlp, ModelSpec};
-use crate::recipe::{Recipe, TargetEncoding, Targets, Task};
+use crate::recipe::{Recipe, TargetEncoding, Targets};
+use crate::task::Task;
 use crate::{Error, Result};
 
 /// Fewest rows with a target value that a run accepts: below this the validation and

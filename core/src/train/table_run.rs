@@ -4,11 +4,12 @@
 
 use burn::tensor::Device;
 
-use super::{Checkpoint, Metrics, Prepared, Run, RunKey, TrainConfig, TrainSink, train_model};
+use super::{Checkpoint, Prepared, Run, RunKey, TrainConfig, TrainSink, train_model};
 use crate::bundle::{Bundle, FORMAT_VERSION, Manifest};
 use crate::data::Table;
+use crate::metrics::Metrics;
 use crate::model::ModelSpec;
-use crate::recipe::Task;
+use crate::task::Task;
 use crate::{Error, Result};
 
 #[derive(Debug)]

@@ -12,10 +12,11 @@ use super::{
     Checkpoint, CheckpointHeader, Control, EpochReport, FinishedModel, Monitor, Objective, Progress, RunKey,
     ScheduleState, StopState, TrainConfig, TrainSink, Verdict,
 };
-use crate::data::split::SplitMix64;
+use crate::base::SplitMix64;
 use crate::device::read_floats;
 use crate::model::{Mlp, ModelSpec};
-use crate::recipe::{Targets, Task};
+use crate::recipe::Targets;
+use crate::task::Task;
 use crate::{Error, Result};
 
 /// Encoded rows: a row-major `rows x width` matrix and the labels.
@@ -336,16 +337,15 @@ async fn evaluate(model: &Mlp, objective: &Objective, data: &Encoded, device: &D
     let metric = match &data.targets {
         Targets::Classes(labels) => {
             let k = out.len() / n;
-            let correct = labels
-                .iter()
-                .enumerate()
-                .filter(|&(row, &label)| super::predicted_class(&out[row * k..(row + 1) * k]) == label as usize);
+            let correct = labels.iter().enumerate().filter(|&(row, &label)| {
+                crate::metrics::predicted_class(&out[row * k..(row + 1) * k]) == label as usize
+            });
             correct.count() as f64 / n as f64
         }
         Targets::Values(values) => {
             let truth: Vec<f64> = values.iter().map(|&v| v as f64).collect();
             let predicted: Vec<f64> = out.iter().map(|&v| v as f64).collect();
-            super::regression_metrics(&truth, &predicted).headline()
+            crate::metrics::regression_metrics(&truth, &predicted).headline()
         }
     };
     Ok((loss / n as f64, metric))

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use clap::Args;
 use fornax_core::Error;
-use fornax_core::recipe::Task;
+use fornax_core::task::Task;
 use fornax_core::train::{
     Checkpoint, Control, Progress, TrainConfig, TrainSink, contain_device_failure, resume_table, train_table,
 };

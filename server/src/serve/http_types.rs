@@ -4,10 +4,11 @@ use std::collections::BTreeMap;
 
 use fornax_core::bundle::Manifest;
 use fornax_core::data::ColumnKind;
+use fornax_core::metrics::Metrics;
 use fornax_core::model::ModelSpec;
 use fornax_core::predict::Prediction;
-use fornax_core::recipe::{TargetEncoding, Task};
-use fornax_core::train::Metrics;
+use fornax_core::recipe::TargetEncoding;
+use fornax_core::task::Task;
 use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;

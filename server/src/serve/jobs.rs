@@ -13,7 +13,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use burn::tensor::Device;
 use fornax_core::Error;
-use fornax_core::recipe::Task;
+use fornax_core::task::Task;
 use fornax_core::train::{Control, Progress, TrainConfig, TrainSink, contain_device_failure, train_table};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};

@@ -80,7 +80,7 @@ fn report(fornax: &Value, tab: &Value, peer: &Value) -> String {
          categorical columns of 3 to 200 values, 5% of cells missing, 146 MB). Both load the CSV, profile every column \
          (count, missing, distinct, mean, std, quartiles, top values, a 20-bin histogram, duplicate rows), fill missing \
          values (mean; most frequent for categories), one-hot encode and standardize into one dense float32 matrix of \
-         281 columns. Native and tab run the same code (`fornax_core::data::benchmark`); the tab's load \
+         281 columns. Native and tab run the same code (`fornax_core::recipe::benchmark`); the tab's load \
          includes copying the file into the worker's memory, not fetching it. Each figure is the median of {REPEATS} \
          runs; peak memory is the process's (native, peer) or the worker's Wasm memory (tab). Harness: `bench/data/` \
          (`fornax.rs`, `tab.mjs`, `pandas_sklearn.py`).\n\n\

@@ -4,9 +4,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::clean::Fill;
-use super::{Column, ColumnData, ColumnKind, DatasetProfile, Prep, Split, Step, Table, clean};
-use crate::recipe::{Recipe, Task};
+use super::Recipe;
+use crate::data::clean::Fill;
+use crate::data::{Column, ColumnData, ColumnKind, DatasetProfile, Prep, Split, Step, Table, clean};
+use crate::task::Task;
 use crate::{Error, Result};
 
 /// Seconds per stage, in order (`load`, `profile`, `impute`, `one_hot_and_standardize`),

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::base::argmax;
+
 /// Test metrics as the metrics JSON reports them. The first numbers of each variant
 /// are the contract of ARCHITECTURE.md; the details after them default when absent
 /// (bundles written before they existed).
@@ -112,17 +114,6 @@ pub fn roc_auc(truth: &[i64], scores: &[f64]) -> Option<f64> {
     let negatives = truth.len() as f64 - positives;
     (positives > 0.0 && negatives > 0.0)
         .then(|| (rank_sum - positives * (positives + 1.0) / 2.0) / (positives * negatives))
-}
-
-/// Index of the largest value (the first one on ties): the predicted class.
-pub fn argmax(values: &[f32]) -> usize {
-    let mut best = 0;
-    for (i, v) in values.iter().enumerate() {
-        if *v > values[best] {
-            best = i;
-        }
-    }
-    best
 }
 
 /// The class a row of raw model outputs predicts: the largest logit, or for a single

@@ -1,0 +1,29 @@
+//! How the target column becomes training labels, and model outputs become answers.
+
+use serde::{Deserialize, Serialize};
+
+/// How the target becomes the training label, and back.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TargetEncoding {
+    Classes { classes: Vec<String> },
+    Standardize { mean: f64, std: f64 },
+}
+
+impl TargetEncoding {
+    /// A regression model's standardized output back in the target's own units;
+    /// `None` for classes, which are not a scale.
+    pub fn unscale(&self, output: f32) -> Option<f64> {
+        match self {
+            TargetEncoding::Standardize { mean, std } => Some(output as f64 * std + mean),
+            TargetEncoding::Classes { .. } => None,
+        }
+    }
+}
+
+/// Labels ready for training: class ids or standardized values.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Targets {
+    Classes(Vec<i64>),
+    Values(Vec<f32>),
+}
