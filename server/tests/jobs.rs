@@ -173,3 +173,73 @@ fn bad_job_requests_are_refused_with_their_place() {
     assert_eq!(kind, "failed");
     assert!(data["message"].as_str().unwrap().contains("colour"), "{data}");
 }
+
+/// Every file under `dir`, as paths relative to it.
+fn files_under(dir: &std::path::Path) -> Vec<String> {
+    let mut files = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(next) = todo.pop() {
+        for entry in std::fs::read_dir(&next).unwrap().map(Result::unwrap) {
+            if entry.file_type().unwrap().is_dir() {
+                todo.push(entry.path());
+            } else {
+                files.push(entry.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned());
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn a_server_killed_mid_job_reports_the_job_failed_and_keeps_every_file() {
+    let server = start();
+    upload_wine(&server);
+    let done = json!({ "dataset": "wine", "target": "cultivar", "model": "quick", "config": { "epochs": 5 } });
+    let (_, quick) = submit(&server, &done);
+    let quick = quick["id"].as_str().unwrap().to_string();
+    assert_eq!(events(&server, &quick, None).last().unwrap().0, "succeeded");
+    let long = json!({ "dataset": "wine", "target": "cultivar", "model": "long", "config": { "epochs": 100000, "early_stopping": { "patience": 100000 } } });
+    let (_, running) = submit(&server, &long);
+    let running = running["id"].as_str().unwrap().to_string();
+    while request(&server, "GET", &format!("/v1/jobs/{running}"), &[], b"").1["epochs_done"].as_u64() == Some(0) {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    // Every dataset and bundle, byte for byte (the job records and the prediction log change).
+    let stored = |dir: &std::path::Path| -> Vec<(String, Vec<u8>)> {
+        files_under(dir)
+            .into_iter()
+            .filter(|f| f.starts_with("datasets/") || f.starts_with("models/"))
+            .map(|f| (f.clone(), std::fs::read(dir.join(&f)).unwrap()))
+            .collect()
+    };
+    let before = stored(&server.dir);
+    assert!(before.iter().any(|(f, _)| f.ends_with("wine.csv")) && before.iter().any(|(f, _)| f.contains("quick")));
+    let dir = server.kill9();
+
+    let server = common::serve(dir);
+    let (status, info) = request(&server, "GET", &format!("/v1/jobs/{running}"), &[], b"");
+    assert_eq!((status, info["state"].as_str()), (200, Some("failed")), "{info}");
+    assert!(info["error"].as_str().unwrap().contains("killed or crashed"), "{info}");
+    assert!(info["finished_ms"].as_u64().is_some());
+    let stream = events(&server, &running, None);
+    assert_eq!(stream.len(), 1);
+    assert_eq!(stream[0].0, "failed");
+    let (_, info) = request(&server, "GET", &format!("/v1/jobs/{quick}"), &[], b"");
+    assert_eq!((info["state"].as_str(), info["version"].as_u64()), (Some("succeeded"), Some(1)), "{info}");
+    let (_, list) = request(&server, "GET", "/v1/jobs", &[("Authorization", &auth())], b"");
+    assert_eq!(list["jobs"].as_array().unwrap().len(), 2, "{list}");
+
+    let after = stored(&server.dir);
+    assert_eq!(after.iter().map(|(f, _)| f).collect::<Vec<_>>(), before.iter().map(|(f, _)| f).collect::<Vec<_>>());
+    assert!(after == before, "every dataset and bundle is intact");
+    let (status, _) = request(&server, "GET", "/v1/models/long", &[], b"");
+    assert_eq!(status, 404, "the killed job registered nothing");
+    let files = files_under(&server.dir);
+    assert!(files.iter().all(|f| !f.ends_with(".tmp")), "no partial file: {files:?}");
+    assert!(files.contains(&format!("jobs/{running}.json")), "{files:?}");
+
+    // The server goes on taking jobs.
+    let (_, again) = submit(&server, &done);
+    assert_eq!(events(&server, again["id"].as_str().unwrap(), None).last().unwrap().0, "succeeded");
+}

@@ -85,6 +85,25 @@ fn bad_requests_get_fastapi_shaped_errors() {
 }
 
 #[test]
+fn path_parameters_that_do_not_parse_are_located_as_fastapi_does() {
+    let server = start();
+    for (method, path, kind) in [
+        ("GET", "/v1/models/wine/versions/-1", "greater_than_equal"),
+        ("GET", "/v1/models/wine/versions/two", "int_parsing"),
+        ("POST", "/v1/models/wine/versions/99999999999/predict", "less_than_equal"),
+        ("GET", "/v1/models/wine/versions/1.5/bundle", "int_parsing"),
+    ] {
+        let (status, body) = request(&server, method, path, &[("Authorization", &format!("Bearer {TOKEN}"))], b"{}");
+        assert_eq!(status, 422, "{method} {path}: {body}");
+        assert_eq!(body["detail"][0]["loc"], json!(["path", "version"]), "{path}");
+        assert_eq!(body["detail"][0]["type"], kind, "{path}");
+        assert!(body["detail"][0]["msg"].as_str().unwrap().starts_with("Input should"), "{body}");
+    }
+    let (status, body) = request(&server, "GET", "/v1/models/wine/versions/1", &[], b"");
+    assert_eq!((status, body["version"].as_u64()), (200, Some(1)));
+}
+
+#[test]
 fn listing_skips_broken_bundles_and_uploads_need_the_token() {
     let server = start();
     let (status, body) = request(&server, "GET", "/v1/models", &[], b"");

@@ -21,8 +21,9 @@ use super::datasets::Datasets;
 use super::http_types::{Health, ModelInfo, ModelList, PredictResponse, Ready};
 use super::jobs::Jobs;
 use super::metrics::{Gauges, Metrics};
+use super::path_params::{ApiPath, VersionPath};
 use super::prediction_log::{Entry, PredictionLog};
-use super::registry::{Missing, PutError, Registry, valid_name};
+use super::registry::{Missing, Registry, valid_name};
 use super::served::{PredictError, Served};
 
 /// Largest request body for predictions.
@@ -181,10 +182,11 @@ async fn model_info(State(state): Shared, Path(name): Path<String>) -> Result<Js
     responses(
         (status = 200, description = "The model", body = ModelInfo),
         (status = 404, description = "No such model or version", body = super::http_types::Message),
+        (status = 422, description = "The version is not a non-negative integer", body = super::http_types::ValidationErrors),
     ))]
 async fn version_info(
     State(state): Shared,
-    Path((name, version)): Path<(String, u32)>,
+    ApiPath(VersionPath { name, version }): ApiPath<VersionPath>,
 ) -> Result<Json<ModelInfo>, ApiError> {
     let served = state.registry.version(&name, version)?;
     Ok(Json(info(&state, &name, &served)))
@@ -229,12 +231,12 @@ async fn predict(
         (status = 200, description = "One prediction per row", body = PredictResponse),
         (status = 404, description = "No such model or version", body = super::http_types::Message),
         (status = 413, description = "Body over 1 MiB", body = super::http_types::Message),
-        (status = 422, description = "A row is invalid: each problem located", body = super::http_types::ValidationErrors),
+        (status = 422, description = "A row is invalid, or the version is not a non-negative integer: each problem located", body = super::http_types::ValidationErrors),
         (status = 503, description = "The model's queue is full (see `Retry-After`)", body = super::http_types::Message),
     ))]
 async fn predict_version(
     State(state): Shared,
-    Path((name, version)): Path<(String, u32)>,
+    ApiPath(VersionPath { name, version }): ApiPath<VersionPath>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<PredictResponse>, ApiError> {
     let served = state.registry.version(&name, version)?;
@@ -326,10 +328,7 @@ async fn upload_model(
     let stored = tokio::task::spawn_blocking(move || registry_state.registry.put(&name, &bytes).map(|s| (name, s)))
         .await
         .map_err(|e| ApiError::Internal(format!("the upload failed: {e}")))?;
-    let (name, served) = stored.map_err(|e| match e {
-        PutError::Invalid(msg) => ApiError::field(&["body"], msg, "bundle_invalid"),
-        PutError::Storage(msg) => ApiError::Storage(msg),
-    })?;
+    let (name, served) = stored.map_err(|e| e.into_api("bundle_invalid"))?;
     Ok((StatusCode::CREATED, Json(info(&state, &name, &served))))
 }
 

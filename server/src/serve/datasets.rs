@@ -6,14 +6,10 @@ use std::path::{Path, PathBuf};
 
 use fornax_core::data::Table;
 
+use super::put_error::PutError;
+
 pub struct Datasets {
     dir: PathBuf,
-}
-
-/// Why an upload was not stored.
-pub enum PutError {
-    Invalid(String),
-    Storage(String),
 }
 
 impl Datasets {

@@ -2,8 +2,9 @@
 //! on the server's device, one job at a time in submission order. Each job keeps every
 //! progress event it produced, so a client that connects late (or reconnects) replays
 //! the run from the start and then follows it live. A finished job's bundle is
-//! registered as a new version of its model, like an upload. Jobs live in memory: a
-//! restarted server has none (the models they made stay).
+//! registered as a new version of its model, like an upload. Each job's record is kept
+//! on disk ([`JobJournal`]): a restarted server lists the jobs it ran before, and one a
+//! killed server left running as failed. Their progress events live in memory only.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -21,7 +22,9 @@ use tokio::sync::watch;
 use utoipa::ToSchema;
 
 use super::datasets::Datasets;
-use super::registry::{PutError, Registry};
+use super::job_journal::JobJournal;
+use super::put_error::PutError;
+use super::registry::Registry;
 
 /// What to train: the body of `POST /v1/jobs`.
 #[derive(Clone, Deserialize, Serialize, ToSchema)]
@@ -46,7 +49,7 @@ pub struct JobRequest {
     pub model: String,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, ToSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum JobState {
     Queued,
@@ -69,7 +72,7 @@ impl JobState {
 }
 
 /// What `GET /v1/jobs/{id}` says.
-#[derive(Clone, Serialize, ToSchema)]
+#[derive(Clone, Serialize, Deserialize, ToSchema)]
 pub struct JobInfo {
     /// Unguessable: who knows it may follow the job.
     pub id: String,
@@ -106,6 +109,7 @@ pub struct Job {
     /// The number of events so far; subscribers wait on its changes.
     count: watch::Sender<usize>,
     cancel: AtomicBool,
+    journal: Arc<JobJournal>,
 }
 
 fn now_ms() -> u64 {
@@ -113,6 +117,31 @@ fn now_ms() -> u64 {
 }
 
 impl Job {
+    fn new(info: JobInfo, events: Vec<JobEvent>, journal: Arc<JobJournal>) -> Arc<Job> {
+        let count = watch::Sender::new(events.len());
+        Arc::new(Job {
+            info: Mutex::new(info),
+            events: Mutex::new(events),
+            count,
+            cancel: AtomicBool::new(false),
+            journal,
+        })
+    }
+
+    /// A job a previous process ran, as its record says: its stream is only its end.
+    fn recovered(info: JobInfo, journal: Arc<JobJournal>) -> Arc<Job> {
+        let end = match info.state {
+            JobState::Succeeded => json!({ "model": info.request.model, "version": info.version }),
+            _ => json!({ "message": info.error.clone().unwrap_or_else(|| info.state.name().to_string()) }),
+        };
+        let events = vec![JobEvent { kind: info.state.name(), data: end }];
+        Job::new(info, events, journal)
+    }
+
+    fn record(&self, info: &JobInfo) {
+        self.journal.record(info);
+    }
+
     pub fn info(&self) -> JobInfo {
         self.info.lock().expect("job lock").clone()
     }
@@ -124,6 +153,7 @@ impl Job {
         if info.state == JobState::Queued {
             info.state = JobState::Cancelled;
             info.finished_ms = Some(now_ms());
+            self.record(&info);
             drop(info);
             self.push("cancelled", json!({ "message": "cancelled before it started" }));
         }
@@ -152,6 +182,7 @@ impl Job {
             info.finished_ms = Some(now_ms());
             info.error = error;
             info.version = version;
+            self.record(&info);
         }
         self.push(kind, data);
     }
@@ -161,21 +192,32 @@ pub struct Jobs {
     jobs: Mutex<BTreeMap<String, Arc<Job>>>,
     queue: Mutex<Sender<Arc<Job>>>,
     device_name: String,
+    journal: Arc<JobJournal>,
 }
 
 impl Jobs {
-    /// Starts the thread that runs jobs one after another on `device`.
-    pub fn start(registry: Arc<Registry>, datasets: Arc<Datasets>, device: Device, device_name: &str) -> Self {
-        let (queue, jobs) = std::sync::mpsc::channel::<Arc<Job>>();
+    /// Starts the thread that runs jobs one after another on `device`, after taking in
+    /// the jobs `journal` recorded before.
+    pub fn start(
+        registry: Arc<Registry>,
+        datasets: Arc<Datasets>,
+        journal: JobJournal,
+        device: Device,
+        device_name: &str,
+    ) -> Self {
+        let journal = Arc::new(journal);
+        let recovered = journal.recover(now_ms());
+        let jobs = recovered.into_iter().map(|info| (info.id.clone(), Job::recovered(info, journal.clone()))).collect();
+        let (queue, queued) = std::sync::mpsc::channel::<Arc<Job>>();
         std::thread::Builder::new()
             .name("training-jobs".into())
             .spawn(move || {
-                for job in jobs {
+                for job in queued {
                     run(&job, &registry, &datasets, &device);
                 }
             })
             .expect("the system can start a thread");
-        Jobs { jobs: Mutex::new(BTreeMap::new()), queue: Mutex::new(queue), device_name: device_name.to_string() }
+        Jobs { jobs: Mutex::new(jobs), queue: Mutex::new(queue), device_name: device_name.to_string(), journal }
     }
 
     /// Queues a job; returns it as it was queued (it may be running already).
@@ -193,12 +235,8 @@ impl Jobs {
             error: None,
             version: None,
         };
-        let job = Arc::new(Job {
-            info: Mutex::new(info.clone()),
-            events: Mutex::new(Vec::new()),
-            count: watch::Sender::new(0),
-            cancel: AtomicBool::new(false),
-        });
+        let job = Job::new(info.clone(), Vec::new(), self.journal.clone());
+        job.record(&info);
         self.jobs.lock().expect("jobs lock").insert(id, job.clone());
         self.queue.lock().expect("jobs lock").send(job).map_err(|_| "the job runner has stopped".to_string())?;
         Ok(info)
@@ -262,6 +300,7 @@ fn run(job: &Job, registry: &Registry, datasets: &Datasets, device: &Device) {
         info.state = JobState::Running;
         info.started_ms = Some(now_ms());
         tracing::info!(job = %info.id, dataset = %info.request.dataset, model = %info.request.model, "job started");
+        job.record(&info);
         info.request.clone()
     };
     let fail = |message: String| {

@@ -20,9 +20,9 @@ use utoipa::ToSchema;
 
 use super::api::{AppState, authorize, body_bytes, check_name};
 use super::api_error::ApiError;
-use super::datasets::PutError;
 use super::http_types::Message;
 use super::jobs::{JobInfo, JobRequest};
+use super::path_params::{ApiPath, VersionPath};
 
 type Shared = State<Arc<AppState>>;
 
@@ -67,10 +67,7 @@ async fn upload_dataset(
     let stored = tokio::task::spawn_blocking(move || datasets.put(&name, &bytes).map(|t| (name, t)))
         .await
         .map_err(|e| ApiError::Internal(format!("the upload failed: {e}")))?;
-    let (name, table) = stored.map_err(|e| match e {
-        PutError::Invalid(msg) => ApiError::field(&["body"], msg, "csv_invalid"),
-        PutError::Storage(msg) => ApiError::Storage(msg),
-    })?;
+    let (name, table) = stored.map_err(|e| e.into_api("csv_invalid"))?;
     let columns = table.columns().iter().map(|c| c.name.clone()).collect();
     Ok((StatusCode::CREATED, Json(DatasetInfo { name, rows: table.rows(), columns })))
 }
@@ -116,7 +113,7 @@ pub struct JobList {
     pub jobs: Vec<JobInfo>,
 }
 
-/// Every job since the server started, oldest first.
+/// Every job this server has recorded (across restarts), oldest first.
 #[utoipa::path(get, path = "/v1/jobs", tag = "jobs", security(("bearer" = [])),
     responses(
         (status = 200, description = "The jobs", body = JobList),
@@ -221,11 +218,13 @@ async fn job_events(
     responses(
         (status = 200, description = "The bundle", content_type = "application/octet-stream", body = Vec<u8>),
         (status = 401, description = "Missing or wrong token", body = Message),
+        (status = 403, description = "The server has no admin token", body = Message),
         (status = 404, description = "No such model or version", body = Message),
+        (status = 422, description = "The version is not a non-negative integer", body = super::http_types::ValidationErrors),
     ))]
 async fn download_bundle(
     State(state): Shared,
-    Path((name, version)): Path<(String, u32)>,
+    ApiPath(VersionPath { name, version }): ApiPath<VersionPath>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     authorize(&state, &headers)?;

@@ -6,12 +6,15 @@ mod batcher;
 mod connections;
 mod datasets;
 mod http_types;
+mod job_journal;
 mod jobs;
 mod jobs_api;
 mod logging;
 mod metrics;
 mod openapi;
+mod path_params;
 mod prediction_log;
+mod put_error;
 mod registry;
 mod served;
 
@@ -44,6 +47,9 @@ pub struct ServeArgs {
     /// Directory of the CSVs uploaded for training jobs.
     #[arg(long, env = "FORNAX_DATASETS", default_value = "datasets")]
     datasets: PathBuf,
+    /// Directory of the training jobs' records (one per server: not shared by replicas).
+    #[arg(long, env = "FORNAX_JOBS", default_value = "jobs")]
+    jobs: PathBuf,
     /// Device that training jobs run on: cpu, vulkan or cuda.
     #[arg(long, env = "FORNAX_DEVICE", default_value = "cpu")]
     device: String,
@@ -184,7 +190,8 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
     }
     let registry = Arc::new(registry);
     let datasets = Arc::new(Datasets::new(&args.datasets));
-    let jobs = Jobs::start(registry.clone(), datasets.clone(), device, &args.device);
+    let journal = job_journal::JobJournal::new(&args.jobs);
+    let jobs = Jobs::start(registry.clone(), datasets.clone(), journal, device, &args.device);
     let request_timeout = Duration::from_secs(args.request_timeout);
     let state = Arc::new(api::AppState { registry, datasets, jobs, metrics, log, token, request_timeout });
     let mut app: Router = api::router(state.clone()).merge(openapi::router());

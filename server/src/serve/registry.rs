@@ -23,6 +23,7 @@ use fornax_core::predict::Predictor;
 
 use super::batcher::BatchSettings;
 use super::metrics::Metrics;
+use super::put_error::PutError;
 use super::served::Served;
 
 /// What the registry knows of one model name.
@@ -48,14 +49,6 @@ pub enum Missing {
     NotFound(String),
     /// It is on disk but does not load (written by hand, or by a newer Fornax).
     Unloadable(String),
-}
-
-/// Why an upload was not stored.
-pub enum PutError {
-    /// The bytes are not a usable bundle (the client's fault).
-    Invalid(String),
-    /// The server could not write it (disk full, permissions); nothing changed.
-    Storage(String),
 }
 
 /// How long a model's `latest` is trusted before the directory is read again.
