@@ -1,5 +1,6 @@
 //! Writes a starting corpus for each fuzz target into `DIR/TARGET/`: a real CSV, a real
-//! fitted recipe with its data, a real trained bundle, and real prediction requests.
+//! fitted recipe with its data, a real trained bundle, real prediction requests and a
+//! project file.
 //! `cargo xtask fuzz` runs it before fuzzing; the fuzzers mutate from there.
 //!
 //! Usage: cargo run -p fornax-core --example fuzz_seeds -- DIR
@@ -62,5 +63,10 @@ fn main() {
     for (i, body) in requests.iter().enumerate() {
         write(dir, "predict_body", &format!("request{i}.json"), body.as_bytes());
     }
+    // A project file as the reader expects it (written by make_handwritten.py with
+    // Python's zipfile, which the reader accepts like the studio's own).
+    let regressions = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz-regressions/project_import");
+    let project = std::fs::read(regressions.join("valid.fornax-project")).unwrap();
+    write(dir, "project_import", "valid.fornax-project", &project);
     println!("fuzz seeds written to {}", dir.display());
 }

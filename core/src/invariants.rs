@@ -209,3 +209,20 @@ mod with_models {
         }
     }
 }
+/// Project import: a `.fornax-project` that reads has a valid record and, for every file
+/// it names, bytes of the stated size and checksum; written out again, it reads back
+/// the same.
+pub fn project_import(bytes: &[u8]) {
+    use crate::project::{archive, sha256_hex};
+    let Ok((project, blobs)) = archive::read(bytes) else { return };
+    project.validate().expect("an imported project is valid");
+    for blob in project.blobs() {
+        let data = blobs.get(&blob.sha256).expect("every file the project names was read");
+        assert_eq!(data.len() as u64, blob.bytes, "{} has its stated size", blob.name);
+        assert_eq!(sha256_hex(data), blob.sha256, "{} matches its checksum", blob.name);
+    }
+    let again = archive::write(&project, &blobs).expect("a project that was read can be written");
+    let (project_again, blobs_again) = archive::read(&again).expect("a written project reads back");
+    assert_eq!(project_again, project, "the project record survives a round trip");
+    assert_eq!(blobs_again, blobs, "the files survive a round trip");
+}

@@ -38,3 +38,8 @@ fn bundle_load() {
 fn predict_body() {
     replay("predict_body", invariants::predict_body);
 }
+
+#[test]
+fn project_import() {
+    replay("project_import", invariants::project_import);
+}

@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 
 use crate::tools::{root, run};
 
-pub const TARGETS: [&str; 4] = ["csv_import", "recipe_json", "bundle_load", "predict_body"];
+pub const TARGETS: [&str; 5] = ["csv_import", "recipe_json", "bundle_load", "predict_body", "project_import"];
 const DEFAULT_SECONDS: u64 = 60;
 
 pub fn fuzz(args: &[String]) -> Result<(), String> {

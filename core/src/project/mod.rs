@@ -4,7 +4,7 @@
 //! project record in a [`MetaStore`]: OPFS and IndexedDB in the browser, the file
 //! system natively ([`FsStore`]).
 
-mod archive;
+pub(crate) mod archive;
 mod projects;
 mod record;
 mod store;

@@ -5,8 +5,12 @@ Inputs that fuzzers find are added beside them by `cargo xtask fuzz`, minimized.
 this folder: python3 make_handwritten.py
 """
 import copy
+import hashlib
+import io
 import json
+import os
 import struct
+import zipfile
 
 
 def write(path, data):
@@ -62,3 +66,35 @@ write("bundle_load/huge_manifest_length.bin", b"\x01" + magic + struct.pack("<I"
 manifest = json.dumps({"format_version": 1}).encode()
 write("bundle_load/incomplete_manifest.bin",
       b"\x01" + magic + struct.pack("<I", 1) + struct.pack("<Q", len(manifest)) + manifest + struct.pack("<Q", 0))
+
+# Project files (.fornax-project): a zip with manifest.json and blobs/SHA256
+os.makedirs("project_import", exist_ok=True)
+csv = b"size,kind\n1,a\n2,b\n"
+digest = hashlib.sha256(csv).hexdigest()
+project = {
+    "id": "p1", "name": "Study", "created_ms": 1, "updated_ms": 2,
+    "datasets": [{"name": "data.csv", "sha256": digest, "bytes": len(csv)}], "runs": [],
+}
+
+
+def project_file(name, manifest=None, blobs=None, edit=lambda m: None):
+    m = {"format": "fornax-project", "format_version": 1, "written_by": "hand", "project": copy.deepcopy(project)}
+    edit(m)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("manifest.json", manifest if manifest is not None else json.dumps(m))
+        for path, data in (blobs if blobs is not None else {f"blobs/{digest}": csv}).items():
+            z.writestr(path, data)
+    write(f"project_import/{name}.fornax-project", out.getvalue())
+
+
+project_file("valid")
+project_file("checksum_mismatch", blobs={f"blobs/{digest}": csv.replace(b"2", b"3")})
+project_file("blob_missing", blobs={})
+project_file("manifest_not_json", manifest="{not json")
+project_file("newer_format", edit=lambda m: m.update(format_version=99))
+project_file("size_understated", edit=lambda m: m["project"]["datasets"][0].update(bytes=3))
+project_file("bad_id", edit=lambda m: m["project"].update(id="../../etc"))
+project_file("same_blob_twice", edit=lambda m: m["project"]["datasets"].append(dict(m["project"]["datasets"][0])))
+write("project_import/truncated.fornax-project", open("project_import/valid.fornax-project", "rb").read()[:-30])
+
