@@ -2,8 +2,9 @@
 //! with exactly the weights of the run that never stopped (same seed, Flex), and a
 //! checkpoint that does not belong to the data or is damaged is refused.
 //!
-//! Burn's seeded generator is global to the process, so these comparisons hold when
-//! each test has its process, as under `cargo nextest` (what `cargo xtask test` runs).
+//! Burn's seeded generator is global to the process; `ModelSpec::init_seeded` draws a
+//! model's weights under a lock, so these comparisons hold under `cargo test`'s threads
+//! as well as `cargo nextest`'s one process per test.
 
 use fornax_core::data::{Cell, Table};
 use fornax_core::predict::Predictor;

@@ -161,6 +161,24 @@ impl ModelSpec {
         }
     }
 
+    /// Builds the model with the fresh weights `seed` gives, the same on every run.
+    /// Burn's generator is one per process and its parameters draw from it when first
+    /// read, so the seeding and every draw happen under one lock: another run in the
+    /// process (a test thread, a second server job) cannot draw in between.
+    pub fn init_seeded(&self, device: &Device, seed: u64) -> Mlp {
+        static SEEDED_INIT: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let _only_this_run = SEEDED_INIT.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        device.seed(seed);
+        let model = self.init(device);
+        for conv in &model.convs {
+            let _ = (conv.weight.val(), conv.bias.as_ref().map(Param::val));
+        }
+        for layer in &model.layers {
+            let _ = (layer.weight.val(), layer.bias.as_ref().map(Param::val));
+        }
+        model
+    }
+
     /// Builds the model with `weights` (burnpack bytes from [`Mlp::weights`]) on `device`.
     /// The error is plain text: the caller says which file was bad.
     pub fn load(&self, weights: &[u8], device: &Device) -> std::result::Result<Mlp, String> {

@@ -106,7 +106,7 @@ struct LoopState {
 impl LoopState {
     fn fresh(spec: &ModelSpec, config: &TrainConfig, autodiff: &Device, rows: usize) -> Self {
         LoopState {
-            model: spec.init(autodiff),
+            model: spec.init_seeded(autodiff, config.seed),
             best: None,
             optimizer: config.optimizer.build(config.weight_decay, config.grad_clip_norm),
             schedule: ScheduleState::new(config.learning_rate),
@@ -226,7 +226,6 @@ pub async fn train_model<S: TrainSink>(
     }
 
     let autodiff = device.clone().autodiff();
-    autodiff.seed(config.seed);
     let mut state = match run.resume.take_if(|c| c.header.model == name) {
         Some(checkpoint) => {
             let state = LoopState::restore(checkpoint, spec, config, &autodiff, train.rows())?;
