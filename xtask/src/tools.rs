@@ -96,7 +96,12 @@ pub fn configure_trunk(trunk: &mut Command) -> Result<(), String> {
 /// browser build), Mesa's lavapipe with the Vulkan loader, on which the native GPU
 /// code path runs without a GPU, and nginx, in front of two server replicas.
 pub fn ensure_test_packages() -> Result<(), String> {
-    ensure_debian_packages(&["chromium", "chromium-driver", "mesa-vulkan-drivers", "libvulkan1", "nginx"], "the tests")
+    ensure_debian_packages(
+        &["chromium", "chromium-driver", "mesa-vulkan-drivers", "libvulkan1", "nginx"],
+        "the tests",
+    )?;
+    // The API contract test (server/tests/contract.rs).
+    ensure_python(&["schemathesis"], &["schemathesis>=4,<5"])
 }
 
 /// Installs the Debian `packages` that are missing; `who` needs them (for the error).
@@ -136,4 +141,14 @@ pub fn web_inputs_stamp() -> String {
         walk(&root().join(input), &mut lines);
     }
     lines.join("\n")
+}
+
+/// Installs the PyPI packages `modules` come from, unless `import` of them works.
+pub fn ensure_python(modules: &[&str], packages: &[&str]) -> Result<(), String> {
+    let import = format!("import {}", modules.join(", "));
+    let present = Command::new("python3").args(["-c", &import]).output();
+    if present.is_ok_and(|o| o.status.success()) {
+        return Ok(());
+    }
+    run(Command::new("python3").args(["-m", "pip", "install", "--break-system-packages"]).args(packages))
 }

@@ -10,7 +10,7 @@ mod train;
 
 use std::process::Command;
 
-use crate::tools::{root, run};
+use crate::tools::{ensure_python, root};
 
 pub fn bench(args: &[String]) -> Result<(), String> {
     let which = args.first().map(String::as_str).unwrap_or("all");
@@ -34,16 +34,6 @@ pub fn bench(args: &[String]) -> Result<(), String> {
         write_section(name, &section)?;
     }
     Ok(())
-}
-
-/// Installs the PyPI packages `modules` come from, unless `import` of them works.
-fn ensure_python(modules: &[&str], packages: &[&str]) -> Result<(), String> {
-    let import = format!("import {}", modules.join(", "));
-    let present = Command::new("python3").args(["-c", &import]).output();
-    if present.is_ok_and(|o| o.status.success()) {
-        return Ok(());
-    }
-    run(Command::new("python3").args(["-m", "pip", "install", "--break-system-packages"]).args(packages))
 }
 
 /// Runs a harness that prints one JSON report on stdout.
