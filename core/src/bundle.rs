@@ -5,9 +5,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::data::DataKind;
 use crate::framed::{self, FrameError};
 use crate::metrics::Metrics;
-use crate::model::{Mlp, ModelSpec};
+use crate::model::{Mlp, ModelFamily, ModelSpec};
 use crate::recipe::{InputField, Recipe};
 use crate::task::Task;
 use crate::{Error, Result};
@@ -21,6 +22,14 @@ pub const FORMAT_VERSION: u32 = 1;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
     pub format_version: u32,
+    /// The kind of data the model reads (absent from bundles written before kinds were
+    /// recorded, which are all tabular).
+    #[serde(default)]
+    pub data_kind: DataKind,
+    /// The model's family (absent from bundles written before families were recorded:
+    /// [`Manifest::family`] reads it from the model's shape).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family: Option<ModelFamily>,
     /// The Fornax version that wrote it.
     pub fornax_version: String,
     pub task: Task,
@@ -35,6 +44,11 @@ pub struct Manifest {
 }
 
 impl Manifest {
+    /// The model's family, as recorded or, in an older bundle, as its shape says.
+    pub fn family(&self) -> ModelFamily {
+        self.family.unwrap_or_else(|| self.model.family())
+    }
+
     /// A checksum only proves the bytes are the ones written; this checks that what was
     /// written is coherent (the recipe is valid, the model's shape fits it), so a
     /// hand-made bundle cannot make prediction divide by zero or multiply mismatched
@@ -46,6 +60,14 @@ impl Manifest {
         }
         self.recipe.validate().map_err(|e| Error::CorruptBundle(e.to_string()))?;
         self.model.validate().map_err(|e| Error::CorruptBundle(e.to_string()))?;
+        if self.family() != self.model.family() || !self.family().accepts(self.data_kind) {
+            return bad(format!(
+                "the manifest names family `{}` for {} data, but its model is `{}`",
+                self.family().name(),
+                self.data_kind.name(),
+                self.model.name()
+            ));
+        }
         let r = &self.recipe;
         // A binary classifier trained with binary cross-entropy has one output.
         let binary_logit = r.task == Task::Classification && r.outputs() == 2 && self.model.outputs == 1;

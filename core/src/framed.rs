@@ -46,8 +46,13 @@ pub(crate) fn read<'a>(
     let mut reader = Reader { bytes, pos: magic.len() };
     let found = u32::from_le_bytes(reader.take(4)?.try_into().expect("4 bytes"));
     if found != version {
+        let what_to_do = if found > version {
+            "it was written by a newer Fornax: open it with that version or newer"
+        } else {
+            "it was written by an older Fornax that this one cannot read"
+        };
         return Err(FrameError::Corrupt(format!(
-            "format version {found} is not supported (this Fornax reads version {version})"
+            "format version {found} is not supported (this Fornax reads version {version}); {what_to_do}"
         )));
     }
     if bytes.len() < reader.pos + CHECKSUM_LEN {

@@ -183,6 +183,8 @@ mod with_models {
         let metrics = crate::metrics::classification_metrics(&[0], &[0], &["a".into(), "b".into(), "c".into()], None);
         let manifest = Manifest {
             format_version: FORMAT_VERSION,
+            data_kind: crate::data::DataKind::Tabular,
+            family: Some(spec.family()),
             fornax_version: crate::VERSION.into(),
             task: recipe.task,
             target: recipe.target.clone(),

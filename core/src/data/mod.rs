@@ -5,6 +5,7 @@ pub mod clean;
 mod csv_export;
 mod csv_import;
 pub mod drift;
+mod kind;
 pub mod prep;
 pub mod profile;
 pub mod ragged;
@@ -13,6 +14,7 @@ pub(crate) mod split;
 mod table;
 
 pub use clean::{Cleaned, Step, StepReport, clean};
+pub use kind::DataKind;
 pub use prep::{Encoding, Prep, Scaling};
 pub use profile::{DatasetProfile, DetectedType};
 pub use ragged::{RaggedRows, without_ragged_rows};

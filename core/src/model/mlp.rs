@@ -20,7 +20,7 @@ use burn::tensor::{Bytes, Device, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
 use super::halving_pool::halving_max_pool;
-use super::{Activation, ConvSpec};
+use super::{Activation, ConvSpec, ModelFamily};
 use crate::base::SplitMix64;
 use crate::limits::{MAX_LAYERS, MAX_PARAMETERS};
 use crate::{Error, Result};
@@ -74,13 +74,19 @@ impl ModelSpec {
         }
     }
 
+    /// The family this shape belongs to: a CNN with convolutions, the linear baseline
+    /// without hidden layers, an MLP otherwise.
+    pub fn family(&self) -> ModelFamily {
+        match (&self.conv, self.hidden.is_empty()) {
+            (Some(_), _) => ModelFamily::Cnn,
+            (None, true) => ModelFamily::Linear,
+            (None, false) => ModelFamily::Mlp,
+        }
+    }
+
     /// `linear` for the baseline, `cnn` with convolutions, `mlp` otherwise.
     pub fn name(&self) -> &'static str {
-        match (&self.conv, self.hidden.is_empty()) {
-            (Some(_), _) => "cnn",
-            (None, true) => "linear",
-            (None, false) => "mlp",
-        }
+        self.family().name()
     }
 
     /// Widths of the dense layers' inputs and outputs: the convolutions' output (or the

@@ -2,6 +2,7 @@
 
 mod activation;
 mod conv;
+mod family;
 #[cfg(feature = "compute")]
 mod halving_pool;
 #[cfg(feature = "compute")]
@@ -9,5 +10,6 @@ mod mlp;
 
 pub use activation::Activation;
 pub use conv::ConvSpec;
+pub use family::{FAMILIES, FamilyInfo, ModelFamily};
 #[cfg(feature = "compute")]
 pub use mlp::{Mlp, ModelSpec};

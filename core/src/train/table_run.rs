@@ -6,18 +6,22 @@ use burn::tensor::Device;
 
 use super::{Checkpoint, Prepared, Run, RunKey, TrainConfig, TrainSink, train_model};
 use crate::bundle::{Bundle, FORMAT_VERSION, Manifest};
-use crate::data::Table;
+use crate::data::{DataKind, Table};
 use crate::metrics::Metrics;
 use crate::model::ModelSpec;
 use crate::task::Task;
 use crate::{Error, Result};
 
+/// What a finished run gives: the bundle to save and the test metrics of both models.
 #[derive(Debug)]
 pub struct TrainOutcome {
+    /// The trained model with its recipe and manifest.
     pub bundle: Bundle,
     /// Test metrics of the MLP (also in the bundle's manifest).
     pub metrics: Metrics,
+    /// Test metrics of the linear baseline, to compare the model with.
     pub baseline: Metrics,
+    /// Epochs the MLP trained (fewer than configured when early stopping ended it).
     pub epochs_run: usize,
 }
 
@@ -62,6 +66,8 @@ async fn run_table<S: TrainSink>(device: &Device, table: &Table, mut run: Run, s
     let metrics = p.test_metrics(&mlp.model, device).await?;
     let manifest = Manifest {
         format_version: FORMAT_VERSION,
+        data_kind: DataKind::Tabular,
+        family: Some(p.spec.family()),
         fornax_version: crate::VERSION.to_string(),
         task: p.task,
         target: run.key.target.clone(),

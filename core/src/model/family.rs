@@ -1,0 +1,75 @@
+//! The registry of model families: what the studio offers, `fornax train --model` takes
+//! and a bundle records, each with the kinds of data it reads.
+
+use serde::{Deserialize, Serialize};
+
+use crate::data::DataKind;
+
+/// A kind of model, independent of its sizes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ModelFamily {
+    /// Linear or logistic regression: no hidden layers, the baseline every run trains.
+    Linear,
+    /// A multilayer perceptron: dense hidden layers.
+    Mlp,
+    /// Convolutional blocks over rows read as images, then dense layers.
+    Cnn,
+}
+
+/// What the registry says about one family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FamilyInfo {
+    /// The family.
+    pub family: ModelFamily,
+    /// Its name in JSON, on the command line and in bundles.
+    pub name: &'static str,
+    /// How the studio names it.
+    pub label: &'static str,
+    /// The data kinds it reads.
+    pub accepts: &'static [DataKind],
+}
+
+/// Every family, in the order the studio lists them.
+pub static FAMILIES: [FamilyInfo; 3] = [
+    FamilyInfo { family: ModelFamily::Linear, name: "linear", label: "Linear baseline", accepts: &[DataKind::Tabular] },
+    FamilyInfo { family: ModelFamily::Mlp, name: "mlp", label: "MLP", accepts: &[DataKind::Tabular] },
+    FamilyInfo { family: ModelFamily::Cnn, name: "cnn", label: "CNN", accepts: &[DataKind::Tabular] },
+];
+
+impl ModelFamily {
+    /// The family's entry in [`FAMILIES`].
+    pub fn info(self) -> &'static FamilyInfo {
+        FAMILIES.iter().find(|f| f.family == self).expect("every family is registered")
+    }
+
+    /// Its name: `linear`, `mlp` or `cnn`.
+    pub fn name(self) -> &'static str {
+        self.info().name
+    }
+
+    /// Whether it can train on data of `kind`.
+    pub fn accepts(self, kind: DataKind) -> bool {
+        self.info().accepts.contains(&kind)
+    }
+
+    /// The families that read `kind`, in registry order.
+    pub fn for_kind(kind: DataKind) -> impl Iterator<Item = ModelFamily> {
+        FAMILIES.iter().filter(move |f| f.accepts.contains(&kind)).map(|f| f.family)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_family_is_registered_once_under_its_serde_name() {
+        for info in &FAMILIES {
+            assert_eq!(info.family.info(), info);
+            assert_eq!(serde_json::to_value(info.family).unwrap(), info.name);
+        }
+        let tabular: Vec<_> = ModelFamily::for_kind(DataKind::Tabular).collect();
+        assert_eq!(tabular, [ModelFamily::Linear, ModelFamily::Mlp, ModelFamily::Cnn]);
+    }
+}
