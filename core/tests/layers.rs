@@ -47,8 +47,7 @@ fn imports(src: &Path) -> Vec<(String, String, String)> {
         for line in std::fs::read_to_string(&path).unwrap().lines() {
             let code = line.split("//").next().unwrap();
             for (at, _) in code.match_indices("crate::") {
-                let used: String =
-                    code[at + 7..].chars().take_while(|c| c.is_ascii_lowercase() || *c == '_').collect();
+                let used: String = code[at + 7..].chars().take_while(|c| c.is_ascii_lowercase() || *c == '_').collect();
                 if !used.is_empty() && used != module {
                     out.push((file.clone(), module.clone(), used));
                 }

@@ -10,12 +10,18 @@ use crate::model::ConvSpec;
 #[cfg(feature = "compute")]
 pub use compute::benchmark;
 
+/// One benchmark: the column to predict, and the model and settings to train it with.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BenchmarkSpec {
+    /// The column to predict, always as classification.
     pub target: String,
+    /// Hidden layer widths (empty: a linear model).
     pub hidden: Vec<usize>,
+    /// Epochs to run, every one of them; at least 2, as the first is the warm-up.
     pub epochs: usize,
+    /// Rows per step.
     pub batch_size: usize,
+    /// Adam's learning rate, constant for the whole run.
     pub learning_rate: f64,
     /// Convolutional blocks before the hidden layers (a CNN on image rows).
     #[serde(default)]
@@ -25,24 +31,34 @@ pub struct BenchmarkSpec {
 /// Row numbers of the seeded split, for a peer to train on the same rows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Split {
+    /// Rows the model trains on.
     pub train: Vec<usize>,
+    /// Rows held out for validation; no figure in the report depends on them.
     pub valid: Vec<usize>,
+    /// Rows `test_accuracy` is measured on.
     pub test: Vec<usize>,
 }
 
+/// What a benchmark measured: the same figures, taken the same way, natively and in the browser.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BenchmarkReport {
+    /// The Fornax version that ran it.
     pub version: String,
+    /// Rows in the training part.
     pub train_rows: usize,
+    /// Epochs run (all of `BenchmarkSpec::epochs`).
     pub epochs: usize,
     /// Seconds from the start of training to the end of each epoch.
     pub epoch_seconds: Vec<f64>,
+    /// Seconds from the start (model setup included) to the end of the first epoch, the warm-up.
     pub first_epoch_seconds: f64,
     /// Training rows per second over the epochs after the first (the warm-up).
     pub samples_per_second: f64,
     /// Mean training loss of each epoch.
     pub train_losses: Vec<f64>,
+    /// Accuracy of the trained model on the test rows, from 0 to 1.
     pub test_accuracy: f64,
+    /// The rows of each part, for a peer to train on the same ones.
     pub split: Split,
 }
 
@@ -76,6 +92,8 @@ mod compute {
         }
     }
 
+    /// Trains and times one model on `table` as `spec` says, then measures it on the test rows.
+    /// Refuses fewer than 2 epochs.
     pub async fn benchmark(device: &Device, table: &Table, spec: &BenchmarkSpec) -> Result<BenchmarkReport> {
         if spec.epochs < 2 {
             return Err(Error::InvalidConfig("a benchmark needs at least 2 epochs: the first is the warm-up".into()));

@@ -16,14 +16,17 @@ use crate::task::Task;
 use crate::{Error, Result};
 
 const MAGIC: &[u8; 8] = b"FXCKPT\r\n";
+/// The format version this Fornax writes, and the only one it reads.
 pub const CHECKPOINT_VERSION: u32 = 1;
 
 /// What a run is: resuming needs the same target, config and data.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct RunKey {
+    /// The column the run predicts.
     pub target: String,
     /// The task the user forced, if any (else it is inferred from the target again).
     pub task: Option<Task>,
+    /// The run's config, as it started.
     pub config: TrainConfig,
     /// [`crate::data::Table::fingerprint`] of the data.
     pub data: String,
@@ -32,22 +35,30 @@ pub struct RunKey {
 /// A model the run already finished (the linear baseline, while the MLP trains).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FinishedModel {
+    /// Its name: `linear`, `mlp` or `cnn`.
     pub model: String,
+    /// Epochs it trained (fewer than configured when early stopping ended it).
     pub epochs_run: usize,
 }
 
+/// A checkpoint's JSON header: what the run is and where it stands; readable without Burn.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CheckpointHeader {
     /// The Fornax version that wrote it.
     pub fornax_version: String,
+    /// What the run is; a resumed run takes its target, task and config from here.
     pub run: RunKey,
+    /// The models the run already finished, in order; their weights are `Checkpoint::finished`.
     pub finished: Vec<FinishedModel>,
     /// The model in training (`linear` or `mlp`) and how many of its epochs are done.
     pub model: String,
+    /// Epochs of `model` done: the resumed run continues with epoch `epoch + 1`.
     pub epoch: usize,
     /// Every epoch of the run so far, all models, so curves can be drawn again.
     pub history: Vec<EpochReport>,
+    /// The learning-rate schedule's state after this epoch.
     pub schedule: ScheduleState,
+    /// Early stopping's state after this epoch.
     pub stopping: StopState,
     /// The generator's state after this epoch (it shuffles rows and draws dropout masks).
     pub rng: u64,
@@ -55,8 +66,10 @@ pub struct CheckpointHeader {
     pub order: Vec<usize>,
 }
 
+/// A whole checkpoint in memory: the header and the weights and optimizer state it describes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Checkpoint {
+    /// What the run is and where it stands.
     pub header: CheckpointHeader,
     /// The model's weights after the last epoch (burnpack).
     pub weights: Vec<u8>,
@@ -71,6 +84,7 @@ pub struct Checkpoint {
 }
 
 impl Checkpoint {
+    /// The checkpoint as a file, laid out as this module's docs describe.
     pub fn to_bytes(&self) -> Vec<u8> {
         let header = serde_json::to_vec(&self.header).expect("a checkpoint header always serializes");
         let mut sections: Vec<&[u8]> = vec![
@@ -83,6 +97,8 @@ impl Checkpoint {
         framed::write(MAGIC, CHECKPOINT_VERSION, &sections)
     }
 
+    /// Reads a checkpoint file, refusing one that is foreign, corrupt, of another format version
+    /// or with a config that is not valid.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
         let corrupt = |msg: String| Error::Checkpoint(format!("it is corrupt: {msg}"));
         let sections = framed::read(bytes, MAGIC, CHECKPOINT_VERSION, 4).map_err(|e| match e {

@@ -13,6 +13,7 @@ use crate::model::{Activation, ConvSpec};
 use crate::task::Task;
 use crate::{Error, Result};
 
+/// Every setting of a run: the config JSON, where a missing field takes its default.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct TrainConfig {
@@ -24,6 +25,7 @@ pub struct TrainConfig {
     pub learning_rate: f64,
     /// Hidden layer widths of the MLP (empty: the linear model alone).
     pub hidden: Vec<usize>,
+    /// The activation of every hidden layer (and convolution).
     pub activation: Activation,
     /// Dropout probability after each hidden layer: none, one for all, or one per layer.
     pub dropout: Vec<f64>,
@@ -34,14 +36,19 @@ pub struct TrainConfig {
     pub conv: Option<ConvSpec>,
     /// `None`: cross-entropy for classification, mean squared error for regression.
     pub loss: Option<Loss>,
+    /// The optimizer and its settings (default: Adam).
     pub optimizer: OptimizerKind,
     /// L2 penalty (SGD, Adam) or decoupled weight decay (AdamW).
     pub weight_decay: f64,
     /// Clip the gradient's global norm to this value.
     pub grad_clip_norm: Option<f64>,
+    /// How the learning rate changes from epoch to epoch (default: constant).
     pub schedule: Schedule,
+    /// When to end training before `epochs`, and which epoch's weights to keep.
     pub early_stopping: EarlyStopping,
+    /// Share of the labeled rows held out for validation; above 0, with `test_fraction` below 0.9.
     pub valid_fraction: f64,
+    /// Share of the labeled rows held out to test the finished models; above 0.
     pub test_fraction: f64,
     /// Same seed + same backend = same split, same initialization, same result.
     pub seed: u64,
@@ -76,6 +83,7 @@ impl Default for TrainConfig {
 }
 
 impl TrainConfig {
+    /// Checks every setting; the error says in words which one is wrong and what it takes.
     pub fn validate(&self) -> Result<()> {
         let bad = |msg: String| Err(Error::InvalidConfig(msg));
         let positive = |x: f64| x.is_finite() && x > 0.0;

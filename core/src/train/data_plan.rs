@@ -15,7 +15,9 @@ use crate::{Error, Result};
 
 /// The split and cleaned rows of a table, for the task they will be trained for.
 pub struct DataPlan {
+    /// The task given, or the one inferred from the target as the steps read it.
     pub task: Task,
+    /// The cleaned table, its split (renumbered past dropped rows) and the steps as fitted.
     pub cleaned: Cleaned,
 }
 
@@ -23,13 +25,19 @@ pub struct DataPlan {
 /// the sizes of the parts, and whether train and test follow the same distributions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DataReport {
+    /// The task the data will be trained for.
     pub task: Task,
+    /// Profile of the whole cleaned table (every part, and rows without a target value).
     pub profile: DatasetProfile,
+    /// What each cleaning step did, in order.
     pub steps: Vec<StepReport>,
     /// The steps as fitted, as they will be saved in the model's recipe.
     pub fitted: Vec<Step>,
+    /// Rows in the training part, after cleaning.
     pub train_rows: usize,
+    /// Rows in the validation part, after cleaning.
     pub valid_rows: usize,
+    /// Rows in the test part, after cleaning.
     pub test_rows: usize,
     /// Train against test, per feature.
     pub drift: Vec<ColumnDrift>,
@@ -86,6 +94,7 @@ impl DataPlan {
         Ok(DataPlan { task, cleaned })
     }
 
+    /// What the data page shows for this plan; `target` is the column the plan was made for.
     pub fn report(&self, target: &str) -> DataReport {
         let Cleaned { table, split, steps, reports } = &self.cleaned;
         DataReport {

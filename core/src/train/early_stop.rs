@@ -6,9 +6,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::{Error, Result};
 
+/// The early-stopping rule: the config's `early_stopping`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct EarlyStopping {
+    /// The validation number to watch (default: the loss).
     pub monitor: Monitor,
     /// `None`: `min` for the loss, `max` for the metric.
     pub mode: Option<Mode>,
@@ -20,18 +22,23 @@ pub struct EarlyStopping {
     pub restore_best: bool,
 }
 
+/// Which validation number early stopping watches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Monitor {
+    /// The loss on the validation rows.
     ValidLoss,
     /// Validation accuracy (classification) or R2 (regression).
     ValidMetric,
 }
 
+/// Whether a lower or a higher monitored value is better.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
+    /// Lower is better, as for a loss.
     Min,
+    /// Higher is better, as for accuracy or R2.
     Max,
 }
 
@@ -42,6 +49,7 @@ impl Default for EarlyStopping {
 }
 
 impl EarlyStopping {
+    /// Refuses a negative or non-finite `min_delta`.
     pub fn validate(&self) -> Result<()> {
         if !(self.min_delta.is_finite() && self.min_delta >= 0.0) {
             return Err(Error::InvalidConfig(format!(
@@ -52,6 +60,7 @@ impl EarlyStopping {
         Ok(())
     }
 
+    /// The mode in force: the configured one, else `Min` for the loss and `Max` for the metric.
     pub fn mode(&self) -> Mode {
         self.mode.unwrap_or(match self.monitor {
             Monitor::ValidLoss => Mode::Min,
@@ -63,8 +72,11 @@ impl EarlyStopping {
 /// The rule's memory across epochs; saved in checkpoints.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct StopState {
+    /// The best monitored value so far; `None` until an epoch gives one that is not NaN.
     pub best: Option<f64>,
+    /// The epoch (counted from 1) that gave `best`; 0 before any.
     pub best_epoch: usize,
+    /// Epochs since the last improvement.
     pub epochs_without_improvement: usize,
 }
 
@@ -73,7 +85,9 @@ pub struct StopState {
 pub enum Verdict {
     /// This epoch is the best so far: keep its weights.
     Improved,
+    /// No improvement, but patience is not used up yet.
     Continue,
+    /// Patience is used up: stop training this model.
     Stop,
 }
 

@@ -17,6 +17,7 @@ use burn_flex::FlexTensor;
 use super::optim::AdamParams;
 use crate::flex_values::{contiguous, values, values_mut};
 
+/// Adam as a Burn optimizer: one fused pass per parameter on Flex, Burn's own Adam elsewhere.
 #[derive(Clone)]
 pub struct FusedAdam {
     beta_1: f32,
@@ -29,6 +30,7 @@ pub struct FusedAdam {
 }
 
 impl FusedAdam {
+    /// Adam with `params`, and `weight_decay` as an L2 penalty added to the gradient when given.
     pub fn new(params: AdamParams, weight_decay: Option<f32>) -> Self {
         let (beta_1, beta_2, epsilon) = (params.beta1 as f32, params.beta2 as f32, params.epsilon as f32);
         let burn = AdamConfig::new()

@@ -5,9 +5,11 @@ use serde::{Deserialize, Serialize};
 use crate::task::Task;
 use crate::{Error, Result};
 
+/// The loss to train with: the config's `loss` (tagged by `kind`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Loss {
+    /// Softmax cross-entropy over the classes, with optional class weights and label smoothing.
     CrossEntropy(CrossEntropy),
     /// For two classes: the model has one output, the logit of the second class.
     BinaryCrossEntropy,
@@ -15,7 +17,10 @@ pub enum Loss {
     Mse,
     /// Mean absolute error.
     Mae,
+    /// Huber loss (PyTorch's `HuberLoss`): quadratic within `delta` of the target, linear beyond.
     Huber {
+        /// Where quadratic turns linear, in standard deviations of the target (the model learns
+        /// standardized values); default 1.
         #[serde(default = "one")]
         delta: f64,
     },
@@ -25,9 +30,11 @@ fn one() -> f64 {
     1.0
 }
 
+/// Cross-entropy's options (PyTorch's `weight` and `label_smoothing`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct CrossEntropy {
+    /// How much each class's rows count; `None`: all the same.
     pub class_weights: Option<ClassWeights>,
     /// Mixes the one-hot target with the uniform distribution: 0 (off) to below 1.
     pub label_smoothing: f64,
@@ -38,17 +45,22 @@ pub struct CrossEntropy {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum ClassWeights {
+    /// `"balanced"`: weights from the class counts of the training rows.
     Named(Balanced),
+    /// One weight (0 or more) per class, in the order of the recipe's classes.
     Given(Vec<f64>),
 }
 
+/// The one named weighting, `"balanced"` in the config.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Balanced {
+    /// n_rows / (n_classes x rows of the class) for each class.
     Balanced,
 }
 
 impl Loss {
+    /// Checks the loss's own settings: label smoothing, class weights, Huber's `delta`.
     pub fn validate(&self) -> Result<()> {
         let bad = |msg: String| Err(Error::InvalidConfig(format!("loss: {msg}")));
         match self {
@@ -70,6 +82,7 @@ impl Loss {
         }
     }
 
+    /// The name the config gives it as its `kind`.
     pub fn name(&self) -> &'static str {
         match self {
             Loss::CrossEntropy(_) => "cross_entropy",

@@ -50,14 +50,19 @@ use crate::task::Task;
 pub struct EpochReport {
     /// `linear` (the baseline) or `mlp`.
     pub model: String,
+    /// This epoch's number, counted from 1.
     pub epoch: usize,
+    /// The most epochs the config allows; early stopping may end the model sooner.
     pub epochs: usize,
+    /// Mean loss per training row over the epoch, taken as the weights changed.
     pub train_loss: f64,
+    /// Mean loss per validation row after the epoch.
     pub valid_loss: f64,
     /// Validation accuracy (classification) or R2 (regression).
     pub valid_metric: f64,
     /// The learning rate this epoch trained with.
     pub learning_rate: f64,
+    /// Training rows divided by the epoch's wall time (validation included).
     pub samples_per_second: f64,
 }
 
@@ -65,21 +70,28 @@ pub struct EpochReport {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Progress {
+    /// A model starts (or resumes) training: its name, task, most epochs, and the row counts of
+    /// the training and validation parts. A resumed model's earlier epochs follow, replayed.
     Started { model: String, task: Task, epochs: usize, train_rows: usize, valid_rows: usize },
+    /// An epoch finished (or, when resuming, one from before the checkpoint is replayed).
     Epoch(EpochReport),
+    /// Early stopping ended `model` after `epoch`; `best_epoch` is its best monitored epoch.
     EarlyStop { model: String, epoch: usize, best_epoch: usize },
 }
 
 /// What the sink answers after each report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Control {
+    /// Go on training.
     Continue,
+    /// Stop: training returns `Error::Cancelled`.
     Cancel,
 }
 
 /// Receives progress. Its futures are where the loop yields: the browser worker lets
 /// its event loop run there (so cancel and pause messages arrive and the tab stays live).
 pub trait TrainSink {
+    /// Receives one event; answering `Control::Cancel` ends training with `Error::Cancelled`.
     fn report(&mut self, progress: &Progress) -> impl Future<Output = Control>;
 
     /// Called before every batch, so a long epoch can be cancelled.
@@ -93,6 +105,7 @@ pub trait TrainSink {
         false
     }
 
+    /// Receives the checkpoint [`TrainSink::wants_checkpoint`] asked for; the default drops it.
     fn checkpoint(&mut self, checkpoint: Checkpoint) -> impl Future<Output = ()> {
         let _ = checkpoint;
         async {}

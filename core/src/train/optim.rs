@@ -19,15 +19,20 @@ use serde::{Deserialize, Serialize};
 
 use crate::{Error, Result};
 
+/// The optimizer: the config's `optimizer` (tagged by `kind`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum OptimizerKind {
+    /// Stochastic gradient descent, with optional momentum (no dampening); `weight_decay` is L2.
     Sgd {
+        /// Momentum factor, from 0 up to 1; 0 (the default) is plain SGD.
         #[serde(default)]
         momentum: f64,
+        /// Nesterov momentum instead of the classic kind; needs `momentum` above 0.
         #[serde(default)]
         nesterov: bool,
     },
+    /// Adam; `weight_decay` is an L2 penalty added to the gradient.
     Adam(AdamParams),
     /// Adam with decoupled weight decay (`weight_decay` is its decay rate).
     Adamw(AdamParams),
@@ -37,10 +42,13 @@ pub enum OptimizerKind {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AdamParams {
+    /// Decay rate of the first moment (the gradient's running mean); default 0.9.
     #[serde(default = "beta1")]
     pub beta1: f64,
+    /// Decay rate of the second moment (the squared gradient's running mean); default 0.999.
     #[serde(default = "beta2")]
     pub beta2: f64,
+    /// Added to the denominator for numerical stability; default 1e-8.
     #[serde(default = "epsilon")]
     pub epsilon: f64,
 }
@@ -68,6 +76,7 @@ impl Default for OptimizerKind {
 }
 
 impl OptimizerKind {
+    /// Checks that momentum, betas and epsilon are in range and that Nesterov has momentum.
     pub fn validate(&self) -> Result<()> {
         let ok = match *self {
             OptimizerKind::Sgd { momentum, nesterov } => {
@@ -90,6 +99,8 @@ impl OptimizerKind {
 
 #[cfg(feature = "compute")]
 impl OptimizerKind {
+    /// The optimizer for a run: `weight_decay` (0: none) as this kind applies it, and the
+    /// gradient's global norm clipped to `grad_clip_norm` when given.
     pub fn build(&self, weight_decay: f64, grad_clip_norm: Option<f64>) -> ModuleOptimizer {
         let clip = grad_clip_norm.map(|c| GradientClippingConfig::Norm(c as f32));
         let decay = (weight_decay > 0.0).then_some(WeightDecayConfig { penalty: weight_decay as f32 });

@@ -18,18 +18,27 @@ use crate::{Error, Result};
 /// test parts are too small to mean anything.
 const MIN_ROWS: usize = 20;
 
+/// A table ready to train on: the parts encoded, the fitted recipe, the model and the loss.
 pub struct Prepared {
+    /// The task given, or inferred from the target.
     pub task: Task,
+    /// The recipe fitted on the training rows: cleaning steps, features and target encoding.
     pub recipe: Recipe,
     /// The table rows of each part.
     pub train_rows: Vec<usize>,
+    /// The validation part's table rows.
     pub valid_rows: Vec<usize>,
+    /// The test part's table rows.
     pub test_rows: Vec<usize>,
+    /// The training rows, encoded.
     pub train: Encoded,
+    /// The validation rows, encoded.
     pub valid: Encoded,
+    /// The test rows, encoded.
     pub test: Encoded,
     /// The model the config describes, sized for the recipe.
     pub spec: ModelSpec,
+    /// The loss to train with, its class weights resolved from the training labels.
     pub objective: Objective,
 }
 

@@ -6,9 +6,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::{Error, Result};
 
+/// How the learning rate changes over the epochs: the config's `schedule` (tagged by `kind`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Schedule {
+    /// The starting rate every epoch (the default).
     #[default]
     Constant,
     /// `StepLR`: multiply by `gamma` every `step_size` epochs.
@@ -17,28 +19,37 @@ pub enum Schedule {
     Exponential { gamma: f64 },
     /// `CosineAnnealingLR` over `t_max` epochs (default: all of them) down to `eta_min`.
     Cosine {
+        /// Epochs from the starting rate down to `eta_min`; `None`: all the run's epochs.
         #[serde(default)]
         t_max: Option<usize>,
+        /// The lowest rate (default 0).
         #[serde(default)]
         eta_min: f64,
     },
     /// `LinearLR` from `start_factor` x the rate up to the rate over `warmup_epochs`, then
     /// `CosineAnnealingLR` over the remaining epochs (`SequentialLR` of the two).
     WarmupCosine {
+        /// Epochs of linear warm-up, from 1 to below the run's epochs.
         warmup_epochs: usize,
+        /// The first epoch's rate as a fraction of the starting rate (default 1/3).
         #[serde(default = "default_start_factor")]
         start_factor: f64,
+        /// The rate the cosine part falls toward by the end of the run (default 0).
         #[serde(default)]
         eta_min: f64,
     },
     /// `ReduceLROnPlateau` on the validation loss (mode min, relative threshold).
     ReduceOnPlateau {
+        /// What a reduction multiplies the rate by, between 0 and 1 (default 0.1).
         #[serde(default = "default_factor")]
         factor: f64,
+        /// Epochs without improvement allowed before a reduction (default 10).
         #[serde(default = "default_plateau_patience")]
         patience: usize,
+        /// Relative improvement that counts: a loss below `best * (1 - threshold)` (default 1e-4).
         #[serde(default = "default_threshold")]
         threshold: f64,
+        /// The rate is never reduced below this (default 0).
         #[serde(default)]
         min_lr: f64,
     },
@@ -58,6 +69,7 @@ fn default_threshold() -> f64 {
 }
 
 impl Schedule {
+    /// Checks the schedule's settings for a run of `epochs` epochs.
     pub fn validate(&self, epochs: usize) -> Result<()> {
         let bad = |msg: &str| Err(Error::InvalidConfig(format!("schedule: {msg}")));
         let unit = |x: f64| x > 0.0 && x <= 1.0;
@@ -107,14 +119,18 @@ impl Schedule {
 /// Where a run is in its schedule; saved in checkpoints so a resumed run continues it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScheduleState {
+    /// The config's starting learning rate, which the schedule moves from.
     pub base_lr: f64,
     /// Reduce-on-plateau's current rate, best loss so far and epochs without improvement.
     pub plateau_lr: f64,
+    /// Reduce-on-plateau's best validation loss so far; `None` before the first epoch.
     pub plateau_best: Option<f64>,
+    /// Reduce-on-plateau's epochs since the loss last improved (reset by a reduction).
     pub plateau_bad_epochs: usize,
 }
 
 impl ScheduleState {
+    /// The state before the first epoch of a run starting at `base_lr`.
     pub fn new(base_lr: f64) -> Self {
         Self { base_lr, plateau_lr: base_lr, plateau_best: None, plateau_bad_epochs: 0 }
     }

@@ -22,12 +22,16 @@ use crate::{Error, Result};
 /// Encoded rows: a row-major `rows x width` matrix and the labels.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Encoded {
+    /// The values, row after row: `width` per row.
     pub x: Vec<f32>,
+    /// Values per row (the recipe's width).
     pub width: usize,
+    /// The label of each row: class ids, or standardized values for regression.
     pub targets: Targets,
 }
 
 impl Encoded {
+    /// Number of rows (0 when `width` is 0).
     pub fn rows(&self) -> usize {
         self.x.len().checked_div(self.width).unwrap_or(0)
     }
@@ -44,7 +48,9 @@ impl Encoded {
 /// The model a run ends with (the best epoch's, unless the config says otherwise), on
 /// the training device without autodiff.
 pub struct Trained {
+    /// The model, ready to predict with and to save.
     pub model: Mlp,
+    /// Epochs it trained (fewer than configured when early stopping ended it).
     pub epochs_run: usize,
 }
 
@@ -52,6 +58,7 @@ pub struct Trained {
 /// checkpoint it resumes from. Checkpoints are made from it.
 #[derive(Default)]
 pub struct Run {
+    /// What the run is (target, task, config, data); every checkpoint records it.
     pub key: RunKey,
     finished: Vec<(FinishedModel, Vec<u8>)>,
     history: Vec<EpochReport>,
@@ -59,6 +66,7 @@ pub struct Run {
 }
 
 impl Run {
+    /// A fresh run of `key`, with nothing finished and nothing to resume.
     pub fn new(key: RunKey) -> Self {
         Run { key, ..Run::default() }
     }
