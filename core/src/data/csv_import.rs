@@ -213,10 +213,12 @@ pub(super) fn row_start(bytes: &[u8], position: usize) -> usize {
 pub(super) struct LineCounter {
     at: usize,
     newlines: u64,
+    /// The line the last row passed to [`Self::advance`] starts on, from 1.
     pub line: u64,
 }
 
 impl LineCounter {
+    /// Moves on to the row the csv reader places at `position`, and sets `line` to its line.
     pub fn advance(&mut self, bytes: &[u8], position: usize) {
         let start = row_start(bytes, position).max(self.at);
         self.newlines += bytes[self.at..start].iter().filter(|&&b| b == b'\n').count() as u64;

@@ -19,25 +19,35 @@ pub const SHIFT_P_VALUE: f64 = 0.01;
 const EXACT_KS_MAX_PRODUCT: usize = 10_000_000;
 const OVERLAY_BINS: usize = 20;
 
+/// Which test compared a column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DriftTest {
+    /// Two-sample Kolmogorov-Smirnov, for a numeric column.
     KolmogorovSmirnov,
+    /// Pearson's chi-square test of homogeneity, for a categorical column.
     ChiSquare,
 }
 
+/// How one column's values compare between two sets of rows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ColumnDrift {
+    /// The column's name.
     pub column: String,
+    /// The test used, by the column's kind.
     pub test: DriftTest,
+    /// The KS distance between the two empirical CDFs (0 to 1), or the chi-square statistic.
     pub statistic: f64,
+    /// The chance of a difference this large if both sides came from one distribution.
     pub p_value: f64,
     /// `p_value < SHIFT_P_VALUE`.
     pub shifted: bool,
     /// The two distributions over the same bins (numbers) or categories, as fractions
     /// of each side's values, to draw one over the other.
     pub labels: Vec<String>,
+    /// The first rows' share of each bin or category; sums to 1.
     pub first: Vec<f64>,
+    /// The second rows' share of each bin or category; sums to 1.
     pub second: Vec<f64>,
 }
 

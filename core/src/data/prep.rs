@@ -9,11 +9,15 @@ use super::Step;
 use crate::limits::MAX_CATEGORIES;
 use crate::{Error, Result};
 
+/// The data plan of a training config; every field may be left out of the JSON.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Prep {
+    /// Reading and cleaning steps, applied in this order before features are fitted.
     pub steps: Vec<Step>,
+    /// How numeric features are scaled.
     pub scaling: Scaling,
+    /// How categorical features are encoded.
     pub encoding: Encoding,
     /// One-hot outputs per column at most, the last one "other" for the rarer
     /// categories (scikit-learn's `max_categories`); `None` keeps every category.
@@ -51,10 +55,12 @@ pub enum Encoding {
 }
 
 impl Prep {
+    /// Whether every setting is the default: no steps, standard scaling, one-hot, random split.
     pub fn is_default(&self) -> bool {
         *self == Prep::default()
     }
 
+    /// Checks what serde cannot: `max_categories`, when set, is from 2 to [`MAX_CATEGORIES`].
     pub fn validate(&self) -> Result<()> {
         if let Some(cap) = self.max_categories
             && !(2..=MAX_CATEGORIES).contains(&cap)

@@ -18,10 +18,15 @@ pub const TOP_CATEGORIES: usize = 10;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DetectedType {
+    /// Whole numbers.
     Integer,
+    /// Numbers, some with a fractional part.
     Float,
+    /// Only 0 and 1, or at most two of true/false, yes/no, t/f, y/n (any case).
     Boolean,
+    /// Texts that all start with a `YYYY-MM-DD` date, perhaps followed by a time.
     DateTime,
+    /// Texts naming categories: any text column that is none of the other types.
     Categorical,
     /// Long, mostly distinct texts: words, not categories.
     Text,
@@ -35,45 +40,66 @@ pub enum DetectedType {
 /// `numpy.histogram` draws them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Histogram {
+    /// Bin edges, ascending: one more than there are bins.
     pub edges: Vec<f64>,
+    /// Values in each bin.
     pub counts: Vec<usize>,
 }
 
+/// A numeric column's `describe()` statistics and histogram, missing values left out.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NumericStats {
+    /// The arithmetic mean.
     pub mean: f64,
     /// Sample standard deviation (n - 1), as pandas reports it; `None` for one value.
     pub std: Option<f64>,
+    /// The smallest value.
     pub min: f64,
+    /// The first quartile (25th percentile), linearly interpolated.
     pub q1: f64,
+    /// The median (50th percentile).
     pub median: f64,
+    /// The third quartile (75th percentile), linearly interpolated.
     pub q3: f64,
+    /// The largest value.
     pub max: f64,
+    /// [`HISTOGRAM_BINS`] equal-width bins from `min` to `max`.
     pub histogram: Histogram,
 }
 
+/// The profile of one column.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ColumnProfile {
+    /// The column's name.
     pub name: String,
+    /// Numeric or categorical, as the table holds it.
     pub kind: ColumnKind,
+    /// The finer type its values look like.
     pub detected: DetectedType,
     /// Cells with a value.
     pub count: usize,
+    /// Cells with no value.
     pub missing: usize,
+    /// Distinct values, missing not counted.
     pub unique: usize,
+    /// Statistics of a numeric column; `None` (left out of the JSON) for a categorical or
+    /// empty one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub numeric: Option<NumericStats>,
     /// The most frequent values with their counts, most frequent first (ties by value).
     pub top: Vec<(String, usize)>,
 }
 
+/// The profile of a whole table: its size, its duplicate rows and every column.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DatasetProfile {
+    /// Data rows.
     pub rows: usize,
     /// Rows equal in every column to an earlier row (pandas' `duplicated().sum()`).
     pub duplicate_rows: usize,
     /// What the table takes in memory here, in bytes.
     pub memory_bytes: usize,
+    /// One profile per column, in table order.
     pub columns: Vec<ColumnProfile>,
     /// The target's classes and their counts, when a categorical-looking target is given.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -81,6 +107,8 @@ pub struct DatasetProfile {
 }
 
 impl DatasetProfile {
+    /// Profiles `table`. `target_balance` is filled when `target` names a column that is
+    /// categorical or has at most 20 distinct values.
     pub fn of(table: &Table, target: Option<&str>) -> DatasetProfile {
         let columns: Vec<ColumnProfile> = table.columns().iter().map(profile_column).collect();
         let target_balance = target.and_then(|t| columns.iter().find(|c| c.name == t)).and_then(|c| {
@@ -101,6 +129,7 @@ impl DatasetProfile {
         }
     }
 
+    /// Missing cells across all columns.
     pub fn missing_cells(&self) -> usize {
         self.columns.iter().map(|c| c.missing).sum()
     }

@@ -12,6 +12,7 @@ use crate::Result;
 pub struct RaggedRows {
     /// Fields in the header.
     pub expected: usize,
+    /// Ragged rows in the whole file; `first` lists at most [`FIRST_SHOWN`] of them.
     pub count: usize,
     /// The first [`FIRST_SHOWN`] ragged rows: (line, fields).
     pub first: Vec<(u64, usize)>,

@@ -50,6 +50,7 @@ impl Prep {
         });
     }
 
+    /// Whether a [`Step::DropColumns`] leaves `column` out (its role is "ignore").
     pub fn is_ignored(&self, column: &str) -> bool {
         self.steps.iter().any(|s| matches!(s, Step::DropColumns { columns } if columns.iter().any(|c| c == column)))
     }

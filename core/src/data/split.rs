@@ -5,8 +5,11 @@ use crate::base::SplitMix64;
 /// Row indices of each part of a split.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Split {
+    /// Rows to fit the recipe and the model on, shuffled.
     pub train: Vec<usize>,
+    /// Rows to validate on after every epoch.
     pub valid: Vec<usize>,
+    /// Rows held out of training, to test the finished model (and for the drift check).
     pub test: Vec<usize>,
 }
 

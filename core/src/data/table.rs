@@ -8,42 +8,58 @@ use crate::{Error, Result};
 /// not a number in every non-missing cell stays text and is treated as a category.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ColumnData {
+    /// Numbers, one per row; `None` where the cell is missing.
     Numeric(Vec<Option<f64>>),
+    /// Texts (trimmed at import), one per row; `None` where the cell is missing.
     Categorical(Vec<Option<String>>),
 }
 
+/// Whether a column holds numbers or categories (`numeric` or `categorical` in JSON).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ColumnKind {
+    /// Every value is a number.
     Numeric,
+    /// Values are texts, each one a category.
     Categorical,
 }
 
+/// A named column of a [`Table`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Column {
+    /// The column's name, from the CSV header (trimmed).
     pub name: String,
+    /// The values, one per row.
     pub data: ColumnData,
 }
 
 /// One cell, borrowed: what a recipe reads, whether it came from a CSV or a JSON request.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Cell<'a> {
+    /// No value: an empty cell, a missing marker, or JSON `null`.
     Missing,
+    /// A number, from a numeric column or a JSON number.
     Number(f64),
+    /// A text, from a categorical column or a JSON string or boolean.
     Text(&'a str),
 }
 
 /// What the column table in the tab shows for one column.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ColumnSummary {
+    /// The column's name.
     pub name: String,
+    /// Numeric or categorical.
     pub kind: ColumnKind,
+    /// Cells with no value.
     pub missing: usize,
+    /// Distinct values, missing not counted (numbers compared as formatted text).
     pub unique: usize,
     /// Up to three distinct example values, as text.
     pub examples: Vec<String>,
 }
 
+/// Named columns of equal length: row `r` is index `r` of every column.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {
     columns: Vec<Column>,
@@ -51,6 +67,7 @@ pub struct Table {
 }
 
 impl Column {
+    /// Numeric or categorical, from the values the column holds.
     pub fn kind(&self) -> ColumnKind {
         match self.data {
             ColumnData::Numeric(_) => ColumnKind::Numeric,
@@ -58,6 +75,7 @@ impl Column {
         }
     }
 
+    /// Number of cells (rows), missing ones included.
     pub fn len(&self) -> usize {
         match &self.data {
             ColumnData::Numeric(v) => v.len(),
@@ -65,10 +83,12 @@ impl Column {
         }
     }
 
+    /// Whether the column has no cells.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
+    /// The cell in `row`, borrowed; panics when `row` is past the end.
     pub fn cell(&self, row: usize) -> Cell<'_> {
         match &self.data {
             ColumnData::Numeric(v) => v[row].map_or(Cell::Missing, Cell::Number),
@@ -85,6 +105,7 @@ impl Column {
         }
     }
 
+    /// Counts and up to three examples, for the column table in the tab.
     pub fn summary(&self) -> ColumnSummary {
         let mut distinct: Vec<String> = (0..self.len()).filter_map(|r| self.text(r)).collect();
         let missing = self.len() - distinct.len();
@@ -117,14 +138,17 @@ impl Table {
         Ok(Self { columns, rows })
     }
 
+    /// Number of data rows (the header not counted).
     pub fn rows(&self) -> usize {
         self.rows
     }
 
+    /// The columns, in file order.
     pub fn columns(&self) -> &[Column] {
         &self.columns
     }
 
+    /// The columns, by value, taking the table apart.
     pub fn into_columns(self) -> Vec<Column> {
         self.columns
     }
@@ -134,6 +158,7 @@ impl Table {
         &mut self.columns
     }
 
+    /// The column names, in order.
     pub fn column_names(&self) -> Vec<&str> {
         self.columns.iter().map(|c| c.name.as_str()).collect()
     }
@@ -146,6 +171,7 @@ impl Table {
             .ok_or_else(|| Error::UnknownColumn { name: name.to_string(), available: self.column_names().join(", ") })
     }
 
+    /// One [`ColumnSummary`] per column, in order.
     pub fn summaries(&self) -> Vec<ColumnSummary> {
         self.columns.iter().map(Column::summary).collect()
     }

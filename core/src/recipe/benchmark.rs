@@ -14,7 +14,9 @@ use crate::{Error, Result};
 /// and the encoded matrix's width.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DataBenchmark {
+    /// `(stage, seconds)` for each stage, in the order they ran.
     pub seconds: Vec<(String, f64)>,
+    /// Model inputs per row of the encoded matrix.
     pub width: usize,
 }
 

@@ -89,7 +89,9 @@ impl Recipe {
 
 /// What encoded rows are made of: f32 for models, f64 to check against other tools.
 pub trait Scalar: Copy {
+    /// The value in this type (an `f32` rounds it, and overflows to infinity).
     fn from_f64(x: f64) -> Self;
+    /// Whether it is neither infinite nor NaN; encoding refuses a value that is not.
     fn is_finite(self) -> bool;
 }
 

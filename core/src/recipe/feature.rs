@@ -11,26 +11,58 @@ use crate::data::{Cell, format_number};
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Feature {
     /// Missing -> the training mean; then `(x - mean) / std` (population std; 1 when zero).
-    Standardize { name: String, mean: f64, std: f64 },
+    Standardize {
+        /// The input column.
+        name: String,
+        /// Mean of the training rows' values (0 when they have none).
+        mean: f64,
+        /// Population standard deviation of the training rows' values; 1 when zero.
+        std: f64,
+    },
     /// Missing -> the training mean; then `(x - min) / (max - min)` (`x - min` when
     /// every training value is the same, as scikit-learn's MinMaxScaler).
-    MinMax { name: String, min: f64, max: f64, mean: f64 },
+    MinMax {
+        /// The input column.
+        name: String,
+        /// Smallest training value (0 when the training rows have none).
+        min: f64,
+        /// Largest training value (0 when the training rows have none).
+        max: f64,
+        /// Mean of the training values, which fills missing cells.
+        mean: f64,
+    },
     /// Missing -> the training mean; otherwise the value as it is.
-    Unscaled { name: String, mean: f64 },
+    Unscaled {
+        /// The input column.
+        name: String,
+        /// Mean of the training values, which fills missing cells.
+        mean: f64,
+    },
     /// One input per known category; missing or unseen categories give all zeros. With
     /// `other`, one more input, last, for the categories too rare to keep and for
     /// unseen ones (scikit-learn's `max_categories`).
     OneHot {
+        /// The input column.
         name: String,
+        /// The categories kept, sorted and distinct, numbers as [`format_number`] writes
+        /// them: every one in the training rows or, with `other`, the most frequent.
         categories: Vec<String>,
+        /// Whether the last input stands for every other category (absent in JSON: false).
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         other: bool,
     },
     /// One input: the category's index in `categories`; -1 when missing or unseen.
-    Ordinal { name: String, categories: Vec<String> },
+    Ordinal {
+        /// The input column.
+        name: String,
+        /// The training rows' categories, sorted and distinct, numbers as [`format_number`]
+        /// writes them.
+        categories: Vec<String>,
+    },
 }
 
 impl Feature {
+    /// The input column it encodes.
     pub fn name(&self) -> &str {
         match self {
             Feature::Standardize { name, .. }

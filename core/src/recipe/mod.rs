@@ -21,14 +21,21 @@ pub use target::{TargetEncoding, Targets};
 use crate::data::Step;
 use crate::task::Task;
 
+/// A fitted recipe: the cleaning steps, one [`Feature`] per input column, and how the
+/// target is encoded. Every bundle carries one, so each place that loads it encodes alike.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Recipe {
     /// The cleaning steps as fitted: fills and clips apply to every row predicted.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub steps: Vec<Step>,
+    /// The target column's name.
     pub target: String,
+    /// Whether the target is classes or a number.
     pub task: Task,
+    /// One per input column (every column but the target), in the table's order; each
+    /// becomes [`Feature::width`] model inputs, side by side.
     pub features: Vec<Feature>,
+    /// How the target becomes training labels, and model outputs become answers.
     pub target_encoding: TargetEncoding,
 }
 

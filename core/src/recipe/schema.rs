@@ -8,13 +8,17 @@ use crate::data::ColumnKind;
 /// One input column as a client must send it (published with each served model).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InputField {
+    /// The column's name: the key of its value in each request row.
     pub name: String,
+    /// Whether its values are numbers or categories.
     pub kind: ColumnKind,
+    /// The categories the model knows, sorted; `None` (absent in JSON) for a numeric column.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub categories: Option<Vec<String>>,
 }
 
 impl Recipe {
+    /// The input columns a client must send, one per feature, in the recipe's order.
     pub fn schema(&self) -> Vec<InputField> {
         self.features
             .iter()

@@ -6,8 +6,18 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum TargetEncoding {
-    Classes { classes: Vec<String> },
-    Standardize { mean: f64, std: f64 },
+    /// Classification: the label is the class's index in `classes`.
+    Classes {
+        /// The training rows' distinct target values, sorted (numbers written as text).
+        classes: Vec<String>,
+    },
+    /// Regression: the label is `(y - mean) / std`.
+    Standardize {
+        /// Mean of the training rows' target values.
+        mean: f64,
+        /// Their population standard deviation; 1 when zero.
+        std: f64,
+    },
 }
 
 impl TargetEncoding {
@@ -24,6 +34,8 @@ impl TargetEncoding {
 /// Labels ready for training: class ids or standardized values.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Targets {
+    /// One class index per row, into [`TargetEncoding::Classes`]'s `classes`.
     Classes(Vec<i64>),
+    /// One standardized target value per row.
     Values(Vec<f32>),
 }

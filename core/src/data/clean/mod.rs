@@ -17,10 +17,15 @@ use crate::{Error, Result};
 /// What one step did: the preview the studio shows beside it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StepReport {
+    /// The step's [`Step::label`].
     pub step: String,
+    /// Rows in the table before the step.
     pub rows_before: usize,
+    /// Rows after it: fewer when it drops rows.
     pub rows_after: usize,
+    /// Missing cells in the whole table before the step.
     pub missing_before: usize,
+    /// Missing cells in the whole table after it.
     pub missing_after: usize,
 }
 
@@ -28,9 +33,13 @@ pub struct StepReport {
 /// steps as fitted.
 #[derive(Debug, Clone)]
 pub struct Cleaned {
+    /// The table after every step.
     pub table: Table,
+    /// The split given, without the dropped rows and renumbered to match `table`.
     pub split: Split,
+    /// The steps with their fitted values, for the recipe to keep and replay.
     pub steps: Vec<Step>,
+    /// What each step did, one report per step, in order.
     pub reports: Vec<StepReport>,
 }
 

@@ -5,75 +5,110 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::{Cell, format_number, is_one_of, parse_number};
 
+/// One step of the data plan. In JSON, an object tagged by `step`, such as
+/// `{"step": "as_number", "column": "price"}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "step", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Step {
     /// Drops rows equal in every column to an earlier row.
     DropDuplicates,
     /// Drops columns (their role is "ignore").
-    DropColumns { columns: Vec<String> },
+    DropColumns {
+        /// Names of the columns to drop.
+        columns: Vec<String>,
+    },
     /// Drops rows missing a value in any of `columns` (in any column when empty).
     DropMissing {
+        /// Columns to check; empty checks every column.
         #[serde(default)]
         columns: Vec<String>,
     },
     /// Fills missing values of `column`; `value` is fitted, or given for `constant`.
     FillMissing {
+        /// The column to fill.
         column: String,
+        /// How the value is chosen.
         with: Fill,
+        /// The value: fitted on the training rows, or given for `constant`; `None` until fitted.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         value: Option<FillValue>,
     },
     /// Clips (or drops the rows of) values of `column` outside `bounds`, fitted as
     /// `[q1 - k iqr, q3 + k iqr]` or `mean -/+ k std` (population std, as scipy's zscore).
     Outliers {
+        /// The numeric column to check.
         column: String,
+        /// How the bounds are fitted.
         method: OutlierMethod,
         /// k; 1.5 for IQR and 3 for z-scores when absent.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         threshold: Option<f64>,
+        /// What happens to a value outside the bounds.
         action: OutlierAction,
+        /// `[low, high]`, fitted on the training rows; `None` until fitted.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         bounds: Option<[f64; 2]>,
     },
     /// Reads a numeric column as categories (a zip code, a class number).
-    AsCategory { column: String },
+    AsCategory {
+        /// The column to read as categories.
+        column: String,
+    },
     /// Reads a text column as numbers; cells that are not a number become missing.
-    AsNumber { column: String },
+    AsNumber {
+        /// The column to read as numbers.
+        column: String,
+    },
     /// Reads these texts (trimmed, any ASCII case) as missing in every column, beside
     /// the built-in [`super::MISSING_MARKERS`]. A text column whose other cells are all
     /// numbers becomes numeric, as the import would have read it.
-    MissingMarkers { markers: Vec<String> },
+    MissingMarkers {
+        /// The texts; one that is a number also matches equal numbers (`-999` matches `-999.0`).
+        markers: Vec<String>,
+    },
 }
 
+/// How [`Step::FillMissing`] chooses its value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Fill {
+    /// The mean of the training rows' values (numeric columns only).
     Mean,
+    /// The median of the training rows' values (numeric columns only).
     Median,
     /// The most frequent value (the smallest of equally frequent ones, as scikit-learn).
     Mode,
+    /// A value the user gives, converted to the column's type when fitted.
     Constant,
 }
 
+/// A fill value; untagged in JSON, so a bare number or string.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum FillValue {
+    /// Fills a numeric column.
     Number(f64),
+    /// Fills a categorical column.
     Text(String),
 }
 
+/// How [`Step::Outliers`] fits its bounds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OutlierMethod {
+    /// Tukey's fences: `[q1 - k iqr, q3 + k iqr]`.
     Iqr,
+    /// `mean -/+ k std`, with the population std.
     Zscore,
 }
 
+/// What [`Step::Outliers`] does with a value outside its bounds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OutlierAction {
+    /// Replaces it with the nearer bound, in the dataset and at prediction time.
     Clip,
+    /// Drops its row from the dataset; at prediction time the value is left as it is.
     Drop,
 }
 
@@ -163,6 +198,7 @@ impl Step {
 }
 
 impl FillValue {
+    /// The value as text, numbers as [`format_number`] writes them (for the step's label).
     pub fn text(&self) -> String {
         match self {
             FillValue::Number(x) => format_number(*x),
