@@ -12,6 +12,7 @@ use zip::{CompressionMethod, ZipArchive, ZipWriter};
 use super::record::sha256_hex;
 use super::{Project, ProjectError};
 
+/// What the manifest's `format` says, telling a project file from any other zip.
 pub const FORMAT: &str = "fornax-project";
 /// Bumped when a reader of the previous version would misread the file.
 pub const FORMAT_VERSION: u32 = 1;

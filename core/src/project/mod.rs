@@ -20,14 +20,21 @@ pub use store::{BlobStore, MetaStore, Revision, StoreError};
 /// nothing they had was changed.
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum ProjectError {
+    /// The store failed; its error says how.
     #[error("{0}")]
     Store(#[from] StoreError),
+    /// No project has this id.
     #[error("no project with id {0} (it may have been deleted in another tab)")]
     Missing(String),
+    /// The file is not a project file at all (not a zip, no manifest, another format); why.
     #[error("this is not a Fornax project file: {0}")]
     NotAProject(String),
+    /// A project file, or a stored record or file, is damaged (missing, altered or
+    /// unreadable); the message says which.
     #[error("the project file is damaged: {0}")]
     Damaged(String),
+    /// Something that breaks a rule (a bad name or id, an id already taken, a file too
+    /// large or from a newer Fornax); the whole message.
     #[error("{0}")]
     Invalid(String),
 }

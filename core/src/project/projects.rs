@@ -13,6 +13,8 @@ const PREFIX: &str = "project-";
 /// Times a change is re-applied on a newer record after another writer got in first.
 const RETRIES: usize = 8;
 
+/// The user's projects: files in a [`BlobStore`] (under `ID/SHA256`), records in a
+/// [`MetaStore`] (under `project-ID`).
 pub struct Projects<B, M> {
     blobs: B,
     meta: M,
@@ -32,6 +34,7 @@ fn parse(json: &str) -> Result<Project, ProjectError> {
 }
 
 impl<B: BlobStore, M: MetaStore> Projects<B, M> {
+    /// Projects kept in `blobs` and `meta`.
     pub fn new(blobs: B, meta: M) -> Self {
         Projects { blobs, meta }
     }
@@ -45,6 +48,7 @@ impl<B: BlobStore, M: MetaStore> Projects<B, M> {
         Ok(projects)
     }
 
+    /// The project `id`'s record; [`ProjectError::Missing`] when there is none.
     pub async fn get(&self, id: &str) -> Result<Project, ProjectError> {
         match self.meta.get(&key(id)).await? {
             Some((_, json)) => parse(&json),
@@ -52,6 +56,7 @@ impl<B: BlobStore, M: MetaStore> Projects<B, M> {
         }
     }
 
+    /// Stores a new, empty project named `name` (trimmed); refuses an `id` already taken.
     pub async fn create(&self, id: &str, name: &str, now_ms: u64) -> Result<Project, ProjectError> {
         let project = Project {
             id: id.to_string(),
@@ -66,6 +71,7 @@ impl<B: BlobStore, M: MetaStore> Projects<B, M> {
         Ok(project)
     }
 
+    /// Renames the project to `name` (trimmed); returns the record as written.
     pub async fn rename(&self, id: &str, name: &str, now_ms: u64) -> Result<Project, ProjectError> {
         check_name("project name", name)?;
         self.update(id, now_ms, |p| {
@@ -142,6 +148,8 @@ impl<B: BlobStore, M: MetaStore> Projects<B, M> {
         Ok(project.runs.last().cloned().expect("the update pushed the run"))
     }
 
+    /// Removes run number `run` from the record, if it is there; returns the record as
+    /// written. Its bundle's bytes stay in the store until the project is deleted.
     pub async fn delete_run(&self, id: &str, run: u32, now_ms: u64) -> Result<Project, ProjectError> {
         self.update(id, now_ms, |p| {
             p.runs.retain(|r| r.id != run);

@@ -9,14 +9,21 @@ use crate::train::{EpochReport, TrainConfig};
 /// Longest project or file name kept.
 pub const MAX_NAME_CHARS: usize = 120;
 
+/// One project's record: its name, datasets and runs. Stored as JSON, and written into
+/// every `.fornax-project` file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Project {
+    /// 1-64 ASCII letters, digits, `-` or `_`, unique in its store; part of storage keys.
     pub id: String,
+    /// The name the user gave it: not blank, at most 120 characters.
     pub name: String,
     /// Milliseconds since 1970 (the browser's `Date.now()`).
     pub created_ms: u64,
+    /// When it last changed, in milliseconds since 1970; lists show the newest first.
     pub updated_ms: u64,
+    /// The dataset files loaded into it, each once.
     pub datasets: Vec<BlobRef>,
+    /// Its finished runs, in the order they were added.
     pub runs: Vec<Run>,
 }
 
@@ -27,6 +34,7 @@ pub struct BlobRef {
     pub name: String,
     /// Lowercase hex SHA-256 of the bytes; also where they are stored.
     pub sha256: String,
+    /// Size of the file in bytes.
     pub bytes: u64,
 }
 
@@ -35,20 +43,28 @@ pub struct BlobRef {
 pub struct Run {
     /// 1, 2, ... within the project.
     pub id: u32,
+    /// When it was kept, in milliseconds since 1970.
     pub created_ms: u64,
     /// The dataset's SHA-256 (one of the project's datasets).
     pub dataset: String,
+    /// The column it was trained to predict.
     pub target: String,
+    /// The settings it trained with.
     pub config: TrainConfig,
     /// Every epoch of every model the run trained, as the live view drew them.
     pub history: Vec<EpochReport>,
+    /// Epochs the model trained (fewer than configured when early stopping ended it).
     pub epochs_run: usize,
+    /// Seconds the training took.
     pub seconds: f64,
     /// Test metrics of the model and of the linear baseline.
     pub test: Metrics,
+    /// Test metrics of the linear baseline trained beside the model.
     pub baseline: Metrics,
     /// Where it trained: the backend's name, or the server's address.
     pub trained_on: String,
+    /// The trained `.fornax` bundle; [`crate::project::Projects::add_run`] sets its
+    /// checksum and size.
     pub bundle: BlobRef,
 }
 
@@ -64,6 +80,7 @@ impl Project {
         self.datasets.iter().chain(self.runs.iter().map(|r| &r.bundle)).filter(move |b| seen.insert(b.sha256.clone()))
     }
 
+    /// The project's dataset with this SHA-256, if it holds one.
     pub fn dataset(&self, sha256: &str) -> Option<&BlobRef> {
         self.datasets.iter().find(|d| d.sha256 == sha256)
     }
@@ -95,6 +112,8 @@ impl Project {
     }
 }
 
+/// Refuses a name that, trimmed, is empty, longer than [`MAX_NAME_CHARS`] characters or
+/// holds control characters; `what` names it in the message.
 pub fn check_name(what: &str, name: &str) -> Result<(), ProjectError> {
     let trimmed = name.trim();
     if trimmed.is_empty() {
@@ -109,10 +128,13 @@ pub fn check_name(what: &str, name: &str) -> Result<(), ProjectError> {
     Ok(())
 }
 
+/// Whether `id` can be a project id: 1-64 ASCII letters, digits, `-` or `_`, so it is
+/// safe in storage keys and paths.
 pub fn valid_id(id: &str) -> bool {
     !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
+/// Whether `hex` is a SHA-256 as [`sha256_hex`] writes it: 64 lowercase hex digits.
 pub fn valid_sha256(hex: &str) -> bool {
     hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }

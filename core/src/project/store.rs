@@ -5,16 +5,26 @@
 /// A record's version: 0 is "not stored", each write adds one.
 pub type Revision = u64;
 
+/// Why a store could not do what was asked.
 #[derive(Debug, Clone, thiserror::Error, PartialEq)]
 pub enum StoreError {
+    /// Nothing is stored under this key.
     #[error("{0} is not stored")]
     NotFound(String),
+    /// The record under this key is no longer at the revision the writer expected.
     #[error("{0} was changed elsewhere (another tab or window) since it was read")]
     Conflict(String),
+    /// The browser's storage quota has no room for the write.
     #[error(
         "not enough storage in this browser: {needed} bytes are needed and {available} are free. Nothing was changed; delete or export old projects to make room"
     )]
-    QuotaExceeded { needed: u64, available: u64 },
+    QuotaExceeded {
+        /// Bytes the write needs (0 when the browser did not say).
+        needed: u64,
+        /// Bytes still free (0 when the browser did not say).
+        available: u64,
+    },
+    /// Anything else (an I/O error, a key that is not valid); the message says what.
     #[error("storage failed: {0}")]
     Failed(String),
 }
@@ -25,6 +35,7 @@ pub enum StoreError {
 pub trait BlobStore {
     /// Stores the bytes whole or not at all: a failed write leaves what was there.
     async fn put(&self, key: &str, bytes: &[u8]) -> Result<(), StoreError>;
+    /// The bytes under `key`; [`StoreError::NotFound`] when there are none.
     async fn get(&self, key: &str) -> Result<Vec<u8>, StoreError>;
     /// Removes every key that starts with `dir/`.
     async fn delete_dir(&self, dir: &str) -> Result<(), StoreError>;
@@ -34,10 +45,12 @@ pub trait BlobStore {
 /// each other.
 #[allow(async_fn_in_trait)]
 pub trait MetaStore {
+    /// The record under `key` with its revision; `None` when there is none.
     async fn get(&self, key: &str) -> Result<Option<(Revision, String)>, StoreError>;
     /// Writes `json` only if the stored revision is still `expected` (0: absent);
     /// returns the new revision, or [`StoreError::Conflict`].
     async fn put(&self, key: &str, expected: Revision, json: &str) -> Result<Revision, StoreError>;
+    /// Removes the record under `key`; removing one that is absent is no error.
     async fn delete(&self, key: &str) -> Result<(), StoreError>;
     /// Every record whose key starts with `prefix`.
     async fn list(&self, prefix: &str) -> Result<Vec<(String, Revision, String)>, StoreError>;
@@ -85,6 +98,7 @@ mod fs {
     }
 
     impl FsStore {
+        /// Both stores under `root`; its directories are made on the first write.
         pub fn new(root: impl Into<PathBuf>) -> Self {
             FsStore { root: root.into(), lock: Mutex::new(()) }
         }
