@@ -21,6 +21,7 @@ pub const FORMAT_VERSION: u32 = 1;
 /// What a bundle says about itself; readable without loading the model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
+    /// The bundle layout version it was written in; this build reads only [`FORMAT_VERSION`].
     pub format_version: u32,
     /// The kind of data the model reads (absent from bundles written before kinds were
     /// recorded, which are all tabular).
@@ -32,14 +33,21 @@ pub struct Manifest {
     pub family: Option<ModelFamily>,
     /// The Fornax version that wrote it.
     pub fornax_version: String,
+    /// What the model predicts; the same as the recipe's.
     pub task: Task,
+    /// The column the model predicts; the same as the recipe's.
     pub target: String,
+    /// The inputs a client sends, as [`Recipe::schema`] gives them.
     pub inputs: Vec<InputField>,
+    /// The model's shape, which the weights are loaded into.
     pub model: ModelSpec,
+    /// The fitted preprocessing that turns each row into the model's inputs.
     pub recipe: Recipe,
     /// Test-set metrics of the model and of the linear baseline trained beside it.
     pub metrics: Metrics,
+    /// Test-set metrics of the linear baseline, to compare the model with.
     pub baseline_metrics: Metrics,
+    /// Epochs the model trained (fewer than configured when early stopping ended it).
     pub epochs_run: usize,
 }
 
@@ -87,8 +95,10 @@ impl Manifest {
     }
 }
 
+/// A trained model with everything needed to use it, as one `.fornax` file holds it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Bundle {
+    /// What the bundle says about itself, recipe included.
     pub manifest: Manifest,
     /// The model's parameters in Burn's burnpack format.
     pub weights: Vec<u8>,
@@ -100,6 +110,7 @@ impl Bundle {
         Ok(Bundle { manifest, weights: model.weights().await? })
     }
 
+    /// The bundle as a `.fornax` file's bytes, checksum included.
     pub fn to_bytes(&self) -> Vec<u8> {
         let manifest = serde_json::to_vec(&self.manifest).expect("a manifest always serializes");
         framed::write(MAGIC, FORMAT_VERSION, &[&manifest, &self.weights])

@@ -13,6 +13,8 @@
 //! assert_eq!(table.column_names(), vec!["x", "y"]);
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod base;
 #[cfg(feature = "compute")]
 pub mod bundle;

@@ -10,10 +10,15 @@ use crate::base::argmax;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Metrics {
+    /// A classifier's metrics; every score is a fraction from 0 to 1.
     Classification {
+        /// Fraction of test rows whose class was predicted right.
         accuracy: f64,
+        /// The unweighted mean of the classes' F1 scores.
         f1_macro: f64,
+        /// The unweighted mean of the classes' precisions.
         precision_macro: f64,
+        /// The unweighted mean of the classes' recalls.
         recall_macro: f64,
         /// One entry per class, in the recipe's class order.
         #[serde(default)]
@@ -26,9 +31,13 @@ pub enum Metrics {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         roc_auc: Option<f64>,
     },
+    /// A regression's metrics, in the target's own units (R2 aside).
     Regression {
+        /// Mean absolute error.
         mae: f64,
+        /// Root mean squared error.
         rmse: f64,
+        /// Coefficient of determination: 1 is perfect, 0 no better than the mean, below 0 worse.
         r2: f64,
         /// Up to [`MAX_POINTS`] `[actual, predicted]` pairs for the predicted-vs-actual plot.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -39,11 +48,16 @@ pub enum Metrics {
 /// Most points kept for the predicted-vs-actual plot (an even sample of the test rows).
 pub const MAX_POINTS: usize = 500;
 
+/// One class's scores on the test rows (0 where a fraction would divide by zero).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClassScore {
+    /// The class.
     pub label: String,
+    /// Fraction of the rows predicted as this class that are of it.
     pub precision: f64,
+    /// Fraction of this class's rows predicted as it.
     pub recall: f64,
+    /// The harmonic mean of precision and recall.
     pub f1: f64,
     /// Test rows of this class.
     pub support: u64,

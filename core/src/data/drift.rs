@@ -118,7 +118,8 @@ pub fn ks(a: &[f64], b: &[f64]) -> Option<(f64, f64)> {
     let p = if d == 0.0 {
         // statrs' asymptotic series never converges at 0; identical samples are p = 1.
         1.0
-    } else if a.len() * b.len() <= EXACT_KS_MAX_PRODUCT {
+    } else if a.len().checked_mul(b.len()).is_some_and(|product| product <= EXACT_KS_MAX_PRODUCT) {
+        // Checked: `usize` is 32 bits in the browser, where 65,536 rows a side overflow.
         exact_ks_p_value(d, a.len(), b.len())
     } else {
         let method = KSTwoSampleAlternativeMethod::TwoSidedAsymptotic;

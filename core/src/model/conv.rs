@@ -21,6 +21,7 @@ pub struct ConvSpec {
 }
 
 impl ConvSpec {
+    /// Height and width of every convolution's kernel, in pixels.
     pub const KERNEL: usize = 3;
 
     /// Height and width after every block.

@@ -50,6 +50,7 @@ fn is_flex(kind: &DispatchTensorKind) -> bool {
 /// Flex; `halving_max_pool` sends nothing else here.
 #[backend_extension(Flex, Autodiff)]
 pub trait HalvingPool: Backend {
+    /// `[batch, channels, h, w] -> [batch, channels, h / 2, w / 2]` on this backend's tensors.
     fn halving_max_pool(x: FloatTensor<Self>) -> FloatTensor<Self>;
 }
 

@@ -29,14 +29,20 @@ use crate::{Error, Result};
 /// the fields after `outputs` default so older bundles still load.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelSpec {
+    /// Inputs per row: the recipe's width.
     pub inputs: usize,
+    /// Width of each hidden layer, first first; empty for the linear baseline.
     pub hidden: Vec<usize>,
+    /// Outputs per row: one per class (one logit for a binary classifier trained with
+    /// binary cross-entropy), or one value for a regression.
     pub outputs: usize,
+    /// The activation after every hidden layer and convolution (absent: ReLU).
     #[serde(default)]
     pub activation: Activation,
     /// Dropout probability after each hidden layer (empty: none).
     #[serde(default)]
     pub dropout: Vec<f64>,
+    /// Whether each hidden layer is batch-normalized before its activation (absent: no).
     #[serde(default)]
     pub batch_norm: bool,
     /// Convolutional blocks before the dense layers (absent: a plain MLP).
@@ -44,6 +50,8 @@ pub struct ModelSpec {
     pub conv: Option<ConvSpec>,
 }
 
+/// The network a [`ModelSpec`] builds: its convolutional blocks, if any, then its dense
+/// layers. Save its weights with [`Mlp::weights`] and load them with [`ModelSpec::load`].
 #[derive(Module, Debug)]
 pub struct Mlp {
     /// One per convolutional block, else empty.

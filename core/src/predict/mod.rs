@@ -13,11 +13,22 @@ mod request;
 pub use predictor::{Predictor, not_finite};
 pub use request::{encode_json, parse_rows};
 
+/// One row's answer; untagged in JSON: `{"label", "probabilities"}` or `{"value"}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Prediction {
-    Class { label: String, probabilities: BTreeMap<String, f64> },
-    Value { value: f64 },
+    /// A classifier's answer.
+    Class {
+        /// The most probable class.
+        label: String,
+        /// Every class's probability, by class; they add up to 1.
+        probabilities: BTreeMap<String, f64>,
+    },
+    /// A regression's answer.
+    Value {
+        /// The predicted number, in the target's own units.
+        value: f64,
+    },
 }
 
 impl Prediction {

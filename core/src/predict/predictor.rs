@@ -20,11 +20,13 @@ pub struct Predictor {
 }
 
 impl Predictor {
+    /// Loads the bundle's model onto the CPU; errors when its weights do not load.
     pub fn new(bundle: &Bundle) -> Result<Self> {
         let model = bundle.model()?;
         Ok(Predictor { recipe: bundle.manifest.recipe.clone(), model, device: crate::device::cpu() })
     }
 
+    /// The bundle's recipe, which encodes every row before the model sees it.
     pub fn recipe(&self) -> &Recipe {
         &self.recipe
     }

@@ -70,13 +70,30 @@ pub struct EpochReport {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Progress {
-    /// A model starts (or resumes) training: its name, task, most epochs, and the row counts of
-    /// the training and validation parts. A resumed model's earlier epochs follow, replayed.
-    Started { model: String, task: Task, epochs: usize, train_rows: usize, valid_rows: usize },
+    /// A model starts (or resumes) training. A resumed model's earlier epochs follow, replayed.
+    Started {
+        /// `linear` (the baseline), `mlp` or `cnn`.
+        model: String,
+        /// What it predicts.
+        task: Task,
+        /// The most epochs it may train.
+        epochs: usize,
+        /// Rows in the training part.
+        train_rows: usize,
+        /// Rows in the validation part.
+        valid_rows: usize,
+    },
     /// An epoch finished (or, when resuming, one from before the checkpoint is replayed).
     Epoch(EpochReport),
-    /// Early stopping ended `model` after `epoch`; `best_epoch` is its best monitored epoch.
-    EarlyStop { model: String, epoch: usize, best_epoch: usize },
+    /// Early stopping ended a model.
+    EarlyStop {
+        /// The model that stopped.
+        model: String,
+        /// The last epoch it trained.
+        epoch: usize,
+        /// Its best epoch by the monitored value (whose weights it keeps with `restore_best`).
+        best_epoch: usize,
+    },
 }
 
 /// What the sink answers after each report.

@@ -13,6 +13,7 @@ use crate::recipe::Targets;
 /// A loss ready to apply: class weights resolved from the training labels.
 #[derive(Debug, Clone)]
 pub struct Objective {
+    /// The loss the config chose (or the task's default).
     pub loss: Loss,
     /// Per-class weights for cross-entropy (`None`: all 1).
     weights: Option<Vec<f32>>,

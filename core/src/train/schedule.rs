@@ -14,9 +14,17 @@ pub enum Schedule {
     #[default]
     Constant,
     /// `StepLR`: multiply by `gamma` every `step_size` epochs.
-    Step { step_size: usize, gamma: f64 },
+    Step {
+        /// Epochs between two multiplications.
+        step_size: usize,
+        /// The factor each multiplication applies.
+        gamma: f64,
+    },
     /// `ExponentialLR`: multiply by `gamma` every epoch.
-    Exponential { gamma: f64 },
+    Exponential {
+        /// The factor each epoch applies.
+        gamma: f64,
+    },
     /// `CosineAnnealingLR` over `t_max` epochs (default: all of them) down to `eta_min`.
     Cosine {
         /// Epochs from the starting rate down to `eta_min`; `None`: all the run's epochs.
