@@ -99,6 +99,11 @@ fn path_parameters_that_do_not_parse_are_located_as_fastapi_does() {
         assert_eq!(body["detail"][0]["type"], kind, "{path}");
         assert!(body["detail"][0]["msg"].as_str().unwrap().starts_with("Input should"), "{body}");
     }
+    for path in ["/v1/models/%FF", "/v1/jobs/%FF"] {
+        let (status, body) = request(&server, "GET", path, &[], b"");
+        assert_eq!(status, 422, "{path}: {body}");
+        assert_eq!(body["detail"][0]["type"], "string_unicode", "{path}");
+    }
     let (status, body) = request(&server, "GET", "/v1/models/wine/versions/1", &[], b"");
     assert_eq!((status, body["version"].as_u64()), (200, Some(1)));
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, MatchedPath, Path, Request, State};
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -21,7 +21,7 @@ use super::datasets::Datasets;
 use super::http_types::{Health, ModelInfo, ModelList, PredictResponse, Ready};
 use super::jobs::Jobs;
 use super::metrics::{Gauges, Metrics};
-use super::path_params::{ApiPath, VersionPath};
+use super::path_params::{ApiPath, NamePath, VersionPath};
 use super::prediction_log::{Entry, PredictionLog};
 use super::registry::{Missing, Registry, valid_name};
 use super::served::{PredictError, Served};
@@ -170,8 +170,12 @@ impl From<Missing> for ApiError {
     responses(
         (status = 200, description = "The model", body = ModelInfo),
         (status = 404, description = "No such model or version", body = super::http_types::Message),
+        (status = 422, description = "A path parameter is not valid UTF-8", body = super::http_types::ValidationErrors),
     ))]
-async fn model_info(State(state): Shared, Path(name): Path<String>) -> Result<Json<ModelInfo>, ApiError> {
+async fn model_info(
+    State(state): Shared,
+    ApiPath(NamePath { name }): ApiPath<NamePath>,
+) -> Result<Json<ModelInfo>, ApiError> {
     let served = state.registry.latest(&name)?;
     Ok(Json(info(&state, &name, &served)))
 }
@@ -216,7 +220,7 @@ pub(super) fn body_bytes(body: Result<Bytes, BytesRejection>, limit: usize) -> R
     ))]
 async fn predict(
     State(state): Shared,
-    Path(name): Path<String>,
+    ApiPath(NamePath { name }): ApiPath<NamePath>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<PredictResponse>, ApiError> {
     let served = state.registry.latest(&name)?;
@@ -316,7 +320,7 @@ pub(super) fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), Api
     ))]
 async fn upload_model(
     State(state): Shared,
-    Path(name): Path<String>,
+    ApiPath(NamePath { name }): ApiPath<NamePath>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<ModelInfo>), ApiError> {
@@ -342,10 +346,11 @@ async fn upload_model(
         (status = 401, description = "Missing or wrong token", body = super::http_types::Message),
         (status = 404, description = "No such model", body = super::http_types::Message),
         (status = 507, description = "The server could not delete it", body = super::http_types::Message),
+        (status = 422, description = "A path parameter is not valid UTF-8", body = super::http_types::ValidationErrors),
     ))]
 async fn delete_model(
     State(state): Shared,
-    Path(name): Path<String>,
+    ApiPath(NamePath { name }): ApiPath<NamePath>,
     headers: HeaderMap,
 ) -> Result<StatusCode, ApiError> {
     authorize(&state, &headers)?;

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
@@ -22,7 +22,7 @@ use super::api::{AppState, authorize, body_bytes, check_name};
 use super::api_error::ApiError;
 use super::http_types::Message;
 use super::jobs::{JobInfo, JobRequest};
-use super::path_params::{ApiPath, VersionPath};
+use super::path_params::{ApiPath, JobPath, NamePath, VersionPath};
 
 type Shared = State<Arc<AppState>>;
 
@@ -56,7 +56,7 @@ pub struct DatasetInfo {
     ))]
 async fn upload_dataset(
     State(state): Shared,
-    Path(name): Path<String>,
+    ApiPath(NamePath { name }): ApiPath<NamePath>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<DatasetInfo>), ApiError> {
@@ -135,8 +135,9 @@ fn find(state: &AppState, id: &str) -> Result<Arc<super::jobs::Job>, ApiError> {
     responses(
         (status = 200, description = "The job", body = JobInfo),
         (status = 404, description = "No such job", body = Message),
+        (status = 422, description = "A path parameter is not valid UTF-8", body = super::http_types::ValidationErrors),
     ))]
-async fn job_info(State(state): Shared, Path(id): Path<String>) -> Result<Json<JobInfo>, ApiError> {
+async fn job_info(State(state): Shared, ApiPath(JobPath { id }): ApiPath<JobPath>) -> Result<Json<JobInfo>, ApiError> {
     Ok(Json(find(&state, &id)?.info()))
 }
 
@@ -148,10 +149,11 @@ async fn job_info(State(state): Shared, Path(id): Path<String>) -> Result<Json<J
         (status = 200, description = "Cancelling (or already finished)", body = JobInfo),
         (status = 401, description = "Missing or wrong token", body = Message),
         (status = 404, description = "No such job", body = Message),
+        (status = 422, description = "A path parameter is not valid UTF-8", body = super::http_types::ValidationErrors),
     ))]
 async fn cancel_job(
     State(state): Shared,
-    Path(id): Path<String>,
+    ApiPath(JobPath { id }): ApiPath<JobPath>,
     headers: HeaderMap,
 ) -> Result<Json<JobInfo>, ApiError> {
     authorize(&state, &headers)?;
@@ -169,10 +171,11 @@ async fn cancel_job(
     responses(
         (status = 200, description = "An event stream", content_type = "text/event-stream", body = String),
         (status = 404, description = "No such job", body = Message),
+        (status = 422, description = "A path parameter is not valid UTF-8", body = super::http_types::ValidationErrors),
     ))]
 async fn job_events(
     State(state): Shared,
-    Path(id): Path<String>,
+    ApiPath(JobPath { id }): ApiPath<JobPath>,
     headers: HeaderMap,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     let job = find(&state, &id)?;

@@ -9,6 +9,20 @@ use serde::de::DeserializeOwned;
 
 use super::api_error::ApiError;
 
+/// The path of a model: `/v1/models/{name}...` (and of a dataset, `/v1/datasets/{name}`).
+#[derive(serde::Deserialize)]
+pub struct NamePath {
+    /// The model's (or dataset's) name.
+    pub name: String,
+}
+
+/// The path of a job: `/v1/jobs/{id}...`.
+#[derive(serde::Deserialize)]
+pub struct JobPath {
+    /// The job's id.
+    pub id: String,
+}
+
 /// The path of one version of a model: `/v1/models/{name}/versions/{version}...`.
 #[derive(serde::Deserialize)]
 pub struct VersionPath {
