@@ -7,9 +7,11 @@ mod family;
 mod halving_pool;
 #[cfg(feature = "compute")]
 mod mlp;
+mod spec;
 
 pub use activation::Activation;
 pub use conv::ConvSpec;
 pub use family::{FAMILIES, FamilyInfo, ModelFamily};
 #[cfg(feature = "compute")]
-pub use mlp::{Mlp, ModelSpec};
+pub use mlp::Mlp;
+pub use spec::ModelSpec;
