@@ -1,6 +1,6 @@
 //! The browser studio's UI: Leptos, small and quick to start. Training runs in a
 //! separate Web Worker binary (`app/worker`, Burn on WebGPU or the CPU); the two talk
-//! through the typed messages of [`protocol`].
+//! through the typed messages of `fornax_wire::worker`.
 
 mod ledger;
 mod net;
@@ -9,7 +9,6 @@ mod opfs;
 pub mod pages;
 mod project_store;
 mod projects;
-pub mod protocol;
 mod remote_job;
 mod run_store;
 pub mod studio;

@@ -2,20 +2,44 @@
 //! prediction on a server), so what leaves the device is decided in one place, and
 //! each is written in the [`crate::ledger`].
 
-use serde_json::Value;
+use fornax_wire::http::ErrorBody;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, Request, RequestInit, Response};
 
-/// What a server answered: its status and its JSON body (`Null` if it sent none).
+/// What a server answered: its status and its body's text.
 pub struct Answer {
     pub status: u16,
-    pub body: Value,
+    pub text: String,
+}
+
+impl Answer {
+    /// The body as the wire type `T`, or what it held instead.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, String> {
+        serde_json::from_str(&self.text).map_err(|e| format!("the server answered something else ({e}): {}", self.text))
+    }
+
+    /// The error the body says, as one sentence.
+    pub fn detail(&self) -> String {
+        detail(&self.text)
+    }
 }
 
 pub enum Body {
-    Json(Value),
+    /// JSON text (see [`Body::json`]).
+    Json(String),
     Bytes(js_sys::ArrayBuffer),
+    /// No body.
+    Empty,
+}
+
+impl Body {
+    /// The JSON of a wire type.
+    pub fn json(value: &impl Serialize) -> Body {
+        Body::Json(serde_json::to_string(value).expect("wire types serialize"))
+    }
 }
 
 /// Sends one request, `why` the user makes it (for the ledger). `Err` means no answer
@@ -23,8 +47,9 @@ pub enum Body {
 /// `Ok`, for the caller to explain.
 pub async fn send(method: &str, url: &str, token: Option<&str>, body: Body, why: &str) -> Result<Answer, String> {
     let up = match &body {
-        Body::Json(value) => value.to_string().len(),
+        Body::Json(text) => text.len(),
         Body::Bytes(bytes) => bytes.byte_length() as usize,
+        Body::Empty => 0,
     };
     let result = send_unrecorded(method, url, token, body).await;
     // With no answer there is no telling whether the body left (a refused connection
@@ -46,10 +71,10 @@ async fn fetch(method: &str, url: &str, token: Option<&str>, body: Option<Body>)
     let init = RequestInit::new();
     init.set_method(method);
     match body {
-        None => {}
-        Some(Body::Json(value)) => {
+        None | Some(Body::Empty) => {}
+        Some(Body::Json(text)) => {
             headers.set("Content-Type", "application/json")?;
-            init.set_body(&value.to_string().into());
+            init.set_body(&text.into());
         }
         Some(Body::Bytes(bytes)) => {
             headers.set("Content-Type", "application/octet-stream")?;
@@ -74,8 +99,8 @@ async fn send_unrecorded(method: &str, url: &str, token: Option<&str>, body: Bod
     };
     let response = fetch(method, url, token, Some(body)).await.map_err(no_answer)?;
     let text = text(&response).await.map_err(no_answer)?;
-    let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-    Ok((Answer { status: response.status(), body }, text.len()))
+    let size = text.len();
+    Ok((Answer { status: response.status(), text }, size))
 }
 
 /// Downloads bytes (a bundle), `why` the user does (for the ledger); a non-200 answer
@@ -94,32 +119,24 @@ async fn download_unrecorded(url: &str, token: Option<&str>) -> Result<js_sys::A
     let failed = |e: JsValue| format!("the download from {url} failed: {e:?}");
     let response = fetch("GET", url, token, None).await.map_err(failed)?;
     if response.status() != 200 {
-        let body = serde_json::from_str(&text(&response).await.map_err(failed)?).unwrap_or(Value::Null);
+        let body = text(&response).await.map_err(failed)?;
         return Err(format!("the download from {url} failed (HTTP {}): {}", response.status(), detail(&body)));
     }
     let buffer = JsFuture::from(response.array_buffer().map_err(failed)?).await.map_err(failed)?;
     buffer.dyn_into().map_err(failed)
 }
 
-/// The `detail` of a FastAPI-shaped error, as one sentence.
-pub fn detail(body: &Value) -> String {
-    match &body["detail"] {
-        Value::String(text) => text.clone(),
-        Value::Array(problems) => problems
-            .iter()
-            .map(|p| {
-                let field = p["loc"].as_array().and_then(|l| l.last()).map(|l| l.to_string()).unwrap_or_default();
-                format!("{}: {}", field.trim_matches('"'), p["msg"].as_str().unwrap_or(""))
-            })
-            .collect::<Vec<_>>()
-            .join("; "),
-        _ => "no explanation given".into(),
+/// The `detail` of a FastAPI-shaped error body, as one sentence.
+fn detail(body: &str) -> String {
+    match serde_json::from_str::<ErrorBody>(body) {
+        Ok(error) => error.sentence(),
+        Err(_) => "no explanation given".into(),
     }
 }
 
 /// What the server's refusal of `what` (`the model`, `the dataset upload`) means, in words.
 pub fn refusal(what: &str, answer: &Answer) -> String {
-    let detail = detail(&answer.body);
+    let detail = answer.detail();
     match answer.status {
         401 => "the server refused the token: check it against the server's FORNAX_TOKEN".into(),
         403 => format!("the server does not accept uploads: {detail}"),

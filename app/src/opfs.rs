@@ -49,22 +49,29 @@ pub async fn remove(parent: &FileSystemDirectoryHandle, name: &str) -> Result<()
     }
 }
 
-/// Writes the whole file or, on failure, leaves it as it was.
-/// `bytes` is an `ArrayBuffer` or a typed array.
-pub async fn write(dir: &FileSystemDirectoryHandle, name: &str, bytes: &js_sys::Object) -> Result<(), JsValue> {
+/// Writes the whole file or, on failure, leaves it as it was. Each part (an
+/// `ArrayBuffer` or a typed array) is made only when its turn comes, so a large file
+/// written from wasm memory in slices needs one slice's copy at a time, not the file's.
+pub async fn write(
+    dir: &FileSystemDirectoryHandle,
+    name: &str,
+    parts: impl IntoIterator<Item = js_sys::Object>,
+) -> Result<(), JsValue> {
     let options = FileSystemGetFileOptions::new();
     options.set_create(true);
     let file: FileSystemFileHandle =
         JsFuture::from(dir.get_file_handle_with_options(name, &options)).await?.unchecked_into();
     let stream: FileSystemWritableFileStream = JsFuture::from(file.create_writable()).await?.unchecked_into();
-    let written = match stream.write_with_buffer_source(bytes) {
-        Ok(promise) => JsFuture::from(promise).await,
-        Err(e) => Err(e),
-    };
-    if let Err(e) = written {
-        // Abandon the write: the file keeps its previous contents.
-        let _ = JsFuture::from(stream.abort()).await;
-        return Err(e);
+    for part in parts {
+        let written = match stream.write_with_buffer_source(&part) {
+            Ok(promise) => JsFuture::from(promise).await,
+            Err(e) => Err(e),
+        };
+        if let Err(e) = written {
+            // Abandon the write: the file keeps its previous contents.
+            let _ = JsFuture::from(stream.abort()).await;
+            return Err(e);
+        }
     }
     JsFuture::from(stream.close()).await?;
     Ok(())

@@ -14,6 +14,8 @@ use crate::opfs;
 const ROOT: &str = "projects";
 const DATABASE: &str = "fornax";
 const RECORDS: &str = "records";
+/// How much of a blob is copied out of wasm memory per OPFS write call.
+const WRITE_SLICE: usize = 8 << 20;
 
 fn failed(e: JsValue) -> StoreError {
     StoreError::Failed(opfs::text(e))
@@ -49,7 +51,7 @@ impl BlobStore for OpfsBlobs {
         let root = opfs::root().await.map_err(StoreError::Failed)?;
         let projects = opfs::dir(&root, ROOT, true).await.map_err(failed)?;
         let dir = opfs::dir(&projects, dir, true).await.map_err(failed)?;
-        opfs::write(&dir, file, &Uint8Array::from(bytes)).await.map_err(|e| {
+        opfs::write(&dir, file, bytes.chunks(WRITE_SLICE).map(|s| Uint8Array::from(s).into())).await.map_err(|e| {
             if opfs::is(&e, "QuotaExceededError") {
                 StoreError::QuotaExceeded { needed: bytes.len() as u64, available: quota.saturating_sub(usage) }
             } else {

@@ -48,10 +48,6 @@ struct Queue {
 
 thread_local! {
     static QUEUE: RefCell<Queue> = RefCell::new(Queue::default());
-    /// The dataset the user loaded last (a copy: the original goes to the worker).
-    static LOADED: RefCell<Option<(String, ArrayBuffer)>> = const { RefCell::new(None) };
-    /// A file on its way to the worker: it becomes the loaded dataset only once it parses.
-    static PENDING: RefCell<Option<(String, ArrayBuffer)>> = const { RefCell::new(None) };
     /// The run [`load`] found, until the user resumes or discards it.
     static FOUND: RefCell<Option<SavedRun>> = const { RefCell::new(None) };
 }
@@ -64,33 +60,10 @@ pub fn take_found() -> Option<SavedRun> {
     FOUND.with(|f| f.borrow_mut().take())
 }
 
-/// Keeps a copy of a file sent to the worker, until it has parsed ([`dataset_loaded`]).
-pub fn remember_dataset(name: &str, bytes: &ArrayBuffer) {
-    PENDING.with(|p| *p.borrow_mut() = Some((name.to_string(), bytes.slice(0))));
-}
-
-/// The file sent last parsed: it is the dataset a run starts on. `kept` replaces its
-/// bytes when the worker kept less of it (ragged rows skipped). A file that failed
-/// leaves the dataset before it in place, as the worker does.
-pub fn dataset_loaded(kept: Option<&ArrayBuffer>) {
-    if let Some((name, bytes)) = PENDING.with(|p| p.borrow_mut().take()) {
-        let bytes = kept.map_or(bytes, |k| k.slice(0));
-        LOADED.with(|l| *l.borrow_mut() = Some((name, bytes)));
-    }
-}
-
-/// The dataset the user loaded last: its file name and a copy of its bytes.
-pub fn loaded_dataset() -> Option<(String, ArrayBuffer)> {
-    LOADED.with(|l| l.borrow().as_ref().map(|(name, bytes)| (name.clone(), bytes.slice(0))))
-}
-
-/// A run starts on the remembered dataset: it replaces any stored run.
-pub fn begin_run() {
-    match LOADED.with(|l| l.borrow().clone()) {
-        // The same buffer, not a copy: writing it to storage leaves it intact.
-        Some((name, dataset)) => push(Op::Begin { name, dataset }),
-        None => push(Op::Clear),
-    }
+/// A run starts on the dataset `name`: it replaces any stored run. `dataset` is the
+/// studio's own buffer, not a copy: writing it to storage leaves it intact.
+pub fn begin_run(name: String, dataset: ArrayBuffer) {
+    push(Op::Begin { name, dataset });
 }
 
 pub fn save_checkpoint(bytes: ArrayBuffer, on_saved: impl FnOnce(Result<(), String>) + 'static) {
@@ -178,7 +151,7 @@ async fn remove_dir() -> Result<(), String> {
 }
 
 async fn write(dir: &FileSystemDirectoryHandle, name: &str, bytes: &ArrayBuffer) -> Result<(), String> {
-    opfs::write(dir, name, bytes).await.map_err(opfs::text)
+    opfs::write(dir, name, [js_sys::Object::from(bytes.clone())]).await.map_err(opfs::text)
 }
 
 async fn read(dir: &FileSystemDirectoryHandle, name: &str) -> Result<ArrayBuffer, String> {

@@ -8,7 +8,7 @@ use js_sys::{Array, ArrayBuffer, Object};
 use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, MessageEvent, Worker};
 
-use crate::protocol::{self, FromWorker, ToWorker};
+use fornax_wire::worker::{self as protocol, FromWorker, ToWorker};
 
 type OnMessage = Rc<dyn Fn(FromWorker, Option<ArrayBuffer>)>;
 type OnError = Rc<dyn Fn(String)>;

@@ -121,7 +121,7 @@ fn test() -> Result<(), String> {
     tools::ensure_test_packages()?;
     // The browser's crates build only for wasm32, which the clippy run above skips.
     run(Command::new("cargo")
-        .args(["clippy", "-p", "fornax-core", "-p", "fornax-app", "-p", "fornax-worker"])
+        .args(["clippy", "-p", "fornax-core", "-p", "fornax-wire", "-p", "fornax-app", "-p", "fornax-worker"])
         .args(["--target", "wasm32-unknown-unknown", "--", "-D", "warnings"])
         .current_dir(&root))?;
     run(Command::new("cargo").args(["nextest", "run", "--release", "--no-fail-fast"]).current_dir(&root))?;

@@ -137,7 +137,7 @@ pub fn web_inputs_stamp() -> String {
         }
     }
     let mut lines = Vec::new();
-    for input in ["app", "core", "public", "index.html", "Trunk.toml", "Cargo.toml", "Cargo.lock", ".cargo"] {
+    for input in ["app", "core", "wire", "public", "index.html", "Trunk.toml", "Cargo.toml", "Cargo.lock", ".cargo"] {
         walk(&root().join(input), &mut lines);
     }
     lines.join("\n")

@@ -8,7 +8,6 @@ use wasm_bindgen_futures::{JsFuture, spawn_local};
 use web_sys::HtmlInputElement;
 
 use super::data_studio::DataStudio;
-use crate::protocol::ToWorker;
 use crate::studio::Studio;
 
 /// The demo datasets shipped in `public/demo/`.
@@ -22,14 +21,11 @@ pub fn DataPage() -> impl IntoView {
     let studio = expect_context::<Studio>();
 
     let load_demo = move |name: &'static str| {
-        studio.loading.set(Some(name.into()));
+        studio.reading(name.into());
         spawn_local(async move {
             match fetch_bytes(&format!("demo/{name}")).await {
                 Ok(bytes) => studio.load_csv(name, bytes),
-                Err(e) => {
-                    studio.loading.set(None);
-                    studio.error.set(Some(format!("could not load the demo dataset: {e}")));
-                }
+                Err(e) => studio.read_failed(format!("could not load the demo dataset: {e}")),
             }
         });
     };
@@ -115,22 +111,19 @@ pub fn DataPage() -> impl IntoView {
 /// takes are refused before reading, with the limit.
 fn open_file(studio: Studio, file: web_sys::File) {
     if file.size() > MAX_FILE_BYTES {
-        studio.error.set(Some(format!(
+        studio.show_error(format!(
             "{} is {:.0} MiB; the tab takes files up to {:.0} MiB",
             file.name(),
             file.size() / MIB,
             MAX_FILE_BYTES / MIB
-        )));
+        ));
         return;
     }
-    studio.loading.set(Some(file.name()));
+    studio.reading(file.name());
     spawn_local(async move {
         match JsFuture::from(file.array_buffer()).await {
             Ok(buffer) => studio.load_csv(&file.name(), buffer.unchecked_into()),
-            Err(e) => {
-                studio.loading.set(None);
-                studio.error.set(Some(format!("could not read {}: {e:?}", file.name())));
-            }
+            Err(e) => studio.read_failed(format!("could not read {}: {e:?}", file.name())),
         }
     });
 }
@@ -139,16 +132,7 @@ fn open_file(studio: Studio, file: web_sys::File) {
 #[component]
 fn RaggedOffer() -> impl IntoView {
     let studio = expect_context::<Studio>();
-    let choose = move |skip: bool| {
-        if let Some((name, _)) = studio.ragged.get_untracked() {
-            studio.ragged.set(None);
-            if skip {
-                studio.load_fraction.set(0.0);
-                studio.loading.set(Some(name));
-            }
-            studio.send(&ToWorker::RaggedChoice { skip });
-        }
-    };
+    let choose = move |skip: bool| studio.choose_ragged(skip);
     move || {
         studio.ragged.get().map(|(name, rows)| {
             let these = if rows.count == 1 { "this row".to_string() } else { format!("these {} rows", rows.count) };

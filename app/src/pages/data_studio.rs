@@ -12,8 +12,8 @@ use leptos::prelude::*;
 
 use super::bars::{Bars, Overlay};
 use super::{download, size};
-use crate::protocol::ToWorker;
 use crate::studio::Studio;
+use fornax_wire::worker::ToWorker;
 
 /// The add-a-step form's choices: kept across reports, which redraw the page below.
 #[derive(Clone, Copy)]

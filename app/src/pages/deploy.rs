@@ -1,8 +1,9 @@
 //! Step 4: upload the trained model to a `fornax serve` (this one or another), then
 //! use it there: the endpoint, a `curl` line to copy, and a prediction from the server.
 
+use fornax_wire::http::{ModelInfo, PredictRequest, PredictResponse};
 use leptos::prelude::*;
-use serde_json::{Value, json};
+use serde_json::{Map, Value};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
@@ -15,7 +16,7 @@ use crate::studio::{Studio, model_name};
 struct Deployed {
     base: String,
     name: String,
-    version: u64,
+    version: u32,
 }
 
 #[derive(Clone, PartialEq)]
@@ -60,31 +61,28 @@ fn Deploy() -> impl IntoView {
         });
     };
 
-    let predict_on_server =
-        move |deployed: Deployed| {
-            let row = Value::Object(studio.predict_row.get_untracked());
-            answer.set(Some("Asking the server...".into()));
-            leptos::task::spawn_local(async move {
-                let url = format!("{}/v1/models/{}/predict", deployed.base, deployed.name);
-                let text =
-                    match net::send("POST", &url, None, Body::Json(json!({ "rows": [row] })), "predict on the server")
-                        .await
-                    {
-                        Ok(a) if a.status == 200 => match serde_json::from_value(a.body["predictions"][0].clone()) {
-                            Ok(prediction) => format!(
-                                "{} · version {} · {:.2} ms on the server",
-                                describe(Ok(prediction)),
-                                a.body["version"],
-                                a.body["latency_ms"].as_f64().unwrap_or_default()
-                            ),
-                            Err(_) => format!("The server answered something else: {}", a.body),
-                        },
-                        Ok(a) => format!("The server could not predict (HTTP {}): {}", a.status, net::detail(&a.body)),
-                        Err(e) => e,
-                    };
-                answer.set(Some(text));
-            });
-        };
+    let predict_on_server = move |deployed: Deployed| {
+        let request = PredictRequest { rows: vec![studio.predict_row.get_untracked()] };
+        answer.set(Some("Asking the server...".into()));
+        leptos::task::spawn_local(async move {
+            let url = format!("{}/v1/models/{}/predict", deployed.base, deployed.name);
+            let text = match net::send("POST", &url, None, Body::json(&request), "predict on the server").await {
+                Ok(a) if a.status == 200 => match a.json::<PredictResponse>() {
+                    Ok(PredictResponse { mut predictions, version, latency_ms, .. }) if predictions.len() == 1 => {
+                        format!(
+                            "{} · version {version} · {latency_ms:.2} ms on the server",
+                            describe(Ok(predictions.remove(0)))
+                        )
+                    }
+                    Ok(other) => format!("The server answered {} predictions for one row", other.predictions.len()),
+                    Err(problem) => problem,
+                },
+                Ok(a) => format!("The server could not predict (HTTP {}): {}", a.status, a.detail()),
+                Err(e) => e,
+            };
+            answer.set(Some(text));
+        });
+    };
 
     let result = move || match state.get() {
         DeployState::Idle => ().into_any(),
@@ -99,7 +97,7 @@ fn Deploy() -> impl IntoView {
             let docs = format!("{}/docs", deployed.base);
             let curl = {
                 let endpoint = endpoint.clone();
-                move || curl_line(&endpoint, &Value::Object(studio.predict_row.get()))
+                move || curl_line(&endpoint, studio.predict_row.get())
             };
             let copy = {
                 let curl = curl.clone();
@@ -157,14 +155,14 @@ fn check_name(name: &str) -> Result<(), String> {
 }
 
 /// Uploads the bundle; the version the server gave it, or why not.
-async fn upload(bundle_url: &str, base: &str, name: &str, token: &str) -> Result<u64, String> {
+async fn upload(bundle_url: &str, base: &str, name: &str, token: &str) -> Result<u32, String> {
     let bytes = bundle_bytes(bundle_url).await?;
     let url = format!("{base}/v1/models/{name}");
     let answer = net::send("PUT", &url, Some(token), Body::Bytes(bytes), "deploy the model")
         .await
         .map_err(|e| net::unreachable(&e))?;
     match answer.status {
-        201 => Ok(answer.body["version"].as_u64().unwrap_or_default()),
+        201 => answer.json::<ModelInfo>().map(|info| info.version),
         _ => Err(net::refusal("the model", &answer)),
     }
 }
@@ -179,7 +177,8 @@ async fn bundle_bytes(bundle_url: &str) -> Result<js_sys::ArrayBuffer, String> {
 }
 
 /// A shell line that predicts `row` at `endpoint` (single quotes escaped for the shell).
-fn curl_line(endpoint: &str, row: &Value) -> String {
-    let body = json!({ "rows": [row] }).to_string().replace('\'', "'\\''");
+fn curl_line(endpoint: &str, row: Map<String, Value>) -> String {
+    let body = serde_json::to_string(&PredictRequest { rows: vec![row] }).expect("rows serialize");
+    let body = body.replace('\'', "'\\''");
     format!("curl -s {endpoint} \\\n  -H 'content-type: application/json' \\\n  -d '{body}'")
 }

@@ -22,7 +22,7 @@ pub fn EnvironmentPage() -> impl IntoView {
     // without `?backend=cpu`. Offered only when there is something to switch to.
     let switch = move || {
         let forced_cpu = !crate::studio::webgpu_wanted();
-        let on_webgpu = studio.backend.with(|b| b.as_ref().is_some_and(crate::protocol::Backend::is_webgpu));
+        let on_webgpu = studio.backend.with(|b| b.as_ref().is_some_and(fornax_wire::worker::Backend::is_webgpu));
         let (href, text) = match (forced_cpu, on_webgpu) {
             (true, _) => ("?", "try WebGPU"),
             (false, true) => ("?backend=cpu", "use the CPU"),

@@ -8,8 +8,8 @@ use serde_json::{Map, Value};
 
 use super::confusion::ConfusionMatrix;
 use super::scatter::PredictedVsActual;
-use crate::protocol::{ToWorker, TrainedModel};
 use crate::studio::Studio;
+use fornax_wire::worker::{ToWorker, TrainedModel};
 
 #[component]
 pub fn EvaluatePage() -> impl IntoView {

@@ -28,7 +28,7 @@ pub fn ProjectsPage() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match JsFuture::from(file.array_buffer()).await {
                 Ok(buffer) => projects.import(file.name(), js_sys::Uint8Array::new(&buffer).to_vec()),
-                Err(e) => studio.error.set(Some(format!("{} cannot be read: {e:?}", file.name()))),
+                Err(e) => studio.show_error(format!("{} cannot be read: {e:?}", file.name())),
             }
         });
     };

@@ -5,34 +5,16 @@ use leptos::prelude::*;
 use super::loss_curve::LossCurve;
 use super::lr_curve::LrCurve;
 use super::settings::TrainSettings;
-use crate::protocol::ToWorker;
-use crate::run_store;
 use crate::studio::{Studio, Unfinished, model_label};
 
 #[component]
 pub fn TrainPage() -> impl IntoView {
     let studio = expect_context::<Studio>();
-    let start = move |_| {
-        studio.start_run("Starting...".into());
-        run_store::begin_run();
-        studio.unfinished.set(None);
-        let config = studio.config.get_untracked();
-        studio.send(&ToWorker::Train { target: studio.target.get_untracked(), config });
-    };
+    let start = move |_| studio.train();
     let cancel = move |_| studio.cancel_run();
     let on_server = move |_| studio.train_on_server();
     let remote = move || studio.remote.with(Option::is_some);
-    let pause = move |_| {
-        if studio.paused.get_untracked() {
-            studio.paused.set(false);
-            studio.status.set("Continuing...".into());
-            studio.send(&ToWorker::Continue);
-        } else {
-            studio.paused.set(true);
-            studio.status.set("Pausing after this epoch...".into());
-            studio.send(&ToWorker::Pause);
-        }
-    };
+    let pause = move |_| studio.toggle_pause();
     // The curve shows the model being trained now (the baseline first, then the MLP).
     let current = Signal::derive(move || {
         studio.history.with(|h| {

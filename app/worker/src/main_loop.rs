@@ -19,7 +19,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use fornax_app::protocol::{self, Backend, Dataset, FromWorker, ToWorker, TrainedModel, inspect_key};
+use fornax_wire::worker::{self as protocol, Backend, Dataset, FromWorker, ToWorker, TrainedModel, inspect_key};
 
 #[derive(Default)]
 struct State {

@@ -18,9 +18,11 @@ use tower_http::catch_panic::CatchPanicLayer;
 
 use super::api_error::ApiError;
 use super::datasets::Datasets;
-use super::http_types::{Health, ModelInfo, ModelList, PredictResponse, Ready};
+use fornax_wire::http::{Health, ModelInfo, ModelList, PredictResponse, Ready};
+
 use super::jobs::Jobs;
 use super::metrics::{Gauges, Metrics};
+use super::model_info;
 use super::path_params::{ApiPath, NamePath, VersionPath};
 use super::prediction_log::{Entry, PredictionLog};
 use super::registry::{Missing, Registry, valid_name};
@@ -119,7 +121,7 @@ async fn healthz() -> Json<Health> {
 /// Whether this server can serve: its models directory is readable.
 #[utoipa::path(get, path = "/readyz", tag = "operations", responses(
     (status = 200, description = "Ready to serve", body = Ready),
-    (status = 503, description = "The models directory cannot be read", body = super::http_types::Message),
+    (status = 503, description = "The models directory cannot be read", body = fornax_wire::http::Message),
 ))]
 async fn readyz(State(state): Shared) -> Result<Json<Ready>, ApiError> {
     state.registry.check_readable().map_err(ApiError::Unavailable)?;
@@ -141,7 +143,7 @@ async fn metrics(State(state): Shared) -> impl IntoResponse {
 }
 
 fn info(state: &AppState, name: &str, served: &Served) -> ModelInfo {
-    ModelInfo::new(name, served.version, state.registry.versions(name), &served.manifest)
+    model_info::describe(name, served.version, state.registry.versions(name), &served.manifest)
 }
 
 /// Every model whose latest version loads.
@@ -169,8 +171,8 @@ impl From<Missing> for ApiError {
     params(("name" = String, Path, description = "Model name")),
     responses(
         (status = 200, description = "The model", body = ModelInfo),
-        (status = 404, description = "No such model or version", body = super::http_types::Message),
-        (status = 422, description = "A path parameter is not valid UTF-8", body = super::http_types::ValidationErrors),
+        (status = 404, description = "No such model or version", body = fornax_wire::http::Message),
+        (status = 422, description = "A path parameter is not valid UTF-8", body = fornax_wire::http::ValidationErrors),
     ))]
 async fn model_info(
     State(state): Shared,
@@ -185,8 +187,8 @@ async fn model_info(
     params(("name" = String, Path, description = "Model name"), ("version" = u32, Path, description = "Version number")),
     responses(
         (status = 200, description = "The model", body = ModelInfo),
-        (status = 404, description = "No such model or version", body = super::http_types::Message),
-        (status = 422, description = "The version is not a non-negative integer", body = super::http_types::ValidationErrors),
+        (status = 404, description = "No such model or version", body = fornax_wire::http::Message),
+        (status = 422, description = "The version is not a non-negative integer", body = fornax_wire::http::ValidationErrors),
     ))]
 async fn version_info(
     State(state): Shared,
@@ -210,13 +212,13 @@ pub(super) fn body_bytes(body: Result<Bytes, BytesRejection>, limit: usize) -> R
 /// its inputs, exactly as in training.
 #[utoipa::path(post, path = "/v1/models/{name}/predict", tag = "predict",
     params(("name" = String, Path, description = "Model name")),
-    request_body = super::http_types::PredictRequest,
+    request_body = fornax_wire::http::PredictRequest,
     responses(
         (status = 200, description = "One prediction per row", body = PredictResponse),
-        (status = 404, description = "No such model or version", body = super::http_types::Message),
-        (status = 413, description = "Body over 1 MiB", body = super::http_types::Message),
-        (status = 422, description = "A row is invalid: each problem located", body = super::http_types::ValidationErrors),
-        (status = 503, description = "The model's queue is full (see `Retry-After`)", body = super::http_types::Message),
+        (status = 404, description = "No such model or version", body = fornax_wire::http::Message),
+        (status = 413, description = "Body over 1 MiB", body = fornax_wire::http::Message),
+        (status = 422, description = "A row is invalid: each problem located", body = fornax_wire::http::ValidationErrors),
+        (status = 503, description = "The model's queue is full (see `Retry-After`)", body = fornax_wire::http::Message),
     ))]
 async fn predict(
     State(state): Shared,
@@ -230,13 +232,13 @@ async fn predict(
 /// Predicts rows with one version of a model.
 #[utoipa::path(post, path = "/v1/models/{name}/versions/{version}/predict", tag = "predict",
     params(("name" = String, Path, description = "Model name"), ("version" = u32, Path, description = "Version number")),
-    request_body = super::http_types::PredictRequest,
+    request_body = fornax_wire::http::PredictRequest,
     responses(
         (status = 200, description = "One prediction per row", body = PredictResponse),
-        (status = 404, description = "No such model or version", body = super::http_types::Message),
-        (status = 413, description = "Body over 1 MiB", body = super::http_types::Message),
-        (status = 422, description = "A row is invalid, or the version is not a non-negative integer: each problem located", body = super::http_types::ValidationErrors),
-        (status = 503, description = "The model's queue is full (see `Retry-After`)", body = super::http_types::Message),
+        (status = 404, description = "No such model or version", body = fornax_wire::http::Message),
+        (status = 413, description = "Body over 1 MiB", body = fornax_wire::http::Message),
+        (status = 422, description = "A row is invalid, or the version is not a non-negative integer: each problem located", body = fornax_wire::http::ValidationErrors),
+        (status = 503, description = "The model's queue is full (see `Retry-After`)", body = fornax_wire::http::Message),
     ))]
 async fn predict_version(
     State(state): Shared,
@@ -312,11 +314,11 @@ pub(super) fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), Api
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Stored as a new version and now latest", body = ModelInfo),
-        (status = 401, description = "Missing or wrong token", body = super::http_types::Message),
-        (status = 403, description = "The server has no admin token", body = super::http_types::Message),
-        (status = 413, description = "Bundle over 64 MiB", body = super::http_types::Message),
-        (status = 422, description = "Not a usable bundle", body = super::http_types::ValidationErrors),
-        (status = 507, description = "The server could not store it; nothing changed", body = super::http_types::Message),
+        (status = 401, description = "Missing or wrong token", body = fornax_wire::http::Message),
+        (status = 403, description = "The server has no admin token", body = fornax_wire::http::Message),
+        (status = 413, description = "Bundle over 64 MiB", body = fornax_wire::http::Message),
+        (status = 422, description = "Not a usable bundle", body = fornax_wire::http::ValidationErrors),
+        (status = 507, description = "The server could not store it; nothing changed", body = fornax_wire::http::Message),
     ))]
 async fn upload_model(
     State(state): Shared,
@@ -343,10 +345,10 @@ async fn upload_model(
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "Missing or wrong token", body = super::http_types::Message),
-        (status = 404, description = "No such model", body = super::http_types::Message),
-        (status = 507, description = "The server could not delete it", body = super::http_types::Message),
-        (status = 422, description = "A path parameter is not valid UTF-8", body = super::http_types::ValidationErrors),
+        (status = 401, description = "Missing or wrong token", body = fornax_wire::http::Message),
+        (status = 404, description = "No such model", body = fornax_wire::http::Message),
+        (status = 507, description = "The server could not delete it", body = fornax_wire::http::Message),
+        (status = 422, description = "A path parameter is not valid UTF-8", body = fornax_wire::http::ValidationErrors),
     ))]
 async fn delete_model(
     State(state): Shared,

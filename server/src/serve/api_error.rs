@@ -4,7 +4,7 @@ use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use fornax_core::FieldError;
-use serde_json::json;
+use fornax_wire::http::{Message, ValidationErrors};
 
 pub enum ApiError {
     /// 422 with one entry per problem, each locating its field.
@@ -38,29 +38,32 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let busy = matches!(self, ApiError::Busy(_));
-        let (status, detail) = match self {
-            ApiError::Validation(errors) => (StatusCode::UNPROCESSABLE_ENTITY, json!(errors)),
-            ApiError::NotFound(msg) => (StatusCode::NOT_FOUND, json!(msg)),
+        let sentence = |status: StatusCode, detail: String| (status, Json(Message { detail })).into_response();
+        let mut response = match self {
+            ApiError::Validation(detail) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, Json(ValidationErrors { detail })).into_response()
+            }
+            ApiError::NotFound(msg) => sentence(StatusCode::NOT_FOUND, msg),
             ApiError::Unauthorized => {
-                (StatusCode::UNAUTHORIZED, json!("a valid `Authorization: Bearer TOKEN` header is required"))
+                sentence(StatusCode::UNAUTHORIZED, "a valid `Authorization: Bearer TOKEN` header is required".into())
             }
-            ApiError::AdminDisabled => {
-                (StatusCode::FORBIDDEN, json!("admin routes are disabled: start the server with FORNAX_TOKEN set"))
-            }
-            ApiError::TooLarge(msg) => (StatusCode::PAYLOAD_TOO_LARGE, json!(msg)),
-            ApiError::Timeout(limit) => (
-                StatusCode::REQUEST_TIMEOUT,
-                json!(format!("the request took longer than {} s, reading its body included", limit.as_secs())),
+            ApiError::AdminDisabled => sentence(
+                StatusCode::FORBIDDEN,
+                "admin routes are disabled: start the server with FORNAX_TOKEN set".into(),
             ),
-            ApiError::Storage(msg) => (StatusCode::INSUFFICIENT_STORAGE, json!(msg)),
-            ApiError::Unavailable(msg) | ApiError::Busy(msg) => (StatusCode::SERVICE_UNAVAILABLE, json!(msg)),
-            ApiError::Internal(msg) => (StatusCode::INTERNAL_SERVER_ERROR, json!(msg)),
+            ApiError::TooLarge(msg) => sentence(StatusCode::PAYLOAD_TOO_LARGE, msg),
+            ApiError::Timeout(limit) => sentence(
+                StatusCode::REQUEST_TIMEOUT,
+                format!("the request took longer than {} s, reading its body included", limit.as_secs()),
+            ),
+            ApiError::Storage(msg) => sentence(StatusCode::INSUFFICIENT_STORAGE, msg),
+            ApiError::Unavailable(msg) | ApiError::Busy(msg) => sentence(StatusCode::SERVICE_UNAVAILABLE, msg),
+            ApiError::Internal(msg) => sentence(StatusCode::INTERNAL_SERVER_ERROR, msg),
         };
-        let mut response = (status, Json(json!({ "detail": detail }))).into_response();
         if busy {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
         }
-        if status == StatusCode::UNAUTHORIZED {
+        if response.status() == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         response

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::jobs::{JobInfo, JobState};
+use fornax_wire::http::{JobInfo, JobState};
 
 pub struct JobJournal {
     dir: PathBuf,

@@ -14,86 +14,15 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use burn::tensor::Device;
 use fornax_core::Error;
-use fornax_core::task::Task;
-use fornax_core::train::{Control, Progress, TrainConfig, TrainSink, contain_device_failure, train_table};
-use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use fornax_core::train::{Control, Progress, TrainSink, contain_device_failure, train_table};
+use fornax_wire::http::{JobEnded, JobInfo, JobRequest, JobState, JobSucceeded};
+use serde_json::Value;
 use tokio::sync::watch;
-use utoipa::ToSchema;
 
 use super::datasets::Datasets;
 use super::job_journal::JobJournal;
 use super::put_error::PutError;
 use super::registry::Registry;
-
-/// What to train: the body of `POST /v1/jobs`.
-#[derive(Clone, Deserialize, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct JobRequest {
-    /// A dataset uploaded with `PUT /v1/datasets/{name}`.
-    #[schema(example = "wine")]
-    pub dataset: String,
-    /// The column to predict.
-    #[schema(example = "cultivar")]
-    pub target: String,
-    /// `classification` or `regression`; inferred from the target when absent.
-    #[serde(default)]
-    #[schema(value_type = Option<String>)]
-    pub task: Option<Task>,
-    /// The training config the studio's "Copy as config" gives (every key optional).
-    #[serde(default)]
-    #[schema(value_type = Object)]
-    pub config: TrainConfig,
-    /// The model name the result is registered under (a new version).
-    #[schema(example = "wine")]
-    pub model: String,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum JobState {
-    Queued,
-    Running,
-    Succeeded,
-    Failed,
-    Cancelled,
-}
-
-impl JobState {
-    pub fn name(self) -> &'static str {
-        match self {
-            JobState::Queued => "queued",
-            JobState::Running => "running",
-            JobState::Succeeded => "succeeded",
-            JobState::Failed => "failed",
-            JobState::Cancelled => "cancelled",
-        }
-    }
-}
-
-/// What `GET /v1/jobs/{id}` says.
-#[derive(Clone, Serialize, Deserialize, ToSchema)]
-pub struct JobInfo {
-    /// Unguessable: who knows it may follow the job.
-    pub id: String,
-    pub state: JobState,
-    pub request: JobRequest,
-    /// `cpu`, `vulkan` or `cuda`.
-    pub device: String,
-    pub created_ms: u64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub started_ms: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub finished_ms: Option<u64>,
-    /// Epochs finished so far, over both models (the baseline, then the MLP).
-    pub epochs_done: usize,
-    /// Why it failed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-    /// The model version it registered.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub version: Option<u32>,
-}
 
 /// One event of a job's stream: `progress` (a core `Progress`), then one of `succeeded`,
 /// `failed` or `cancelled`.
@@ -110,6 +39,16 @@ pub struct Job {
     count: watch::Sender<usize>,
     cancel: AtomicBool,
     journal: Arc<JobJournal>,
+}
+
+/// An event's data as JSON.
+fn event_data(data: &impl serde::Serialize) -> Value {
+    serde_json::to_value(data).expect("job events serialize")
+}
+
+/// The data of a `failed` or `cancelled` event.
+fn ended(message: String) -> Value {
+    event_data(&JobEnded { message })
 }
 
 fn now_ms() -> u64 {
@@ -131,8 +70,14 @@ impl Job {
     /// A job a previous process ran, as its record says: its stream is only its end.
     fn recovered(info: JobInfo, journal: Arc<JobJournal>) -> Arc<Job> {
         let end = match info.state {
-            JobState::Succeeded => json!({ "model": info.request.model, "version": info.version }),
-            _ => json!({ "message": info.error.clone().unwrap_or_else(|| info.state.name().to_string()) }),
+            JobState::Succeeded => event_data(&JobSucceeded {
+                model: info.request.model.clone(),
+                version: info.version.unwrap_or_default(),
+                metrics: None,
+                baseline: None,
+                epochs_run: None,
+            }),
+            _ => ended(info.error.clone().unwrap_or_else(|| info.state.name().to_string())),
         };
         let events = vec![JobEvent { kind: info.state.name(), data: end }];
         Job::new(info, events, journal)
@@ -155,7 +100,7 @@ impl Job {
             info.finished_ms = Some(now_ms());
             self.record(&info);
             drop(info);
-            self.push("cancelled", json!({ "message": "cancelled before it started" }));
+            self.push("cancelled", ended("cancelled before it started".into()));
         }
     }
 
@@ -303,9 +248,8 @@ fn run(job: &Job, registry: &Registry, datasets: &Datasets, device: &Device) {
         job.record(&info);
         info.request.clone()
     };
-    let fail = |message: String| {
-        job.finish(JobState::Failed, "failed", json!({ "message": message }), Some(message.clone()), None)
-    };
+    let fail =
+        |message: String| job.finish(JobState::Failed, "failed", ended(message.clone()), Some(message.clone()), None);
     let table = match datasets.table(&request.dataset) {
         Ok(table) => table,
         Err(message) => return fail(message),
@@ -324,7 +268,7 @@ fn run(job: &Job, registry: &Registry, datasets: &Datasets, device: &Device) {
     let outcome = match outcome {
         Ok(outcome) => outcome,
         Err(Error::Cancelled) => {
-            return job.finish(JobState::Cancelled, "cancelled", json!({ "message": "cancelled" }), None, None);
+            return job.finish(JobState::Cancelled, "cancelled", ended("cancelled".into()), None, None);
         }
         Err(e) => return fail(e.to_string()),
     };
@@ -332,12 +276,12 @@ fn run(job: &Job, registry: &Registry, datasets: &Datasets, device: &Device) {
         Ok(served) => job.finish(
             JobState::Succeeded,
             "succeeded",
-            json!({
-                "model": request.model,
-                "version": served.version,
-                "metrics": outcome.metrics,
-                "baseline": outcome.baseline,
-                "epochs_run": outcome.epochs_run,
+            event_data(&JobSucceeded {
+                model: request.model.clone(),
+                version: served.version,
+                metrics: Some(outcome.metrics),
+                baseline: Some(outcome.baseline),
+                epochs_run: Some(outcome.epochs_run),
             }),
             None,
             Some(served.version),

@@ -14,14 +14,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, put};
 use axum::{Json, Router};
 use fornax_core::limits::MAX_TAB_CSV_BYTES;
+use fornax_wire::http::{DatasetInfo, JobInfo, JobList, JobRequest, Message};
 use futures_lite::Stream;
-use serde::Serialize;
-use utoipa::ToSchema;
 
 use super::api::{AppState, authorize, body_bytes, check_name};
 use super::api_error::ApiError;
-use super::http_types::Message;
-use super::jobs::{JobInfo, JobRequest};
 use super::path_params::{ApiPath, JobPath, NamePath, VersionPath};
 
 type Shared = State<Arc<AppState>>;
@@ -35,13 +32,6 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/v1/models/{name}/versions/{version}/bundle", get(download_bundle))
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct DatasetInfo {
-    pub name: String,
-    pub rows: usize,
-    pub columns: Vec<String>,
-}
-
 /// Uploads a CSV for training jobs (replacing one of the same name). It is parsed first:
 /// a file that does not parse is refused with the line that broke it.
 #[utoipa::path(put, path = "/v1/datasets/{name}", tag = "jobs",
@@ -52,7 +42,7 @@ pub struct DatasetInfo {
         (status = 201, description = "Stored", body = DatasetInfo),
         (status = 401, description = "Missing or wrong token", body = Message),
         (status = 413, description = "Over 512 MiB", body = Message),
-        (status = 422, description = "Not a CSV Fornax can read", body = super::http_types::ValidationErrors),
+        (status = 422, description = "Not a CSV Fornax can read", body = fornax_wire::http::ValidationErrors),
     ))]
 async fn upload_dataset(
     State(state): Shared,
@@ -80,7 +70,7 @@ async fn upload_dataset(
     responses(
         (status = 202, description = "Queued; follow it at /v1/jobs/{id}/events", body = JobInfo),
         (status = 401, description = "Missing or wrong token", body = Message),
-        (status = 422, description = "The request is invalid", body = super::http_types::ValidationErrors),
+        (status = 422, description = "The request is invalid", body = fornax_wire::http::ValidationErrors),
     ))]
 async fn submit_job(
     State(state): Shared,
@@ -108,11 +98,6 @@ async fn submit_job(
     Ok((StatusCode::ACCEPTED, [(header::LOCATION, location)], Json(info)).into_response())
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct JobList {
-    pub jobs: Vec<JobInfo>,
-}
-
 /// Every job this server has recorded (across restarts), oldest first.
 #[utoipa::path(get, path = "/v1/jobs", tag = "jobs", security(("bearer" = [])),
     responses(
@@ -135,7 +120,7 @@ fn find(state: &AppState, id: &str) -> Result<Arc<super::jobs::Job>, ApiError> {
     responses(
         (status = 200, description = "The job", body = JobInfo),
         (status = 404, description = "No such job", body = Message),
-        (status = 422, description = "A path parameter is not valid UTF-8", body = super::http_types::ValidationErrors),
+        (status = 422, description = "A path parameter is not valid UTF-8", body = fornax_wire::http::ValidationErrors),
     ))]
 async fn job_info(State(state): Shared, ApiPath(JobPath { id }): ApiPath<JobPath>) -> Result<Json<JobInfo>, ApiError> {
     Ok(Json(find(&state, &id)?.info()))
@@ -149,7 +134,7 @@ async fn job_info(State(state): Shared, ApiPath(JobPath { id }): ApiPath<JobPath
         (status = 200, description = "Cancelling (or already finished)", body = JobInfo),
         (status = 401, description = "Missing or wrong token", body = Message),
         (status = 404, description = "No such job", body = Message),
-        (status = 422, description = "A path parameter is not valid UTF-8", body = super::http_types::ValidationErrors),
+        (status = 422, description = "A path parameter is not valid UTF-8", body = fornax_wire::http::ValidationErrors),
     ))]
 async fn cancel_job(
     State(state): Shared,
@@ -171,7 +156,7 @@ async fn cancel_job(
     responses(
         (status = 200, description = "An event stream", content_type = "text/event-stream", body = String),
         (status = 404, description = "No such job", body = Message),
-        (status = 422, description = "A path parameter is not valid UTF-8", body = super::http_types::ValidationErrors),
+        (status = 422, description = "A path parameter is not valid UTF-8", body = fornax_wire::http::ValidationErrors),
     ))]
 async fn job_events(
     State(state): Shared,
@@ -223,7 +208,7 @@ async fn job_events(
         (status = 401, description = "Missing or wrong token", body = Message),
         (status = 403, description = "The server has no admin token", body = Message),
         (status = 404, description = "No such model or version", body = Message),
-        (status = 422, description = "The version is not a non-negative integer", body = super::http_types::ValidationErrors),
+        (status = 422, description = "The version is not a non-negative integer", body = fornax_wire::http::ValidationErrors),
     ))]
 async fn download_bundle(
     State(state): Shared,

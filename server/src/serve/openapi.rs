@@ -6,7 +6,6 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::SwaggerUi;
 
-use super::http_types;
 use super::{api, jobs_api};
 
 #[derive(OpenApi)]
@@ -34,7 +33,7 @@ use super::{api, jobs_api};
         jobs_api::job_events,
         jobs_api::download_bundle,
     ),
-    components(schemas(http_types::PredictionSchema, http_types::LocItem, http_types::ValidationError)),
+    components(schemas(fornax_wire::http::PredictionSchema, fornax_wire::http::LocItem, fornax_wire::http::ValidationError)),
     modifiers(&BearerToken),
 )]
 struct ApiDoc;

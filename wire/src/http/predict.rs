@@ -1,0 +1,51 @@
+//! `POST /v1/models/{name}/predict`.
+
+use fornax_core::predict::Prediction;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// Rows to predict: each an object of column name to value (see the model's `inputs`).
+// The server reads the body with `fornax_core::predict::parse_rows`, which locates each
+// bad field; this type is what a client writes, and the body's schema.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PredictRequest {
+    /// 1 to 1000 rows.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>, example = json!([{"alcohol": 13.2, "malic_acid": 1.78}])))]
+    pub rows: Vec<Map<String, Value>>,
+}
+
+/// One row's prediction: a label with class probabilities, or a value.
+#[cfg(feature = "openapi")]
+#[derive(utoipa::ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code)] // The schema of `fornax_core::predict::Prediction`, which has no derive.
+pub enum PredictionSchema {
+    /// A classifier's answer.
+    Class {
+        /// The likeliest class.
+        label: String,
+        /// Every class's probability.
+        probabilities: std::collections::BTreeMap<String, f64>,
+    },
+    /// A regression's answer.
+    Value {
+        /// The predicted number.
+        value: f64,
+    },
+}
+
+/// The predictions, in the order of the rows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PredictResponse {
+    /// The model that answered.
+    pub model: String,
+    /// The version that answered.
+    pub version: u32,
+    /// One per row, in order.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<PredictionSchema>))]
+    pub predictions: Vec<Prediction>,
+    /// Time spent predicting on the server, in milliseconds.
+    pub latency_ms: f64,
+}

@@ -1,0 +1,66 @@
+//! What the worker reports about itself, a loaded dataset and a trained model.
+
+use fornax_core::data::ColumnSummary;
+use fornax_core::data::RaggedRows;
+use fornax_core::metrics::Metrics;
+use fornax_core::recipe::InputField;
+use fornax_core::task::Task;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// What the environment panel shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Backend {
+    /// `WebGPU (adapter)` or `CPU (Flex)`.
+    pub name: String,
+    /// Why this backend was chosen, in words.
+    pub reason: String,
+    /// Selected adapter limits, for WebGPU.
+    pub limits: Vec<(String, f64)>,
+}
+
+impl Backend {
+    /// Training runs on WebGPU (the name is `WebGPU (adapter)`).
+    pub fn is_webgpu(&self) -> bool {
+        self.name.starts_with("WebGPU")
+    }
+}
+
+/// A dataset the worker has loaded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Dataset {
+    /// The file's name.
+    pub name: String,
+    /// Data rows (the header not counted).
+    pub rows: usize,
+    /// Each column's kind and summary, in file order.
+    pub columns: Vec<ColumnSummary>,
+    /// The last column: a common place for the label.
+    pub suggested_target: String,
+    /// The ragged rows left out, when the user chose to skip them.
+    #[serde(default)]
+    pub skipped: Option<RaggedRows>,
+}
+
+/// A model the worker has trained (or taken in from a server job).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainedModel {
+    /// What it predicts.
+    pub task: Task,
+    /// The column it predicts.
+    pub target: String,
+    /// Its test metrics.
+    pub metrics: Metrics,
+    /// The linear baseline's test metrics.
+    pub baseline: Metrics,
+    /// Epochs it trained.
+    pub epochs_run: usize,
+    /// The columns a prediction needs.
+    pub inputs: Vec<InputField>,
+    /// The first row of the dataset, to prefill the prediction form.
+    pub example: Map<String, Value>,
+    /// Size of the `.fornax` bundle, which travels as the message's bytes.
+    pub bundle_bytes: usize,
+    /// Wall time of the whole run, in seconds.
+    pub seconds: f64,
+}
