@@ -5,9 +5,9 @@
 use std::process::Command;
 
 use fornax_core::bundle::Bundle;
-use fornax_core::data::Table;
+use fornax_core::data::{Dataset, Table};
 use fornax_core::predict::{Prediction, Predictor};
-use fornax_core::train::{Quiet, TrainConfig, train_table};
+use fornax_core::train::{Quiet, TrainConfig, train};
 
 /// `x` (one row) through the exported network.
 fn forward(spec: &serde_json::Value, row: &[f64]) -> Vec<f64> {
@@ -42,9 +42,15 @@ fn the_exported_network_gives_fornax_probabilities() {
     let csv = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../public/demo/wine.csv")).unwrap();
     let table = Table::from_csv_bytes(&csv).unwrap();
     let config = TrainConfig { epochs: 5, hidden: vec![16, 8], ..TrainConfig::default() };
-    let outcome =
-        pollster::block_on(train_table(&fornax_core::device::cpu(), &table, "cultivar", None, &config, &mut Quiet))
-            .unwrap();
+    let outcome = pollster::block_on(train(
+        &fornax_core::device::cpu(),
+        Dataset::Tabular(&table),
+        "cultivar",
+        None,
+        &config,
+        &mut Quiet,
+    ))
+    .unwrap();
     let dir = std::env::temp_dir().join(format!("fornax-serve-export-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("wine.fornax"), outcome.bundle.to_bytes()).unwrap();

@@ -7,11 +7,11 @@
 
 use std::path::Path;
 
-use fornax_core::data::Table;
+use fornax_core::data::{Dataset, Table};
 use fornax_core::device;
 use fornax_core::recipe::Recipe;
 use fornax_core::task::Task;
-use fornax_core::train::{Quiet, TrainConfig, train_table};
+use fornax_core::train::{Quiet, TrainConfig, train};
 
 /// 40 rows: a number, a category with a missing value, a class to predict.
 fn mixed_csv() -> String {
@@ -48,8 +48,14 @@ fn main() {
     }
 
     let config = TrainConfig { epochs: 2, hidden: vec![4], ..TrainConfig::default() };
-    let outcome =
-        futures_lite::future::block_on(train_table(&device::cpu(), &table, "kind", None, &config, &mut Quiet));
+    let outcome = futures_lite::future::block_on(train(
+        &device::cpu(),
+        Dataset::Tabular(&table),
+        "kind",
+        None,
+        &config,
+        &mut Quiet,
+    ));
     let bundle = outcome.unwrap().bundle.to_bytes();
     write(dir, "bundle_load", "raw.fornax", &bundle);
     // An odd first byte tells the target to append the checksum itself.

@@ -5,10 +5,10 @@
 
 use fornax_core::Error;
 use fornax_core::bundle::Bundle;
-use fornax_core::data::{DataKind, Table};
+use fornax_core::data::{DataKind, Dataset, Table};
 use fornax_core::model::ModelFamily;
 use fornax_core::predict::{Prediction, Predictor};
-use fornax_core::train::{Quiet, TrainConfig, train_table};
+use fornax_core::train::{Quiet, TrainConfig, train};
 use futures_lite::future::block_on;
 
 const WINE: &[u8] = include_bytes!("../../public/demo/wine.csv");
@@ -40,7 +40,8 @@ fn a_bundle_from_before_kinds_loads_and_predicts_as_it_did() {
 fn new_bundles_record_their_data_kind_and_family() {
     let table = Table::from_csv_bytes(WINE).unwrap();
     let config = TrainConfig { epochs: 3, ..TrainConfig::default() };
-    let outcome = block_on(train_table(&fornax_core::device::cpu(), &table, "cultivar", None, &config, &mut Quiet));
+    let outcome =
+        block_on(train(&fornax_core::device::cpu(), Dataset::Tabular(&table), "cultivar", None, &config, &mut Quiet));
     let bundle = outcome.unwrap().bundle;
     let manifest = serde_json::to_value(&bundle.manifest).unwrap();
     assert_eq!((manifest["data_kind"].as_str(), manifest["family"].as_str()), (Some("tabular"), Some("mlp")));

@@ -5,9 +5,9 @@
 #![cfg(feature = "wgpu")]
 
 use fornax_core::Error;
-use fornax_core::data::Table;
+use fornax_core::data::{Dataset, Table};
 use fornax_core::device;
-use fornax_core::train::{DEVICE_ADVICE, Quiet, TrainConfig, contain_device_failure, train_table};
+use fornax_core::train::{DEVICE_ADVICE, Quiet, TrainConfig, contain_device_failure, train};
 use futures_lite::future::block_on;
 
 const WINE: &[u8] = include_bytes!("../../public/demo/wine.csv");
@@ -17,8 +17,8 @@ fn vulkan_trains_wine_like_flex() {
     let table = Table::from_csv_bytes(WINE).unwrap();
     let config = TrainConfig { epochs: 40, ..TrainConfig::default() };
     let vulkan = device::vulkan().expect("a Vulkan device (lavapipe: apt install mesa-vulkan-drivers libvulkan1)");
-    let gpu = block_on(train_table(&vulkan, &table, "cultivar", None, &config, &mut Quiet)).unwrap();
-    let cpu = block_on(train_table(&device::cpu(), &table, "cultivar", None, &config, &mut Quiet)).unwrap();
+    let gpu = block_on(train(&vulkan, Dataset::Tabular(&table), "cultivar", None, &config, &mut Quiet)).unwrap();
+    let cpu = block_on(train(&device::cpu(), Dataset::Tabular(&table), "cultivar", None, &config, &mut Quiet)).unwrap();
     let (gpu, cpu) = (gpu.metrics.headline(), cpu.metrics.headline());
     // The 27-row test split: one mistake is 3.7 points; allow two.
     assert!((gpu - cpu).abs() <= 2.0 / 27.0 + 1e-9, "Vulkan {gpu} vs Flex {cpu}");
@@ -33,8 +33,9 @@ fn a_model_too_large_for_the_gpu_is_an_error_not_a_crash() {
     let table = Table::from_csv_bytes(WINE).unwrap();
     let config = TrainConfig { epochs: 1, hidden: vec![3_000_000], batch_size: Some(120), ..TrainConfig::default() };
     let vulkan = device::vulkan().unwrap();
-    let failed =
-        contain_device_failure(|| block_on(train_table(&vulkan, &table, "cultivar", None, &config, &mut Quiet)));
+    let failed = contain_device_failure(|| {
+        block_on(train(&vulkan, Dataset::Tabular(&table), "cultivar", None, &config, &mut Quiet))
+    });
     let Err(Error::Backend(message)) = failed else { panic!("expected the device to fail") };
     assert!(message.starts_with("the device failed: "), "{message}");
     assert!(message.ends_with(DEVICE_ADVICE), "{message}");

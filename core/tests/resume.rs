@@ -6,11 +6,11 @@
 //! model's weights under a lock, so these comparisons hold under `cargo test`'s threads
 //! as well as `cargo nextest`'s one process per test.
 
-use fornax_core::data::{Cell, Table};
+use fornax_core::data::{Cell, Dataset, Table};
 use fornax_core::predict::Predictor;
 use fornax_core::train::{
     AdamParams, Checkpoint, Control, EarlyStopping, OptimizerKind, Progress, Quiet, Schedule, TrainConfig,
-    TrainOutcome, TrainSink, resume_table, train_table,
+    TrainOutcome, TrainSink, resume, train,
 };
 use fornax_core::{Error, device};
 use futures_lite::future::block_on;
@@ -83,7 +83,7 @@ fn config(optimizer: OptimizerKind, schedule: Schedule) -> TrainConfig {
 }
 
 fn uninterrupted(table: &Table, config: &TrainConfig) -> TrainOutcome {
-    block_on(train_table(&device::cpu(), table, "cultivar", None, config, &mut Quiet)).unwrap()
+    block_on(train(&device::cpu(), Dataset::Tabular(table), "cultivar", None, config, &mut Quiet)).unwrap()
 }
 
 fn interrupted_then_resumed(
@@ -93,12 +93,12 @@ fn interrupted_then_resumed(
     stop_after: usize,
 ) -> (TrainOutcome, Recording) {
     let mut sink = Interrupting { stop_model, stop_after, last: None, epochs_seen: Vec::new() };
-    let stopped = block_on(train_table(&device::cpu(), table, "cultivar", None, config, &mut sink));
+    let stopped = block_on(train(&device::cpu(), Dataset::Tabular(table), "cultivar", None, config, &mut sink));
     assert!(matches!(stopped, Err(Error::Cancelled)), "{stopped:?}");
     let checkpoint = Checkpoint::from_bytes(&sink.last.expect("a checkpoint was made")).unwrap();
     assert_eq!((checkpoint.header.model.as_str(), checkpoint.header.epoch), (stop_model, stop_after));
     let mut recording = Recording::default();
-    let resumed = block_on(resume_table(&device::cpu(), table, checkpoint, &mut recording)).unwrap();
+    let resumed = block_on(resume(&device::cpu(), Dataset::Tabular(table), checkpoint, &mut recording)).unwrap();
     (resumed, recording)
 }
 
@@ -178,13 +178,14 @@ fn a_checkpoint_is_refused_on_other_data_or_when_damaged() {
     let table = wine();
     let config = config(OptimizerKind::Adam(AdamParams::default()), Schedule::Constant);
     let mut sink = Interrupting { stop_model: "mlp", stop_after: 2, last: None, epochs_seen: Vec::new() };
-    let _ = block_on(train_table(&device::cpu(), &table, "cultivar", None, &config, &mut sink));
+    let _ = block_on(train(&device::cpu(), Dataset::Tabular(&table), "cultivar", None, &config, &mut sink));
     let bytes = sink.last.unwrap();
 
     let last_row = WINE[..WINE.len() - 1].iter().rposition(|&b| b == b'\n').unwrap();
     let other = Table::from_csv_bytes(&WINE[..=last_row]).unwrap();
     let checkpoint = Checkpoint::from_bytes(&bytes).unwrap();
-    let error = block_on(resume_table(&device::cpu(), &other, checkpoint, &mut Quiet)).unwrap_err().to_string();
+    let error =
+        block_on(resume(&device::cpu(), Dataset::Tabular(&other), checkpoint, &mut Quiet)).unwrap_err().to_string();
     assert!(error.contains("other data"), "{error}");
 
     for damage in [bytes.len() / 2, bytes.len() - 40] {

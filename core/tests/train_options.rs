@@ -1,14 +1,14 @@
-//! Every training control on real data, end to end through `train_table`: optimizers,
+//! Every training control on real data, end to end through `train`: optimizers,
 //! schedules, losses, regularization, and the errors bad settings get.
 
 use fornax_core::bundle::Bundle;
-use fornax_core::data::Table;
+use fornax_core::data::{Dataset, Table};
 use fornax_core::metrics::Metrics;
 use fornax_core::model::Activation;
 use fornax_core::predict::{Prediction, Predictor};
 use fornax_core::train::{
     AdamParams, Balanced, ClassWeights, CrossEntropy, EarlyStopping, Loss, Monitor, OptimizerKind, Quiet, Schedule,
-    TrainConfig, train_table,
+    TrainConfig,
 };
 use fornax_core::{Error, device};
 use futures_lite::future::block_on;
@@ -30,7 +30,7 @@ fn accuracy(metrics: &Metrics) -> f64 {
 }
 
 fn train(table: &Table, target: &str, config: &TrainConfig) -> Result<fornax_core::train::TrainOutcome, Error> {
-    block_on(train_table(&device::cpu(), table, target, None, config, &mut Quiet))
+    block_on(fornax_core::train::train(&device::cpu(), Dataset::Tabular(table), target, None, config, &mut Quiet))
 }
 
 #[test]

@@ -2,11 +2,11 @@
 //! table -> recipe -> baseline + MLP -> bundle -> predictions.
 
 use fornax_core::bundle::Bundle;
-use fornax_core::data::Table;
+use fornax_core::data::{Dataset, Table};
 use fornax_core::metrics::Metrics;
 use fornax_core::predict::{Prediction, Predictor};
 use fornax_core::recipe::{Feature, TargetEncoding};
-use fornax_core::train::{Control, Progress, Quiet, TrainConfig, TrainSink, train_table};
+use fornax_core::train::{Control, Progress, Quiet, TrainConfig, TrainSink, train};
 use fornax_core::{Error, device};
 use futures_lite::future::block_on;
 
@@ -33,7 +33,8 @@ fn config() -> TrainConfig {
 fn training_reduces_loss_and_beats_the_majority_class() {
     let table = Table::from_csv_bytes(WINE).unwrap();
     let mut losses = Losses::default();
-    let outcome = block_on(train_table(&device::cpu(), &table, "cultivar", None, &config(), &mut losses)).unwrap();
+    let outcome =
+        block_on(train(&device::cpu(), Dataset::Tabular(&table), "cultivar", None, &config(), &mut losses)).unwrap();
 
     let mlp: Vec<f64> = losses.0.iter().filter(|(m, _)| m == "mlp").map(|(_, l)| *l).collect();
     assert!(mlp.len() >= 10, "the MLP ran {} epochs", mlp.len());
@@ -50,7 +51,8 @@ fn training_reduces_loss_and_beats_the_majority_class() {
 #[test]
 fn bundle_round_trips_and_predicts_the_same() {
     let table = Table::from_csv_bytes(WINE).unwrap();
-    let outcome = block_on(train_table(&device::cpu(), &table, "cultivar", None, &config(), &mut Quiet)).unwrap();
+    let outcome =
+        block_on(train(&device::cpu(), Dataset::Tabular(&table), "cultivar", None, &config(), &mut Quiet)).unwrap();
     let bytes = outcome.bundle.to_bytes();
     let loaded = Bundle::from_bytes(&bytes).unwrap();
     assert_eq!(loaded, outcome.bundle);
@@ -68,8 +70,10 @@ fn bundle_round_trips_and_predicts_the_same() {
 fn corrupt_or_foreign_bundles_are_refused() {
     let table = Table::from_csv_bytes(WINE).unwrap();
     let short = TrainConfig { epochs: 2, hidden: vec![4], ..TrainConfig::default() };
-    let bytes =
-        block_on(train_table(&device::cpu(), &table, "cultivar", None, &short, &mut Quiet)).unwrap().bundle.to_bytes();
+    let bytes = block_on(train(&device::cpu(), Dataset::Tabular(&table), "cultivar", None, &short, &mut Quiet))
+        .unwrap()
+        .bundle
+        .to_bytes();
 
     let mut flipped = bytes.clone();
     let middle = flipped.len() / 2;
@@ -89,7 +93,8 @@ fn corrupt_or_foreign_bundles_are_refused() {
 fn forged_bundles_with_valid_checksums_are_refused() {
     let table = Table::from_csv_bytes(WINE).unwrap();
     let short = TrainConfig { epochs: 2, hidden: vec![4], ..TrainConfig::default() };
-    let bundle = block_on(train_table(&device::cpu(), &table, "cultivar", None, &short, &mut Quiet)).unwrap().bundle;
+    let bundle =
+        block_on(train(&device::cpu(), Dataset::Tabular(&table), "cultivar", None, &short, &mut Quiet)).unwrap().bundle;
     // Each edit is written by `to_bytes`, so the checksum is right and only the
     // manifest's coherence can catch it.
     let forged = |edit: &dyn Fn(&mut Bundle), expected: &str| {
@@ -128,7 +133,8 @@ fn forged_bundles_with_valid_checksums_are_refused() {
 #[test]
 fn bad_targets_are_explained() {
     let table = Table::from_csv_bytes(WINE).unwrap();
-    let err = block_on(train_table(&device::cpu(), &table, "colour", None, &config(), &mut Quiet)).unwrap_err();
+    let err =
+        block_on(train(&device::cpu(), Dataset::Tabular(&table), "colour", None, &config(), &mut Quiet)).unwrap_err();
     assert!(
         err.to_string().starts_with("column `colour` does not exist; the columns are: alcohol, malic_acid"),
         "{err}"
@@ -139,7 +145,7 @@ fn bad_targets_are_explained() {
         one_class.push_str(&format!("{i},same\n"));
     }
     let table = Table::from_csv_bytes(one_class.as_bytes()).unwrap();
-    let err = block_on(train_table(&device::cpu(), &table, "y", None, &config(), &mut Quiet)).unwrap_err();
+    let err = block_on(train(&device::cpu(), Dataset::Tabular(&table), "y", None, &config(), &mut Quiet)).unwrap_err();
     assert_eq!(err.to_string(), "target `y` has only one class (`same`): a classifier needs at least two");
 }
 
@@ -153,7 +159,7 @@ fn regression_reports_r2() {
     }
     let table = Table::from_csv_bytes(csv.as_bytes()).unwrap();
     let cfg = TrainConfig { epochs: 60, ..TrainConfig::default() };
-    let outcome = block_on(train_table(&device::cpu(), &table, "y", None, &cfg, &mut Quiet)).unwrap();
+    let outcome = block_on(train(&device::cpu(), Dataset::Tabular(&table), "y", None, &cfg, &mut Quiet)).unwrap();
     let Metrics::Regression { r2, .. } = outcome.metrics else { panic!("regression expected") };
     assert!(r2 > 0.9, "R2 {r2}");
 }

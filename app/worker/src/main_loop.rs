@@ -1,5 +1,5 @@
 //! The worker's message loop: owns the dataset, the device and the trained model, so the
-//! UI thread never runs Burn. Runs `fornax_core::train::train_table`, the same
+//! UI thread never runs Burn. Runs `fornax_core::train::train`, the same
 //! function as the CLI and the server.
 
 use std::cell::{Cell, RefCell};
@@ -10,9 +10,7 @@ use fornax_core::bundle::Bundle;
 use fornax_core::data::{RaggedRows, Table, without_ragged_rows};
 use fornax_core::device::Device;
 use fornax_core::predict::Predictor;
-use fornax_core::train::{
-    BenchmarkSpec, Checkpoint, Control, DataPlan, Progress, TrainConfig, TrainSink, resume_table, train_table,
-};
+use fornax_core::train::{BenchmarkSpec, Checkpoint, Control, DataPlan, Progress, TrainConfig, TrainSink};
 use js_sys::{ArrayBuffer, Reflect, Uint8Array};
 use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
@@ -407,9 +405,12 @@ async fn train(run: Run) {
     };
     let started = js_sys::Date::now();
     let mut sink = PostingSink { last_yield: started, last_checkpoint: started };
+    let data = fornax_core::data::Dataset::Tabular(&table);
     let outcome = match run {
-        Run::Fresh { target, config } => train_table(&device, &table, &target, None, &config, &mut sink).await,
-        Run::Resumed(checkpoint) => resume_table(&device, &table, *checkpoint, &mut sink).await,
+        Run::Fresh { target, config } => {
+            fornax_core::train::train(&device, data, &target, None, &config, &mut sink).await
+        }
+        Run::Resumed(checkpoint) => fornax_core::train::resume(&device, data, *checkpoint, &mut sink).await,
     };
     let outcome = match outcome {
         Ok(outcome) => outcome,

@@ -1,9 +1,10 @@
-//! Tabular data: import, typed columns, profiles, cleaning steps, seeded splits and
-//! distribution checks.
+//! Datasets ([`Dataset`], one variant per [`DataKind`]) and, for tables today: import,
+//! typed columns, profiles, cleaning steps, seeded splits and distribution checks.
 
 pub mod clean;
 mod csv_export;
 mod csv_import;
+mod dataset;
 pub mod drift;
 mod kind;
 pub mod prep;
@@ -14,6 +15,7 @@ pub(crate) mod split;
 mod table;
 
 pub use clean::{Cleaned, Step, StepReport, clean};
+pub use dataset::Dataset;
 pub use kind::DataKind;
 pub use prep::{Encoding, Prep, Scaling};
 pub use profile::{DatasetProfile, DetectedType};

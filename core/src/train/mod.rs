@@ -8,6 +8,8 @@ mod data_plan;
 mod device_failure;
 mod early_stop;
 #[cfg(feature = "compute")]
+mod entry;
+#[cfg(feature = "compute")]
 mod fused_adam;
 mod loss;
 #[cfg(feature = "compute")]
@@ -29,6 +31,8 @@ pub use config::TrainConfig;
 pub use data_plan::{DataPlan, DataReport};
 pub use device_failure::{DEVICE_ADVICE, contain_device_failure, panic_text};
 pub use early_stop::{EarlyStopping, Mode, Monitor, StopState, Verdict};
+#[cfg(feature = "compute")]
+pub use entry::{TrainOutcome, resume, train};
 pub use loss::{Balanced, ClassWeights, CrossEntropy, Loss};
 #[cfg(feature = "compute")]
 pub use objective::Objective;
@@ -36,8 +40,6 @@ pub use optim::{AdamParams, OptimizerKind};
 #[cfg(feature = "compute")]
 pub use prepared::Prepared;
 pub use schedule::{Schedule, ScheduleState};
-#[cfg(feature = "compute")]
-pub use table_run::{TrainOutcome, resume_table, train_table};
 #[cfg(feature = "compute")]
 pub use train_loop::{Encoded, Run, Trained, train_model};
 

@@ -1,6 +1,6 @@
 //! A table made ready to train on: split and cleaned ([`DataPlan`]), the recipe fitted
 //! on the training rows only, every part encoded, and the model and loss
-//! the config describes. `train_table` trains on it; benchmarks time `train_model` on it.
+//! the config describes. `train` trains a table on it; benchmarks time `train_model` on it.
 
 use burn::tensor::Device;
 

@@ -6,9 +6,10 @@ use std::time::{Duration, Instant};
 
 use clap::Args;
 use fornax_core::Error;
+use fornax_core::data::Dataset;
 use fornax_core::task::Task;
 use fornax_core::train::{
-    Checkpoint, Control, Progress, TrainConfig, TrainSink, contain_device_failure, resume_table, train_table,
+    Checkpoint, Control, Progress, TrainConfig, TrainSink, contain_device_failure, resume, train,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -76,9 +77,9 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
         pollster::block_on(async {
             match start {
                 Start::Fresh { target, task, config } => {
-                    train_table(&device, &table, &target, task, &config, &mut sink).await
+                    train(&device, Dataset::Tabular(&table), &target, task, &config, &mut sink).await
                 }
-                Start::Resume(checkpoint) => resume_table(&device, &table, checkpoint, &mut sink).await,
+                Start::Resume(checkpoint) => resume(&device, Dataset::Tabular(&table), checkpoint, &mut sink).await,
             }
         })
     });

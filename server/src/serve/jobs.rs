@@ -1,4 +1,4 @@
-//! Training jobs on the server: the same `train_table` as the tab and `fornax train`,
+//! Training jobs on the server: the same `train` as the tab and `fornax train`,
 //! on the server's device, one job at a time in submission order. Each job keeps every
 //! progress event it produced, so a client that connects late (or reconnects) replays
 //! the run from the start and then follows it live. A finished job's bundle is
@@ -14,7 +14,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use burn::tensor::Device;
 use fornax_core::Error;
-use fornax_core::train::{Control, Progress, TrainSink, contain_device_failure, train_table};
+use fornax_core::data::Dataset;
+use fornax_core::train::{Control, Progress, TrainSink, contain_device_failure, train};
 use fornax_wire::http::{JobEnded, JobInfo, JobRequest, JobState, JobSucceeded};
 use serde_json::Value;
 use tokio::sync::watch;
@@ -256,9 +257,9 @@ fn run(job: &Job, registry: &Registry, datasets: &Datasets, device: &Device) {
     };
     // A failing GPU panics inside Burn: the job fails saying so, and the next one runs.
     let outcome = contain_device_failure(|| {
-        pollster::block_on(train_table(
+        pollster::block_on(train(
             device,
-            &table,
+            Dataset::Tabular(&table),
             &request.target,
             request.task,
             &request.config,

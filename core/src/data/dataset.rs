@@ -1,0 +1,36 @@
+//! A dataset of any kind, as training reads it: one variant per [`DataKind`]. Training,
+//! its checkpoints and its bundle take this, so a new kind is a new variant here and in
+//! the places that match on it, never a second training function.
+
+use super::{DataKind, Table};
+
+/// A loaded dataset, borrowed: the caller keeps it (the worker between runs, a server
+/// job for one run).
+#[derive(Debug, Clone, Copy)]
+pub enum Dataset<'a> {
+    /// Rows and typed columns; the target is one of the columns.
+    Tabular(&'a Table),
+}
+
+impl Dataset<'_> {
+    /// Its kind.
+    pub fn kind(&self) -> DataKind {
+        match self {
+            Dataset::Tabular(_) => DataKind::Tabular,
+        }
+    }
+
+    /// A SHA-256 over its contents: a checkpoint resumes only on the data it was made
+    /// from.
+    pub fn fingerprint(&self) -> String {
+        match self {
+            Dataset::Tabular(table) => table.fingerprint(),
+        }
+    }
+}
+
+impl<'a> From<&'a Table> for Dataset<'a> {
+    fn from(table: &'a Table) -> Self {
+        Dataset::Tabular(table)
+    }
+}

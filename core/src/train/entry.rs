@@ -1,0 +1,62 @@
+//! Where every run starts: [`train`] and [`resume`], called unchanged by the browser's
+//! worker, `fornax train` and the server's jobs. They take a [`Dataset`] of any kind and
+//! hand it to that kind's run; only the [`TrainSink`] that receives progress differs
+//! between callers.
+
+use burn::tensor::Device;
+
+use super::{Checkpoint, Run, RunKey, TrainConfig, TrainSink, table_run};
+use crate::bundle::Bundle;
+use crate::data::Dataset;
+use crate::metrics::Metrics;
+use crate::task::Task;
+use crate::{Error, Result};
+
+/// What a finished run gives: the bundle to save and the test metrics of both models.
+#[derive(Debug)]
+pub struct TrainOutcome {
+    /// The trained model with its recipe and manifest.
+    pub bundle: Bundle,
+    /// Test metrics of the model (also in the bundle's manifest).
+    pub metrics: Metrics,
+    /// Test metrics of the linear baseline, to compare the model with.
+    pub baseline: Metrics,
+    /// Epochs the model trained (fewer than configured when early stopping ended it).
+    pub epochs_run: usize,
+}
+
+/// Trains on `data` to predict `target` (a column of a table). `task` overrides the
+/// inferred one.
+pub async fn train<S: TrainSink>(
+    device: &Device,
+    data: Dataset<'_>,
+    target: &str,
+    task: Option<Task>,
+    config: &TrainConfig,
+    sink: &mut S,
+) -> Result<TrainOutcome> {
+    let key = RunKey { target: target.to_string(), task, config: config.clone(), data: data.fingerprint() };
+    run(device, data, Run::new(key), sink).await
+}
+
+/// Continues the run `checkpoint` was made from, on the same data, and finishes it as
+/// the uninterrupted run would have.
+pub async fn resume<S: TrainSink>(
+    device: &Device,
+    data: Dataset<'_>,
+    checkpoint: Checkpoint,
+    sink: &mut S,
+) -> Result<TrainOutcome> {
+    if checkpoint.header.run.data != data.fingerprint() {
+        return Err(Error::Checkpoint(
+            "it was made from other data: resume it with the dataset the run started with".into(),
+        ));
+    }
+    run(device, data, Run::resume(checkpoint), sink).await
+}
+
+async fn run<S: TrainSink>(device: &Device, data: Dataset<'_>, run: Run, sink: &mut S) -> Result<TrainOutcome> {
+    match data {
+        Dataset::Tabular(table) => table_run::run_table(device, table, run, sink).await,
+    }
+}
