@@ -1,4 +1,5 @@
-//! Step 3: test metrics of the MLP next to the linear baseline, and one prediction.
+//! Step 3: test metrics of the trained model next to the linear baseline, and one
+//! prediction.
 
 use fornax_core::data::{ColumnKind, format_number};
 use fornax_core::metrics::Metrics;
@@ -38,7 +39,7 @@ fn Evaluation(
             <h2><span class="step">"3"</span>"Evaluate"</h2>
             <p class="muted">{format!("Scores on the held-out test rows, predicting `{}`. The baseline is what a simpler model gets: more complex is not always better.", model.target)}</p>
             <table class="metrics">
-                <thead><tr><th>"Metric"</th><th>"MLP"</th><th>"Linear baseline"</th></tr></thead>
+                <thead><tr><th>"Metric"</th><th data-testid="metric-model">{model.family.info().label}</th><th>"Linear baseline"</th></tr></thead>
                 <tbody>
                     {rows.into_iter().map(|(name, id, mlp, base)| view! {
                         <tr><td>{name}</td><td class="num strong" data-testid=id>{format!("{mlp:.3}")}</td><td class="num">{format!("{base:.3}")}</td></tr>
@@ -97,7 +98,7 @@ fn Evaluation(
     }
 }
 
-/// The MLP's confusion matrix and per-class scores, or its predicted-vs-actual plot.
+/// The model's confusion matrix and per-class scores, or its predicted-vs-actual plot.
 fn details(metrics: &Metrics) -> AnyView {
     match metrics.clone() {
         Metrics::Classification { per_class, confusion, .. } if !confusion.is_empty() => view! {

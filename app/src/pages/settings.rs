@@ -1,8 +1,8 @@
 //! The training settings: every control of the training config, the learning-rate
 //! curve they give, and "copy as config" (the same JSON `fornax train --config` reads).
 
-use fornax_core::data::{ColumnKind, ColumnSummary};
-use fornax_core::model::Activation;
+use fornax_core::data::{ColumnKind, ColumnSummary, DataKind};
+use fornax_core::model::{Activation, ConvSpec, ModelFamily};
 use fornax_core::train::{
     AdamParams, Balanced, ClassWeights, CrossEntropy, Loss, OptimizerKind, Schedule, TrainConfig,
 };
@@ -29,21 +29,36 @@ pub fn TrainSettings() -> impl IntoView {
     };
     let lr_preview = Signal::derive(move || config.with(|c| c.schedule.preview(c.learning_rate, c.epochs)));
     let disabled = move || studio.training.get();
-    let memory = move || {
-        let limit = studio.backend.with(|b| {
-            let limits = &b.as_ref()?.limits;
-            limits.iter().find(|(k, _)| k == "maxStorageBufferBindingSize").map(|(_, v)| *v as u64)
-        })?;
+    // The recipe's width, roughly (one input per number, one per category), the outputs
+    // and the training rows, for the checks below that need the data's shape.
+    let shape = move || {
         let target = studio.target.get();
-        // The recipe's width, roughly: one input per number, one per category.
-        let (inputs, outputs, rows) = studio.dataset.with(|d| {
+        studio.dataset.with(|d| {
             let d = d.as_ref()?;
             let width = |c: &ColumnSummary| if c.kind == ColumnKind::Numeric { 1 } else { c.unique.max(1) };
             let inputs = d.columns.iter().filter(|c| c.name != target).map(width).sum::<usize>();
             let outputs = d.columns.iter().find(|c| c.name == target).map_or(1, |c| width(c).max(2));
             let train_share = config.with(|c| 1.0 - c.valid_fraction - c.test_fraction);
             Some((inputs, outputs, (d.rows as f64 * train_share) as usize))
+        })
+    };
+    // A CNN reads each row as an image: said here, before training, when they do not fit.
+    let image_problem = move || {
+        let (inputs, _, _) = shape()?;
+        config.with(|c| c.conv.as_ref()?.validate(inputs).err().map(|e| e.to_string()))
+    };
+    let family = move || config.with(TrainConfig::family);
+    let choose_family = move |name: String| {
+        let Some(chosen) = ModelFamily::from_name(&name) else { return };
+        let inputs = shape().map_or(0, |(inputs, _, _)| inputs);
+        edit(&|c| set_family(c, chosen, inputs));
+    };
+    let memory = move || {
+        let limit = studio.backend.with(|b| {
+            let limits = &b.as_ref()?.limits;
+            limits.iter().find(|(k, _)| k == "maxStorageBufferBindingSize").map(|(_, v)| *v as u64)
         })?;
+        let (inputs, outputs, rows) = shape()?;
         let (bytes, what) = config.with(|c| c.largest_buffer(inputs, outputs, rows))?;
         (bytes > limit).then(|| {
             format!(
@@ -61,13 +76,40 @@ pub fn TrainSettings() -> impl IntoView {
             <div class="form">
                 <NumberField label="Epochs" id="setting-epochs" get={|c| c.epochs.to_string()}
                     set={|c, v| if let Ok(n) = v.parse::<usize>() { c.epochs = n.clamp(1, 10_000) }}/>
+                <label>"Model"
+                    <select data-testid="setting-model" disabled=disabled
+                        on:change=move |ev| choose_family(event_target_value(&ev))
+                        prop:value=move || family().name()>
+                        {ModelFamily::for_kind(DataKind::Tabular).map(|f| view! { <option value=f.name()>{f.info().label}</option> }).collect_view()}
+                    </select>
+                </label>
+                <Show when=move || family() == ModelFamily::Cnn>
+                    <label>"Image (height x width)"
+                        <input type="text" data-testid="setting-image" disabled=disabled placeholder="8 x 8"
+                            prop:value=move || config.with(|c| c.conv.as_ref().map(|v| format!("{} x {}", v.image[0], v.image[1])).unwrap_or_default())
+                            on:change=move |ev| {
+                                if let Some(image) = parse_image(&event_target_value(&ev)) {
+                                    edit(&|c| if let Some(conv) = c.conv.as_mut() { conv.image = image });
+                                }
+                            }/>
+                    </label>
+                    <label>"Convolution channels (per block)"
+                        <input type="text" data-testid="setting-channels" disabled=disabled placeholder="8, 16"
+                            prop:value=move || config.with(|c| c.conv.as_ref().map(|v| join(&v.channels)).unwrap_or_default())
+                            on:change=move |ev| {
+                                if let Some(channels) = parse_widths(&event_target_value(&ev)) {
+                                    edit(&|c| if let Some(conv) = c.conv.as_mut() { conv.channels = channels.clone() });
+                                }
+                            }/>
+                    </label>
+                </Show>
                 <label>"Hidden layers (widths)"
                     <input type="text" data-testid="setting-hidden" disabled=disabled placeholder="none: linear only"
-                        prop:value=move || config.with(|c| c.hidden.iter().map(|w| w.to_string()).collect::<Vec<_>>().join(", "))
+                        prop:value=move || config.with(|c| join(&c.hidden))
                         on:change=move |ev| {
-                            let widths: Result<Vec<usize>, _> = event_target_value(&ev)
-                                .split(',').map(str::trim).filter(|w| !w.is_empty()).map(str::parse).collect();
-                            if let Ok(widths) = widths { edit(&|c| { c.hidden = widths.clone(); c.dropout.truncate(1); }); }
+                            if let Some(widths) = parse_widths(&event_target_value(&ev)) {
+                                edit(&|c| { c.hidden = widths.clone(); c.dropout.truncate(1); });
+                            }
                         }/>
                 </label>
                 <label>"Activation"
@@ -129,6 +171,7 @@ pub fn TrainSettings() -> impl IntoView {
                     set={|c, v| if let Ok(p) = v.parse::<usize>() { c.early_stopping.patience = p }}/>
             </div>
             {move || problem().map(|p| view! { <p class="problem" data-testid="settings-problem">{p}</p> })}
+            {move || image_problem().map(|p| view! { <p class="problem" data-testid="settings-image-problem">{p}</p> })}
             {move || memory().map(|m| view! { <p class="problem" data-testid="settings-memory">{m}</p> })}
             <p class="curve-title">"Learning rate per epoch"</p>
             <LrCurve planned=lr_preview/>
@@ -141,6 +184,48 @@ pub fn TrainSettings() -> impl IntoView {
             </Show>
         </details>
     }
+}
+
+/// Switches the config to `family`, keeping what it can: hidden layers stay (the MLP's
+/// default when there were none), and a CNN starts from the square image `inputs` make
+/// (8 x 8 for 64 pixel columns) with blocks of 8 and 16 channels.
+fn set_family(c: &mut TrainConfig, family: ModelFamily, inputs: usize) {
+    match family {
+        ModelFamily::Linear => {
+            c.hidden.clear();
+            c.dropout.clear();
+            c.conv = None;
+        }
+        ModelFamily::Mlp | ModelFamily::Cnn => {
+            if c.hidden.is_empty() {
+                c.hidden = TrainConfig::default().hidden;
+            }
+            c.conv = match family {
+                ModelFamily::Cnn => {
+                    let side = inputs.isqrt();
+                    let image = if side * side == inputs { [side, side] } else { [inputs, 1] };
+                    Some(c.conv.clone().unwrap_or(ConvSpec { image, channels: vec![8, 16] }))
+                }
+                _ => None,
+            };
+        }
+    }
+}
+
+/// `64, 32` as widths; `None` when a part is not a whole number.
+fn parse_widths(text: &str) -> Option<Vec<usize>> {
+    text.split(',').map(str::trim).filter(|w| !w.is_empty()).map(|w| w.parse().ok()).collect()
+}
+
+/// `28 x 28` (or `28x28`, `28, 28`) as height and width.
+fn parse_image(text: &str) -> Option<[usize; 2]> {
+    let mut sides = text.split(['x', 'X', ',', '*']).map(str::trim);
+    let image = [sides.next()?.parse().ok()?, sides.next()?.parse().ok()?];
+    sides.next().is_none().then_some(image)
+}
+
+fn join(widths: &[usize]) -> String {
+    widths.iter().map(usize::to_string).collect::<Vec<_>>().join(", ")
 }
 
 /// A number input bound to one value of the studio's config: shows `get`, and hands

@@ -15,7 +15,7 @@ pub fn TrainPage() -> impl IntoView {
     let on_server = move |_| studio.train_on_server();
     let remote = move || studio.remote.with(Option::is_some);
     let pause = move |_| studio.toggle_pause();
-    // The curve shows the model being trained now (the baseline first, then the MLP).
+    // The curve shows the model being trained now (the baseline first, then the chosen model).
     let current = Signal::derive(move || {
         studio.history.with(|h| {
             let model = h.last().map(|r| r.model.clone()).unwrap_or_default();

@@ -191,12 +191,9 @@ impl Studio {
     }
 }
 
+/// How the studio names a model (`mlp` -> `MLP`), from the family registry.
 pub fn model_label(model: &str) -> &'static str {
-    match model {
-        "linear" => "Linear baseline",
-        "cnn" => "CNN",
-        _ => "MLP",
-    }
+    fornax_core::model::ModelFamily::from_name(model).map_or("Model", |family| family.info().label)
 }
 
 /// A dataset's file name made a valid model or dataset name (`wine.csv` -> `wine`).

@@ -450,6 +450,7 @@ fn finish(bundle: Bundle, seconds: f64) {
         })
         .collect();
     let trained = TrainedModel {
+        family: manifest.model.family(),
         task: manifest.task,
         target: manifest.target.clone(),
         metrics: manifest.metrics.clone(),

@@ -43,6 +43,21 @@ impl ModelFamily {
         FAMILIES.iter().find(|f| f.family == self).expect("every family is registered")
     }
 
+    /// The family registered under `name` (`linear`, `mlp`, `cnn`).
+    pub fn from_name(name: &str) -> Option<ModelFamily> {
+        FAMILIES.iter().find(|f| f.name == name).map(|f| f.family)
+    }
+
+    /// The family of a network with these parts: a CNN with convolutions, the linear
+    /// baseline without hidden layers, an MLP otherwise.
+    pub fn of(convolutions: bool, hidden_layers: usize) -> ModelFamily {
+        match (convolutions, hidden_layers) {
+            (true, _) => ModelFamily::Cnn,
+            (false, 0) => ModelFamily::Linear,
+            (false, _) => ModelFamily::Mlp,
+        }
+    }
+
     /// Its name: `linear`, `mlp` or `cnn`.
     pub fn name(self) -> &'static str {
         self.info().name
@@ -68,7 +83,9 @@ mod tests {
         for info in &FAMILIES {
             assert_eq!(info.family.info(), info);
             assert_eq!(serde_json::to_value(info.family).unwrap(), info.name);
+            assert_eq!(ModelFamily::from_name(info.name), Some(info.family));
         }
+        assert_eq!(ModelFamily::from_name("resnet"), None);
         let tabular: Vec<_> = ModelFamily::for_kind(DataKind::Tabular).collect();
         assert_eq!(tabular, [ModelFamily::Linear, ModelFamily::Mlp, ModelFamily::Cnn]);
     }

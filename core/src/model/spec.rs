@@ -50,11 +50,7 @@ impl ModelSpec {
     /// The family this shape belongs to: a CNN with convolutions, the linear baseline
     /// without hidden layers, an MLP otherwise.
     pub fn family(&self) -> ModelFamily {
-        match (&self.conv, self.hidden.is_empty()) {
-            (Some(_), _) => ModelFamily::Cnn,
-            (None, true) => ModelFamily::Linear,
-            (None, false) => ModelFamily::Mlp,
-        }
+        ModelFamily::of(self.conv.is_some(), self.hidden.len())
     }
 
     /// `linear` for the baseline, `cnn` with convolutions, `mlp` otherwise.

@@ -9,7 +9,7 @@ use super::loss::Loss;
 use super::optim::OptimizerKind;
 use super::schedule::Schedule;
 use crate::data::Prep;
-use crate::model::{Activation, ConvSpec};
+use crate::model::{Activation, ConvSpec, ModelFamily};
 use crate::task::Task;
 use crate::{Error, Result};
 
@@ -127,6 +127,11 @@ impl TrainConfig {
             loss.validate()?;
         }
         Ok(())
+    }
+
+    /// The family of the model this config trains besides the baseline.
+    pub fn family(&self) -> ModelFamily {
+        ModelFamily::of(self.conv.is_some(), self.hidden.len())
     }
 
     /// The batch size to use for `train_rows` rows: the configured one (refused when

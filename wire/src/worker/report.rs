@@ -3,6 +3,7 @@
 use fornax_core::data::ColumnSummary;
 use fornax_core::data::RaggedRows;
 use fornax_core::metrics::Metrics;
+use fornax_core::model::ModelFamily;
 use fornax_core::recipe::InputField;
 use fornax_core::task::Task;
 use serde::{Deserialize, Serialize};
@@ -45,6 +46,8 @@ pub struct Dataset {
 /// A model the worker has trained (or taken in from a server job).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrainedModel {
+    /// Its family (the baseline beside it is always linear).
+    pub family: ModelFamily,
     /// What it predicts.
     pub task: Task,
     /// The column it predicts.
