@@ -166,9 +166,10 @@ fn RoleSelect(column: String) -> impl IntoView {
     });
     let change = move |ev: web_sys::Event| {
         let value = event_target_value(&ev);
-        studio.config.update(|c| c.prep.set_ignored(&column, value == "ignore"));
         if value == "target" {
-            studio.target.set(column.clone());
+            studio.choose_target(column.clone());
+        } else {
+            studio.config.update(|c| c.prep.set_ignored(&column, value == "ignore"));
         }
     };
     view! {

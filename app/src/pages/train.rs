@@ -31,12 +31,7 @@ pub fn TrainPage() -> impl IntoView {
             <div class="row">
                 <label>"Predict "
                     <select data-testid="target-column" disabled=move || !ready() || studio.training.get()
-                        on:change=move |ev| {
-                            // The target is never ignored: picking it brings it back.
-                            let target = event_target_value(&ev);
-                            studio.config.update(|c| c.prep.set_ignored(&target, false));
-                            studio.target.set(target);
-                        }
+                        on:change=move |ev| studio.choose_target(event_target_value(&ev))
                         prop:value=move || studio.target.get()>
                         {move || studio.dataset.get().map(|d| d.columns.into_iter().map(|c| {
                             let (value, label) = (c.name.clone(), c.name);

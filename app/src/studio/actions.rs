@@ -20,6 +20,12 @@ impl Studio {
         self.send(&ToWorker::Train { target: self.target.get_untracked(), config });
     }
 
+    /// Makes `column` the target. The target is never ignored: picking it brings it back.
+    pub fn choose_target(self, column: String) {
+        self.config.update(|c| c.prep.set_ignored(&column, false));
+        self.target.set(column);
+    }
+
     /// Holds the run after its current epoch, or lets a held one go on.
     pub fn toggle_pause(self) {
         if self.paused.get_untracked() {
