@@ -15,6 +15,8 @@ pub enum ModelFamily {
     Mlp,
     /// Convolutional blocks over rows read as images, then dense layers.
     Cnn,
+    /// A network composed block by block ([`super::network`]), then dense layers.
+    Custom,
 }
 
 /// What the registry says about one family.
@@ -31,10 +33,11 @@ pub struct FamilyInfo {
 }
 
 /// Every family, in the order the studio lists them.
-pub static FAMILIES: [FamilyInfo; 3] = [
+pub static FAMILIES: [FamilyInfo; 4] = [
     FamilyInfo { family: ModelFamily::Linear, name: "linear", label: "Linear baseline", accepts: &[DataKind::Tabular] },
     FamilyInfo { family: ModelFamily::Mlp, name: "mlp", label: "MLP", accepts: &[DataKind::Tabular] },
     FamilyInfo { family: ModelFamily::Cnn, name: "cnn", label: "CNN", accepts: &[DataKind::Tabular] },
+    FamilyInfo { family: ModelFamily::Custom, name: "custom", label: "Custom network", accepts: &[DataKind::Tabular] },
 ];
 
 impl ModelFamily {
@@ -48,17 +51,18 @@ impl ModelFamily {
         FAMILIES.iter().find(|f| f.name == name).map(|f| f.family)
     }
 
-    /// The family of a network with these parts: a CNN with convolutions, the linear
-    /// baseline without hidden layers, an MLP otherwise.
-    pub fn of(convolutions: bool, hidden_layers: usize) -> ModelFamily {
-        match (convolutions, hidden_layers) {
-            (true, _) => ModelFamily::Cnn,
-            (false, 0) => ModelFamily::Linear,
-            (false, _) => ModelFamily::Mlp,
+    /// The family of a network with these parts: custom with blocks, a CNN with
+    /// convolutions, the linear baseline without hidden layers, an MLP otherwise.
+    pub fn of(blocks: bool, convolutions: bool, hidden_layers: usize) -> ModelFamily {
+        match (blocks, convolutions, hidden_layers) {
+            (true, _, _) => ModelFamily::Custom,
+            (false, true, _) => ModelFamily::Cnn,
+            (false, false, 0) => ModelFamily::Linear,
+            (false, false, _) => ModelFamily::Mlp,
         }
     }
 
-    /// Its name: `linear`, `mlp` or `cnn`.
+    /// Its name: `linear`, `mlp`, `cnn` or `custom`.
     pub fn name(self) -> &'static str {
         self.info().name
     }
@@ -87,6 +91,6 @@ mod tests {
         }
         assert_eq!(ModelFamily::from_name("resnet"), None);
         let tabular: Vec<_> = ModelFamily::for_kind(DataKind::Tabular).collect();
-        assert_eq!(tabular, [ModelFamily::Linear, ModelFamily::Mlp, ModelFamily::Cnn]);
+        assert_eq!(tabular, [ModelFamily::Linear, ModelFamily::Mlp, ModelFamily::Cnn, ModelFamily::Custom]);
     }
 }

@@ -13,18 +13,19 @@
 //! assert_eq!(logits.dims(), [5, 3]);
 //! ```
 
-use burn::module::{Module, Param, RunningState};
+use burn::module::{Module, Param};
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::{BatchNorm, BatchNormConfig, Linear, LinearConfig, PaddingConfig2d};
 use burn::tensor::{Bytes, Device, Tensor, TensorData};
 
+use super::block_net::BlockNet;
 use super::halving_pool::halving_max_pool;
-use super::{Activation, ConvSpec, ModelSpec};
+use super::{Activation, ConvSpec, ModelSpec, layers};
 use crate::base::SplitMix64;
 use crate::{Error, Result};
 
-/// The network a [`ModelSpec`] builds: its convolutional blocks, if any, then its dense
-/// layers. Save its weights with [`Mlp::weights`] and load them with [`ModelSpec::load`].
+/// The network a [`ModelSpec`] builds: its convolutional blocks or custom blocks, if
+/// any, then its dense layers. Save its weights with [`Mlp::weights`] and load them with [`ModelSpec::load`].
 #[derive(Module, Debug)]
 pub struct Mlp {
     /// One per convolutional block, else empty.
@@ -39,6 +40,8 @@ pub struct Mlp {
     activation: Activation,
     #[module(skip)]
     dropout: Vec<f64>,
+    /// A custom network's blocks, before the dense layers.
+    network: Option<BlockNet>,
 }
 
 impl ModelSpec {
@@ -61,6 +64,7 @@ impl ModelSpec {
             norms,
             activation: self.activation,
             dropout: self.dropout.clone(),
+            network: self.network.as_ref().map(|blocks| BlockNet::init(self.inputs, blocks, device)),
         }
     }
 
@@ -78,6 +82,9 @@ impl ModelSpec {
         }
         for layer in &model.layers {
             let _ = (layer.weight.val(), layer.bias.as_ref().map(Param::val));
+        }
+        if let Some(network) = &model.network {
+            network.draw_weights();
         }
         model
     }
@@ -103,10 +110,10 @@ impl ModelSpec {
 
 impl Mlp {
     /// The dense layers, input first (Burn's `Linear`: weight `[inputs, outputs]`), for
-    /// exporting the model to other runtimes; `None` for a model with convolutions,
-    /// which the dense layers alone do not describe.
+    /// exporting the model to other runtimes; `None` for a model with convolutions or
+    /// custom blocks, which the dense layers alone do not describe.
     pub fn linear_layers(&self) -> Option<&[Linear]> {
-        self.convs.is_empty().then_some(&self.layers)
+        (self.convs.is_empty() && self.network.is_none()).then_some(&self.layers)
     }
 
     /// `[batch, inputs] -> [batch, outputs]` (logits or standardized values), for
@@ -121,9 +128,12 @@ impl Mlp {
         self.run(x, Some(rng))
     }
 
-    /// The image blocks: `[batch, h * w] -> [batch, channels * h' * w']`, or `x` as it
-    /// is without convolutions.
-    fn features(&self, x: Tensor<2>) -> Tensor<2> {
+    /// The image blocks: `[batch, h * w] -> [batch, channels * h' * w']`, or a custom
+    /// network's blocks, or `x` as it is without either.
+    fn features(&self, x: Tensor<2>, rng: Option<&mut SplitMix64>) -> Tensor<2> {
+        if let Some(network) = &self.network {
+            return network.forward(x, rng);
+        }
         let Some([height, width]) = self.image else { return x };
         let [batch, _] = x.dims();
         let mut image = x.reshape([batch, 1, height, width]);
@@ -138,7 +148,7 @@ impl Mlp {
     }
 
     fn run(&self, x: Tensor<2>, mut rng: Option<&mut SplitMix64>) -> Tensor<2> {
-        let mut x = self.features(x);
+        let mut x = self.features(x, rng.as_deref_mut());
         let last = self.layers.len() - 1;
         for (i, layer) in self.layers.iter().enumerate() {
             x = layer.forward(x);
@@ -164,19 +174,10 @@ impl Mlp {
     /// Whether every weight and bias is a finite number. Reads synchronously, so only
     /// for models on the CPU (a loaded bundle's, before it answers anything).
     pub fn is_finite(&self) -> bool {
-        let finite = |t: Tensor<1>| t.is_finite().all().into_scalar::<bool>();
-        self.convs
-            .iter()
-            .all(|conv| finite(conv.weight.val().flatten(0, 3)) && conv.bias.as_ref().is_none_or(|b| finite(b.val())))
-            && self.layers.iter().all(|layer| {
-                finite(layer.weight.val().flatten(0, 1)) && layer.bias.as_ref().is_none_or(|b| finite(b.val()))
-            })
-            && self.norms.iter().all(|n| {
-                finite(n.gamma.val())
-                    && finite(n.beta.val())
-                    && finite(n.running_mean.value_sync())
-                    && finite(n.running_var.value_sync())
-            })
+        self.convs.iter().all(layers::conv_is_finite)
+            && self.layers.iter().all(layers::linear_is_finite)
+            && self.norms.iter().all(layers::batch_norm_is_finite)
+            && self.network.as_ref().is_none_or(BlockNet::is_finite)
     }
 
     /// A copy of this model on `device`, read back asynchronously so it works for a
@@ -185,36 +186,29 @@ impl Mlp {
     pub async fn copy_to(&self, device: &Device) -> Result<Mlp> {
         let mut convs = Vec::with_capacity(self.convs.len());
         for conv in &self.convs {
-            // The clone keeps the stride, padding and the like; both tensors are replaced.
-            let mut copy = conv.clone();
-            copy.weight = Param::initialized(conv.weight.id, read_param(conv.weight.val(), device).await?);
-            copy.bias = match &conv.bias {
-                Some(b) => Some(Param::initialized(b.id, read_param(b.val(), device).await?)),
-                None => None,
-            };
-            convs.push(copy);
+            convs.push(layers::copy_conv(conv, device).await?);
         }
-        let mut layers = Vec::with_capacity(self.layers.len());
+        let mut dense = Vec::with_capacity(self.layers.len());
         for layer in &self.layers {
-            let weight = read_param(layer.weight.val(), device).await?;
-            let bias = match &layer.bias {
-                Some(b) => Some(Param::initialized(b.id, read_param(b.val(), device).await?)),
-                None => None,
-            };
-            layers.push(Linear { weight: Param::initialized(layer.weight.id, weight), bias });
+            dense.push(layers::copy_linear(layer, device).await?);
         }
         let mut norms = Vec::with_capacity(self.norms.len());
         for norm in &self.norms {
-            let [features] = norm.gamma.shape().dims();
-            let mut copy =
-                BatchNormConfig::new(features).with_momentum(norm.momentum).with_epsilon(norm.epsilon).init(device);
-            copy.gamma = Param::initialized(norm.gamma.id, read_param(norm.gamma.val(), device).await?);
-            copy.beta = Param::initialized(norm.beta.id, read_param(norm.beta.val(), device).await?);
-            copy.running_mean = RunningState::new(read_param(norm.running_mean.value_sync(), device).await?);
-            copy.running_var = RunningState::new(read_param(norm.running_var.value_sync(), device).await?);
-            norms.push(copy);
+            norms.push(layers::copy_batch_norm(norm, device).await?);
         }
-        Ok(Mlp { convs, image: self.image, layers, norms, activation: self.activation, dropout: self.dropout.clone() })
+        let network = match &self.network {
+            Some(network) => Some(network.copy_to(device).await?),
+            None => None,
+        };
+        Ok(Mlp {
+            convs,
+            image: self.image,
+            layers: dense,
+            norms,
+            activation: self.activation,
+            dropout: self.dropout.clone(),
+            network,
+        })
     }
 
     /// The weights in Burn's burnpack format, read back from any device.
@@ -226,10 +220,4 @@ impl Mlp {
             .map_err(|e| Error::Backend(format!("could not record the weights: {e:?}")))?;
         Ok(bytes.to_vec())
     }
-}
-
-async fn read_param<const D: usize>(tensor: Tensor<D>, device: &Device) -> Result<Tensor<D>> {
-    let shape = tensor.shape();
-    let values = crate::device::read_floats(tensor).await?;
-    Ok(Tensor::from_data(TensorData::new(values, shape), device))
 }

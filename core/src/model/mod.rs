@@ -1,12 +1,17 @@
 //! Model architectures, one per file, each built from a serializable spec.
 
 mod activation;
+#[cfg(feature = "compute")]
+mod block_net;
 mod conv;
 mod family;
 #[cfg(feature = "compute")]
 mod halving_pool;
 #[cfg(feature = "compute")]
+mod layers;
+#[cfg(feature = "compute")]
 mod mlp;
+pub mod network;
 mod spec;
 
 pub use activation::Activation;
@@ -14,4 +19,5 @@ pub use conv::ConvSpec;
 pub use family::{FAMILIES, FamilyInfo, ModelFamily};
 #[cfg(feature = "compute")]
 pub use mlp::Mlp;
+pub use network::{BLOCKS, Block, BlockInfo, Shape};
 pub use spec::ModelSpec;

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::network::{self, Block};
 use super::{Activation, ConvSpec, ModelFamily};
 use crate::limits::{MAX_LAYERS, MAX_PARAMETERS};
 use crate::{Error, Result};
@@ -31,6 +32,10 @@ pub struct ModelSpec {
     /// Convolutional blocks before the dense layers (absent: a plain MLP).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conv: Option<ConvSpec>,
+    /// A custom network's blocks before the dense layers (absent: none; the `custom`
+    /// family). Exclusive with `conv`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network: Option<Vec<Block>>,
 }
 
 impl ModelSpec {
@@ -44,13 +49,14 @@ impl ModelSpec {
             dropout: Vec::new(),
             batch_norm: false,
             conv: None,
+            network: None,
         }
     }
 
-    /// The family this shape belongs to: a CNN with convolutions, the linear baseline
-    /// without hidden layers, an MLP otherwise.
+    /// The family this shape belongs to: custom with blocks, a CNN with convolutions,
+    /// the linear baseline without hidden layers, an MLP otherwise.
     pub fn family(&self) -> ModelFamily {
-        ModelFamily::of(self.conv.is_some(), self.hidden.len())
+        ModelFamily::of(self.network.is_some(), self.conv.is_some(), self.hidden.len())
     }
 
     /// `linear` for the baseline, `cnn` with convolutions, `mlp` otherwise.
@@ -58,12 +64,13 @@ impl ModelSpec {
         self.family().name()
     }
 
-    /// Widths of the dense layers' inputs and outputs: the convolutions' output (or the
-    /// row's inputs), the hidden layers, the outputs.
+    /// Widths of the dense layers' inputs and outputs: the convolutions' or blocks'
+    /// output (or the row's inputs), the hidden layers, the outputs.
     pub(super) fn widths(&self) -> Vec<usize> {
-        let first = match &self.conv {
-            Some(conv) => conv.outputs().unwrap_or(usize::MAX),
-            None => self.inputs,
+        let first = match (&self.conv, &self.network) {
+            (Some(conv), _) => conv.outputs().unwrap_or(usize::MAX),
+            (None, Some(blocks)) => network::output(self.inputs, blocks).map_or(usize::MAX, |s| s.values()),
+            (None, None) => self.inputs,
         };
         std::iter::once(first).chain(self.hidden.iter().copied()).chain(std::iter::once(self.outputs)).collect()
     }
@@ -80,7 +87,11 @@ impl ModelSpec {
             Some(conv) => conv.parameters()?,
             None => 0,
         };
-        linear.checked_add(norms?)?.checked_add(convs)
+        let blocks = match &self.network {
+            Some(blocks) => network::parameters(self.inputs, blocks)?,
+            None => 0,
+        };
+        linear.checked_add(norms?)?.checked_add(convs)?.checked_add(blocks)
     }
 
     /// Refuses shapes that cannot be built: a zero width, dropout that does not fit,
@@ -89,6 +100,17 @@ impl ModelSpec {
     pub fn validate(&self) -> Result<()> {
         if let Some(conv) = &self.conv {
             conv.validate(self.inputs)?;
+        }
+        if let Some(blocks) = &self.network {
+            if self.conv.is_some() {
+                return Err(Error::InvalidConfig(
+                    "a network of blocks replaces `conv`: write its convolutions as conv2d blocks".into(),
+                ));
+            }
+            if blocks.is_empty() {
+                return Err(Error::InvalidConfig("a custom network needs at least one block".into()));
+            }
+            network::stack(self.inputs, blocks)?;
         }
         if self.widths().contains(&0) {
             return Err(Error::InvalidConfig(format!("every layer needs a width of at least 1, got {self:?}")));

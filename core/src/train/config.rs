@@ -9,6 +9,7 @@ use super::loss::Loss;
 use super::optim::OptimizerKind;
 use super::schedule::Schedule;
 use crate::data::Prep;
+use crate::model::network::{self, Block};
 use crate::model::{Activation, ConvSpec, ModelFamily};
 use crate::task::Task;
 use crate::{Error, Result};
@@ -34,6 +35,10 @@ pub struct TrainConfig {
     /// Convolutional blocks before the hidden layers, for rows that are images.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conv: Option<ConvSpec>,
+    /// A custom network's blocks before the hidden layers (the `custom` family):
+    /// `[{"block": "linear", "units": 64}, {"block": "activation", "function": "relu"}]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub network: Option<Vec<Block>>,
     /// `None`: cross-entropy for classification, mean squared error for regression.
     pub loss: Option<Loss>,
     /// The optimizer and its settings (default: Adam).
@@ -68,6 +73,7 @@ impl Default for TrainConfig {
             dropout: Vec::new(),
             batch_norm: false,
             conv: None,
+            network: None,
             loss: None,
             optimizer: OptimizerKind::default(),
             weight_decay: 0.0,
@@ -104,6 +110,9 @@ impl TrainConfig {
         if self.hidden.contains(&0) {
             return bad("hidden layer widths must be at least 1".into());
         }
+        if self.network.is_some() && self.conv.is_some() {
+            return bad("a network of blocks replaces `conv`: write its convolutions as conv2d blocks".into());
+        }
         if !(self.dropout.len() <= 1 || self.dropout.len() == self.hidden.len()) {
             return bad(format!(
                 "dropout takes one probability for all hidden layers or one per layer ({}), got {}",
@@ -131,7 +140,7 @@ impl TrainConfig {
 
     /// The family of the model this config trains besides the baseline.
     pub fn family(&self) -> ModelFamily {
-        ModelFamily::of(self.conv.is_some(), self.hidden.len())
+        ModelFamily::of(self.network.is_some(), self.conv.is_some(), self.hidden.len())
     }
 
     /// The batch size to use for `train_rows` rows: the configured one (refused when
@@ -153,7 +162,12 @@ impl TrainConfig {
     /// its `maxStorageBufferBindingSize`, so the tab warns before such a run starts.
     pub fn largest_buffer(&self, inputs: usize, outputs: usize, train_rows: usize) -> Option<(u64, String)> {
         let batch = self.batch_size_for(train_rows).ok()? as u64;
-        let dense_inputs = self.conv.as_ref().and_then(ConvSpec::outputs).unwrap_or(inputs);
+        let stacked = self.network.as_ref().map(|b| network::stack(inputs, b).unwrap_or_default()).unwrap_or_default();
+        let dense_inputs = match (&self.conv, stacked.last()) {
+            (Some(conv), _) => conv.outputs().unwrap_or(inputs),
+            (None, Some(last)) => last.output.values(),
+            (None, None) => inputs,
+        };
         let widths: Vec<u64> = std::iter::once(dense_inputs)
             .chain(self.hidden.iter().copied())
             .chain([outputs])
@@ -169,7 +183,13 @@ impl TrainConfig {
                 (bytes, format!("a batch of {batch} images x {channels} channels of {h}x{w}"))
             })
         });
-        activations.chain(weights).chain(images).max_by_key(|(bytes, _)| *bytes)
+        let blocks = stacked.iter().map(|s| {
+            (
+                batch * s.output.values() as u64 * 4,
+                format!("a batch of {batch} rows x {} (block {})", s.output, s.place),
+            )
+        });
+        activations.chain(weights).chain(images).chain(blocks).max_by_key(|(bytes, _)| *bytes)
     }
 
     /// Dropout probability after hidden layer `layer`.

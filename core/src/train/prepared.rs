@@ -72,6 +72,7 @@ impl Prepared {
             dropout,
             batch_norm: config.batch_norm,
             conv: config.conv.clone(),
+            network: config.network.clone(),
         };
         // Before encoding: an over-wide recipe would exhaust memory in the encoded matrix.
         spec.validate()?;

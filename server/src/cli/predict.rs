@@ -31,8 +31,15 @@ pub fn run(args: PredictArgs) -> Result<(), String> {
             crate::atomic_file::write(path, csv.as_bytes()).map_err(|e| format!("cannot write {}: {e}", path.display()))
         }
         None => {
-            print!("{csv}");
-            Ok(())
+            use std::io::Write;
+            // A reader that stops early (`| head`) closes the pipe: that ends the output,
+            // it is not an error and must not panic as `print!` would.
+            match std::io::stdout().lock().write_all(csv.as_bytes()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    Err(format!("cannot write the predictions: {e}"))
+                }
+                _ => Ok(()),
+            }
         }
     }
 }

@@ -1,0 +1,385 @@
+//! A network composed block by block (the `custom` family): the blocks the registry
+//! offers, the shape of what each puts out, and the error that names the block that does
+//! not fit. No Burn here: the studio shows the shapes as the user stacks blocks, and
+//! [`super::ModelSpec::init`] builds the blocks with the `compute` feature.
+//!
+//! A row comes in as a vector of the recipe's width. `image` reads it as one grey
+//! `height x width` image; convolutions and pools work on images; `flatten` (or any
+//! vector block after an image: linear, layer norm) turns it back into a vector. After
+//! the last block, Fornax flattens what is left and adds the hidden layers (if any) and
+//! the output layer the task needs.
+
+use serde::{Deserialize, Serialize};
+
+use super::Activation;
+use crate::limits::{MAX_CONV_VALUES_PER_ROW, MAX_LAYERS};
+use crate::{Error, Result};
+
+/// One block of a custom network, as the config JSON writes it:
+/// `{"block": "linear", "units": 64}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "block", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Block {
+    /// A fully connected layer: `units` outputs, each a weighted sum of every input plus
+    /// a bias.
+    Linear {
+        /// Outputs.
+        units: usize,
+    },
+    /// Reads the row's vector as one grey image of `height x width` pixels, row-major.
+    Image {
+        /// Pixels per column.
+        height: usize,
+        /// Pixels per row.
+        width: usize,
+    },
+    /// A 2-D convolution, `kernel x kernel`, stride 1, padded so the image keeps its size
+    /// (odd kernels).
+    Conv2d {
+        /// Output channels.
+        channels: usize,
+        /// Kernel height and width (odd: 1, 3, 5, 7).
+        kernel: usize,
+    },
+    /// Keeps the largest value of each `size x size` window (stride `size`).
+    MaxPool2d {
+        /// Window height and width.
+        size: usize,
+    },
+    /// Averages each `size x size` window (stride `size`).
+    AvgPool2d {
+        /// Window height and width.
+        size: usize,
+    },
+    /// An image's channels, height and width as one vector (channel first, as PyTorch's
+    /// `Flatten`).
+    Flatten,
+    /// Batch normalization: per feature of a vector, or per channel of an image.
+    BatchNorm,
+    /// Layer normalization over a vector's values.
+    LayerNorm,
+    /// A nonlinearity applied to every value.
+    Activation {
+        /// Which one.
+        function: Activation,
+    },
+    /// Zeroes each value with probability `p` while training (scaling the rest by
+    /// `1 / (1 - p)`); does nothing at prediction.
+    Dropout {
+        /// Probability of zeroing a value, in `[0, 1)`.
+        p: f64,
+    },
+    /// `x + f(x)`: its blocks must put out the shape they take in.
+    Residual {
+        /// The sub-sequence `f`.
+        blocks: Vec<Block>,
+    },
+}
+
+/// What flows between blocks: a vector of values per row, or an image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Shape {
+    /// `n` values per row.
+    Vector(usize),
+    /// `channels x height x width` per row.
+    Image {
+        /// Channels.
+        channels: usize,
+        /// Height in pixels.
+        height: usize,
+        /// Width in pixels.
+        width: usize,
+    },
+}
+
+impl Shape {
+    /// Values per row.
+    pub fn values(self) -> usize {
+        match self {
+            Shape::Vector(n) => n,
+            Shape::Image { channels, height, width } => channels.saturating_mul(height).saturating_mul(width),
+        }
+    }
+}
+
+impl std::fmt::Display for Shape {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Shape::Vector(n) => write!(f, "{n} values"),
+            Shape::Image { channels, height, width } => write!(f, "{channels} x {height} x {width}"),
+        }
+    }
+}
+
+/// What the registry says about one kind of block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BlockInfo {
+    /// Its `block` name in the config JSON.
+    pub name: &'static str,
+    /// What it does, in a few words.
+    pub what: &'static str,
+}
+
+/// Every kind of block, in the order a builder offers them.
+pub static BLOCKS: [BlockInfo; 11] = [
+    BlockInfo { name: "linear", what: "fully connected layer of `units` outputs" },
+    BlockInfo { name: "image", what: "read the row as a `height x width` grey image" },
+    BlockInfo { name: "conv2d", what: "2-D convolution, `channels` out, odd `kernel`, size kept" },
+    BlockInfo { name: "max_pool2d", what: "largest value of each `size x size` window" },
+    BlockInfo { name: "avg_pool2d", what: "mean of each `size x size` window" },
+    BlockInfo { name: "flatten", what: "an image as one vector, channel first" },
+    BlockInfo { name: "batch_norm", what: "batch normalization per feature or channel" },
+    BlockInfo { name: "layer_norm", what: "layer normalization over a vector" },
+    BlockInfo { name: "activation", what: "relu, gelu or tanh on every value" },
+    BlockInfo { name: "dropout", what: "zero values with probability `p` while training" },
+    BlockInfo { name: "residual", what: "x + f(x) around a sub-sequence of blocks" },
+];
+
+impl Block {
+    /// Its `block` name in the config JSON.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Block::Linear { .. } => "linear",
+            Block::Image { .. } => "image",
+            Block::Conv2d { .. } => "conv2d",
+            Block::MaxPool2d { .. } => "max_pool2d",
+            Block::AvgPool2d { .. } => "avg_pool2d",
+            Block::Flatten => "flatten",
+            Block::BatchNorm => "batch_norm",
+            Block::LayerNorm => "layer_norm",
+            Block::Activation { .. } => "activation",
+            Block::Dropout { .. } => "dropout",
+            Block::Residual { .. } => "residual",
+        }
+    }
+
+    /// The block as a user reads it in a message: `conv2d 16 channels 3x3`.
+    pub fn describe(&self) -> String {
+        match self {
+            Block::Linear { units } => format!("linear {units}"),
+            Block::Image { height, width } => format!("image {height}x{width}"),
+            Block::Conv2d { channels, kernel } => format!("conv2d {channels} channels {kernel}x{kernel}"),
+            Block::MaxPool2d { size } => format!("max_pool2d {size}x{size}"),
+            Block::AvgPool2d { size } => format!("avg_pool2d {size}x{size}"),
+            Block::Activation { function } => format!("activation {}", format!("{function:?}").to_lowercase()),
+            Block::Dropout { p } => format!("dropout {p}"),
+            Block::Residual { blocks } => format!("residual of {} blocks", blocks.len()),
+            Block::Flatten | Block::BatchNorm | Block::LayerNorm => self.name().to_string(),
+        }
+    }
+
+    /// The shape this block puts out for `input`, or why it cannot take it.
+    fn output(&self, input: Shape) -> std::result::Result<Shape, String> {
+        let vector = |shape: Shape| Shape::Vector(shape.values());
+        match (self, input) {
+            (Block::Linear { units: 0 }, _) => Err("needs at least 1 unit".into()),
+            (Block::Linear { units }, _) => Ok(Shape::Vector(*units)),
+            (Block::Image { height, width }, Shape::Vector(n)) => {
+                if height.checked_mul(*width) != Some(n) || n == 0 {
+                    return Err(format!(
+                        "a {height}x{width} image has {} pixels but it gets {n} values",
+                        height.saturating_mul(*width)
+                    ));
+                }
+                Ok(Shape::Image { channels: 1, height: *height, width: *width })
+            }
+            (Block::Image { .. }, image) => Err(format!("needs a vector, got an image of {image}")),
+            (Block::Conv2d { channels, kernel }, Shape::Image { height, width, .. }) => {
+                if *channels == 0 {
+                    return Err("needs at least 1 channel".into());
+                }
+                if kernel % 2 == 0 || *kernel > 15 {
+                    return Err(format!(
+                        "needs an odd kernel from 1 to 15 (so the image keeps its size), got {kernel}"
+                    ));
+                }
+                Ok(Shape::Image { channels: *channels, height, width })
+            }
+            (Block::MaxPool2d { size } | Block::AvgPool2d { size }, Shape::Image { channels, height, width }) => {
+                if *size < 2 {
+                    return Err(format!("needs a window of at least 2, got {size}"));
+                }
+                if height < *size || width < *size {
+                    return Err(format!("a {size}x{size} window does not fit a {height}x{width} image"));
+                }
+                Ok(Shape::Image { channels, height: height / size, width: width / size })
+            }
+            (Block::Conv2d { .. } | Block::MaxPool2d { .. } | Block::AvgPool2d { .. }, Shape::Vector(n)) => {
+                Err(format!("needs an image, got a vector of {n} values: put an `image` block before it"))
+            }
+            (Block::Flatten, shape) => Ok(vector(shape)),
+            (Block::LayerNorm, Shape::Vector(n)) => Ok(Shape::Vector(n)),
+            (Block::LayerNorm, image) => {
+                Err(format!("normalizes a vector, got an image of {image}: put `flatten` before it"))
+            }
+            (Block::BatchNorm | Block::Activation { .. }, shape) => Ok(shape),
+            (Block::Dropout { p }, shape) => {
+                if !(0.0..1.0).contains(p) {
+                    return Err(format!("needs a probability from 0 up to (not including) 1, got {p}"));
+                }
+                Ok(shape)
+            }
+            (Block::Residual { blocks }, _) if blocks.is_empty() => Err("needs at least one block inside".into()),
+            // The inner blocks are checked by the caller, which knows their place.
+            (Block::Residual { .. }, shape) => Ok(shape),
+        }
+    }
+
+    /// Weights and biases for `input`; `None` when it overflows.
+    fn parameters(&self, input: Shape) -> Option<usize> {
+        match (self, input) {
+            (Block::Linear { units }, shape) => shape.values().checked_add(1)?.checked_mul(*units),
+            (Block::Conv2d { channels, kernel }, Shape::Image { channels: c_in, .. }) => {
+                c_in.checked_mul(kernel.checked_mul(*kernel)?)?.checked_add(1)?.checked_mul(*channels)
+            }
+            (Block::BatchNorm, Shape::Vector(n) | Shape::Image { channels: n, .. }) => n.checked_mul(2),
+            (Block::LayerNorm, shape) => shape.values().checked_mul(2),
+            _ => Some(0),
+        }
+    }
+}
+
+/// One block's place and shapes, as the studio lists them while the user stacks blocks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Stacked {
+    /// `3`, or `3.2` for the second block inside the third (a residual).
+    pub place: String,
+    /// The block in words.
+    pub block: String,
+    /// What it takes in.
+    pub input: Shape,
+    /// What it puts out.
+    pub output: Shape,
+    /// Its weights and biases.
+    pub parameters: usize,
+}
+
+/// Every block's shapes for rows of `inputs` values, depth first (a residual before its
+/// blocks); the error names the first block that does not fit and why.
+pub fn stack(inputs: usize, blocks: &[Block]) -> Result<Vec<Stacked>> {
+    let mut out = Vec::new();
+    walk(Shape::Vector(inputs), blocks, "", &mut out)?;
+    if out.len() > MAX_LAYERS * 4 {
+        return Err(Error::Limit(format!("a network has at most {} blocks, got {}", MAX_LAYERS * 4, out.len())));
+    }
+    if let Some(widest) = out.iter().map(|s| s.output.values()).max()
+        && widest > MAX_CONV_VALUES_PER_ROW
+    {
+        return Err(Error::Limit(format!(
+            "a block would turn each row into {widest} values; Fornax allows at most {MAX_CONV_VALUES_PER_ROW}: \
+             use fewer channels or units, or pool sooner"
+        )));
+    }
+    Ok(out)
+}
+
+/// What the blocks put out for rows of `inputs` values (check with [`stack`] first).
+pub fn output(inputs: usize, blocks: &[Block]) -> Result<Shape> {
+    walk(Shape::Vector(inputs), blocks, "", &mut Vec::new())
+}
+
+fn walk(mut shape: Shape, blocks: &[Block], prefix: &str, out: &mut Vec<Stacked>) -> Result<Shape> {
+    for (i, block) in blocks.iter().enumerate() {
+        let place = format!("{prefix}{}", i + 1);
+        let fail =
+            |why: String| Error::InvalidConfig(format!("block {place} ({}) does not fit: {why}", block.describe()));
+        let output = block.output(shape).map_err(fail)?;
+        let parameters = block.parameters(shape).ok_or_else(|| fail("it has too many parameters".into()))?;
+        out.push(Stacked { place: place.clone(), block: block.describe(), input: shape, output, parameters });
+        if let Block::Residual { blocks } = block {
+            let inner = walk(shape, blocks, &format!("{place}."), out)?;
+            if inner != shape {
+                return Err(fail(format!(
+                    "its blocks turn {shape} into {inner}; a residual adds its input to its output, so they must match"
+                )));
+            }
+        }
+        shape = output;
+    }
+    Ok(shape)
+}
+
+/// Weights and biases of every block; `None` when it overflows.
+pub fn parameters(inputs: usize, blocks: &[Block]) -> Option<usize> {
+    stack(inputs, blocks).ok()?.iter().try_fold(0usize, |sum, s| sum.checked_add(s.parameters))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn blocks(json: &str) -> Vec<Block> {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn shapes_and_parameters_follow_pytorch() {
+        let net = blocks(
+            r#"[{"block":"image","height":8,"width":8},
+                {"block":"conv2d","channels":8,"kernel":3},{"block":"batch_norm"},
+                {"block":"activation","function":"relu"},{"block":"max_pool2d","size":2},
+                {"block":"residual","blocks":[{"block":"conv2d","channels":8,"kernel":3},{"block":"activation","function":"gelu"}]},
+                {"block":"avg_pool2d","size":2},{"block":"flatten"},
+                {"block":"linear","units":16},{"block":"layer_norm"},{"block":"dropout","p":0.1}]"#,
+        );
+        let stacked = stack(64, &net).unwrap();
+        let places: Vec<_> = stacked.iter().map(|s| s.place.as_str()).collect();
+        assert_eq!(places, ["1", "2", "3", "4", "5", "6", "6.1", "6.2", "7", "8", "9", "10", "11"]);
+        assert_eq!(stacked[4].output, Shape::Image { channels: 8, height: 4, width: 4 });
+        assert_eq!(stacked[8].output, Shape::Image { channels: 8, height: 2, width: 2 });
+        assert_eq!(stacked[9].output, Shape::Vector(32));
+        assert_eq!(output(64, &net).unwrap(), Shape::Vector(16));
+        // PyTorch: Conv2d(1, 8, 3) 80, BatchNorm2d(8) 16, Conv2d(8, 8, 3) 584,
+        // Linear(32, 16) 528, LayerNorm(16) 32.
+        assert_eq!(parameters(64, &net), Some(80 + 16 + 584 + 528 + 32));
+    }
+
+    #[test]
+    fn the_block_that_does_not_fit_is_named() {
+        let fails = |json: &str, inputs: usize, expected: &str| {
+            let err = stack(inputs, &blocks(json)).unwrap_err().to_string();
+            assert!(err.contains(expected), "{err}");
+        };
+        fails(
+            r#"[{"block":"conv2d","channels":8,"kernel":3}]"#,
+            64,
+            "block 1 (conv2d 8 channels 3x3) does not fit: needs an image, got a vector of 64 values",
+        );
+        fails(r#"[{"block":"image","height":7,"width":9}]"#, 64, "a 7x9 image has 63 pixels but it gets 64 values");
+        fails(
+            r#"[{"block":"linear","units":32},{"block":"residual","blocks":[{"block":"linear","units":16}]}]"#,
+            13,
+            "block 2 (residual of 1 blocks) does not fit: its blocks turn 32 values into 16 values",
+        );
+        fails(
+            r#"[{"block":"image","height":4,"width":4},{"block":"residual","blocks":[{"block":"max_pool2d","size":8}]}]"#,
+            16,
+            "block 2.1 (max_pool2d 8x8) does not fit: a 8x8 window does not fit a 4x4 image",
+        );
+        fails(r#"[{"block":"image","height":4,"width":4},{"block":"layer_norm"}]"#, 16, "put `flatten` before it");
+        fails(
+            r#"[{"block":"image","height":4,"width":4},{"block":"conv2d","channels":2,"kernel":2}]"#,
+            16,
+            "odd kernel",
+        );
+        fails(r#"[{"block":"dropout","p":1.0}]"#, 4, "block 1 (dropout 1) does not fit");
+        fails(r#"[{"block":"linear","units":0}]"#, 4, "needs at least 1 unit");
+        fails(r#"[{"block":"residual","blocks":[]}]"#, 4, "needs at least one block inside");
+        fails(r#"[{"block":"linear","units":2000000}]"#, 4, "at most 1048576");
+        assert!(serde_json::from_str::<Vec<Block>>(r#"[{"block":"lstm"}]"#).is_err());
+        assert!(serde_json::from_str::<Vec<Block>>(r#"[{"block":"linear","units":4,"bias":false}]"#).is_err());
+    }
+
+    #[test]
+    fn every_block_is_registered_under_its_json_name() {
+        let one_of_each = blocks(
+            r#"[{"block":"linear","units":1},{"block":"image","height":1,"width":1},
+                {"block":"conv2d","channels":1,"kernel":1},{"block":"max_pool2d","size":2},
+                {"block":"avg_pool2d","size":2},{"block":"flatten"},{"block":"batch_norm"},{"block":"layer_norm"},
+                {"block":"activation","function":"tanh"},{"block":"dropout","p":0},{"block":"residual","blocks":[]}]"#,
+        );
+        let names: Vec<_> = one_of_each.iter().map(Block::name).collect();
+        assert_eq!(names, BLOCKS.iter().map(|b| b.name).collect::<Vec<_>>());
+    }
+}
