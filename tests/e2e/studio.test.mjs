@@ -201,7 +201,7 @@ test('a CNN chosen in the model step trains on digits in the tab', { timeout: 60
 
     await page.getByTestId('train-settings').locator('summary').click();
     const model = page.getByTestId('setting-model');
-    assert.deepEqual(await model.locator('option').allInnerTexts(), ['Linear baseline', 'MLP', 'CNN']);
+    assert.deepEqual(await model.locator('option').allInnerTexts(), ['Linear baseline', 'MLP', 'CNN', 'Custom network']);
     assert.equal(await model.inputValue(), 'mlp');
     await model.selectOption('cnn');
     assert.equal(await page.getByTestId('setting-image').inputValue(), '8 x 8');
@@ -241,6 +241,112 @@ test('a CNN chosen in the model step trains on digits in the tab', { timeout: 60
     const predicted = execFileSync(process.env.FORNAX_BIN, ['predict', '--model', bundle, '--data', digits]).toString().split('\n');
     assert.match(predicted[0], /^prediction,probability_0,/);
     await page.screenshot({ path: `${artifacts}studio-cnn.png`, fullPage: true });
+    assert.deepEqual(consoleErrors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+// The custom family as the guide has it: stack blocks one by one, see each block's
+// shape as it goes, be told which block does not fit, then train what was built.
+test('a network built block by block in the model step trains on digits in the tab', { timeout: 600_000 }, async () => {
+  const { context, page, consoleErrors } = await launch({ webgpu: false });
+  try {
+    await page.goto(server.url);
+    await page.getByTestId('backend-name').filter({ hasNotText: 'starting' }).waitFor({ timeout: 120_000 });
+    const digits = new URL('../../core/tests/fixtures/digits/digits.csv', import.meta.url).pathname;
+    await page.getByTestId('dataset-file').setInputFiles(digits);
+    await page.getByTestId('column-table').locator('tbody tr').nth(64).waitFor();
+
+    await page.getByTestId('train-settings').locator('summary').click();
+    await page.getByTestId('setting-model').selectOption('custom');
+    const rows = page.getByTestId('network-blocks').locator('tbody tr');
+    const table = async () => (await rows.evaluateAll((trs) => trs.map((tr) => [...tr.cells].slice(0, 4).map((td) => td.innerText.trim()))));
+    // The starter network for 64 pixel columns, with PyTorch's parameter counts
+    // (Conv2d(1, 8, 3) has 80).
+    assert.deepEqual(await table(), [
+      ['1', 'image 8x8', '64 values → 1 x 8 x 8', '0'],
+      ['2', 'conv2d 8 channels 3x3', '1 x 8 x 8 → 8 x 8 x 8', '80'],
+      ['3', 'activation relu', '8 x 8 x 8 → 8 x 8 x 8', '0'],
+      ['4', 'max_pool2d 2x2', '8 x 8 x 8 → 8 x 4 x 4', '0'],
+      ['5', 'flatten', '8 x 4 x 4 → 128 values', '0'],
+    ]);
+    assert.match(await page.getByTestId('network-total').innerText(), /^80 parameters in the blocks; their 128 values go on/);
+
+    const kind = page.getByTestId('block-kind');
+    const settings = page.getByTestId('block-settings');
+    const add = page.getByTestId('block-add');
+    // Settings that do not read are refused before anything is added.
+    await kind.selectOption('linear');
+    await settings.fill('abc');
+    await add.click();
+    await page.getByTestId('block-problem').filter({ hasText: 'linear: `abc` is not a whole number' }).waitFor();
+    assert.equal(await rows.count(), 5);
+    // A block that does not fit is named, and the rows after it have no shape.
+    await kind.selectOption('conv2d');
+    await settings.fill('');
+    await add.click();
+    const problem = page.getByTestId('network-problem');
+    await problem.filter({ hasText: 'block 6 (conv2d 8 channels 3x3) does not fit: needs an image, got a vector of 128 values' }).waitFor();
+    assert.deepEqual((await table())[5], ['6', 'conv2d 8 channels 3x3', '—', '']);
+    await rows.nth(5).getByTestId('block-remove').click();
+    await problem.waitFor({ state: 'detached' });
+
+    // A residual, moved before `flatten`, then filled from the "inside" choice.
+    await kind.selectOption('residual');
+    await add.click();
+    await problem.filter({ hasText: 'block 6 (residual of 0 blocks) does not fit: needs at least one block inside' }).waitFor();
+    await rows.nth(5).getByTitle('Move up').click();
+    await page.getByTestId('block-inside').selectOption('5');
+    await kind.selectOption('conv2d');
+    await settings.fill('8, 3');
+    await add.click();
+    await kind.selectOption('batch_norm');
+    await add.click();
+    await problem.waitFor({ state: 'detached' });
+    assert.deepEqual((await table()).slice(4), [
+      ['5', 'residual of 2 blocks', '8 x 4 x 4 → 8 x 4 x 4', '0'],
+      ['5.1', 'conv2d 8 channels 3x3', '8 x 4 x 4 → 8 x 4 x 4', '584'],
+      ['5.2', 'batch_norm', '8 x 4 x 4 → 8 x 4 x 4', '16'],
+      ['6', 'flatten', '8 x 4 x 4 → 128 values', '0'],
+    ]);
+
+    const fill = async (id, value) => { const f = page.getByTestId(id); await f.fill(value); await f.dispatchEvent('change'); };
+    await fill('setting-hidden', '32');
+    await fill('setting-epochs', '20');
+    assert.match(await page.getByTestId('train-settings').locator('summary').innerText(), /^Settings: custom network of 6 blocks 32, adam/);
+    await page.getByTestId('copy-config').click();
+    const config = JSON.parse(await page.getByTestId('config-json').innerText());
+    assert.deepEqual(config.network, [
+      { block: 'image', height: 8, width: 8 },
+      { block: 'conv2d', channels: 8, kernel: 3 },
+      { block: 'activation', function: 'relu' },
+      { block: 'max_pool2d', size: 2 },
+      { block: 'residual', blocks: [{ block: 'conv2d', channels: 8, kernel: 3 }, { block: 'batch_norm' }] },
+      { block: 'flatten' },
+    ]);
+    assert.equal(config.conv, undefined);
+
+    const status = page.getByTestId('train-status');
+    await status.evaluate((el) => {
+      window.statusLines = [];
+      new MutationObserver(() => window.statusLines.push(el.innerText)).observe(el, { childList: true, subtree: true, characterData: true });
+    });
+    await page.getByTestId('train-start').click();
+    const accuracy = page.getByTestId('metric-accuracy');
+    await accuracy.waitFor({ timeout: 480_000 });
+    assert.ok(await page.evaluate(() => window.statusLines.some((l) => /^Custom network: epoch \d+\/20 · /.test(l))), 'the family named while it trains');
+    const acc = Number(await accuracy.innerText());
+    assert.ok(acc >= 0.9, `test accuracy ${acc}`);
+    assert.equal(await page.getByTestId('metric-model').innerText(), 'Custom network');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('bundle-download').click()]);
+    const bundle = `${artifacts}digits-custom.fornax`;
+    await download.saveAs(bundle);
+    const predicted = execFileSync(process.env.FORNAX_BIN, ['predict', '--model', bundle, '--data', digits]).toString().split('\n');
+    assert.match(predicted[0], /^prediction,probability_0,/);
+    assert.equal(predicted.filter((l) => l.length > 0).length, 1 + 1797);
+    await page.screenshot({ path: `${artifacts}studio-custom.png`, fullPage: true });
     assert.deepEqual(consoleErrors, []);
   } finally {
     await context.close();

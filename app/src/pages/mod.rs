@@ -10,6 +10,7 @@ mod evaluate;
 mod ledger;
 mod loss_curve;
 mod lr_curve;
+mod network_builder;
 mod projects;
 mod scatter;
 mod settings;

@@ -9,6 +9,7 @@ use fornax_core::train::{
 use leptos::prelude::*;
 
 use super::lr_curve::LrCurve;
+use super::network_builder::{NetworkBuilder, starter};
 use crate::studio::Studio;
 
 #[component]
@@ -80,7 +81,7 @@ pub fn TrainSettings() -> impl IntoView {
                     <select data-testid="setting-model" disabled=disabled
                         on:change=move |ev| choose_family(event_target_value(&ev))
                         prop:value=move || family().name()>
-                        {ModelFamily::for_kind(DataKind::Tabular).filter(|f| *f != ModelFamily::Custom).map(|f| view! { <option value=f.name()>{f.info().label}</option> }).collect_view()}
+                        {ModelFamily::for_kind(DataKind::Tabular).map(|f| view! { <option value=f.name()>{f.info().label}</option> }).collect_view()}
                     </select>
                 </label>
                 <Show when=move || family() == ModelFamily::Cnn>
@@ -170,6 +171,9 @@ pub fn TrainSettings() -> impl IntoView {
                 <NumberField label="Early stopping patience (0: off)" id="setting-patience" get={|c| c.early_stopping.patience.to_string()}
                     set={|c, v| if let Ok(p) = v.parse::<usize>() { c.early_stopping.patience = p }}/>
             </div>
+            <Show when=move || family() == ModelFamily::Custom>
+                <NetworkBuilder inputs=Signal::derive(move || shape().map_or(0, |(inputs, _, _)| inputs))/>
+            </Show>
             {move || problem().map(|p| view! { <p class="problem" data-testid="settings-problem">{p}</p> })}
             {move || image_problem().map(|p| view! { <p class="problem" data-testid="settings-image-problem">{p}</p> })}
             {move || memory().map(|m| view! { <p class="problem" data-testid="settings-memory">{m}</p> })}
@@ -187,33 +191,28 @@ pub fn TrainSettings() -> impl IntoView {
 }
 
 /// Switches the config to `family`, keeping what it can: hidden layers stay (the MLP's
-/// default when there were none), and a CNN starts from the square image `inputs` make
-/// (8 x 8 for 64 pixel columns) with blocks of 8 and 16 channels.
-///
-/// The custom family is not offered here yet: its block builder is still to come, and a
-/// custom network trains from the config JSON (`fornax train --config`, server jobs).
+/// default when there were none). A CNN starts from the square image `inputs` make (8 x 8
+/// for 64 pixel columns) with blocks of 8 and 16 channels; a custom network from the
+/// builder's starter blocks.
 fn set_family(c: &mut TrainConfig, family: ModelFamily, inputs: usize) {
+    c.conv = None;
     c.network = None;
+    if family == ModelFamily::Linear {
+        c.hidden.clear();
+        c.dropout.clear();
+        return;
+    }
+    if c.hidden.is_empty() {
+        c.hidden = TrainConfig::default().hidden;
+    }
     match family {
-        ModelFamily::Custom => {}
-        ModelFamily::Linear => {
-            c.hidden.clear();
-            c.dropout.clear();
-            c.conv = None;
+        ModelFamily::Cnn => {
+            let side = inputs.isqrt();
+            let image = if side * side == inputs { [side, side] } else { [inputs, 1] };
+            c.conv = Some(ConvSpec { image, channels: vec![8, 16] });
         }
-        ModelFamily::Mlp | ModelFamily::Cnn => {
-            if c.hidden.is_empty() {
-                c.hidden = TrainConfig::default().hidden;
-            }
-            c.conv = match family {
-                ModelFamily::Cnn => {
-                    let side = inputs.isqrt();
-                    let image = if side * side == inputs { [side, side] } else { [inputs, 1] };
-                    Some(c.conv.clone().unwrap_or(ConvSpec { image, channels: vec![8, 16] }))
-                }
-                _ => None,
-            };
-        }
+        ModelFamily::Custom => c.network = Some(starter(inputs)),
+        ModelFamily::Linear | ModelFamily::Mlp => {}
     }
 }
 

@@ -3,6 +3,7 @@
 mod activation;
 #[cfg(feature = "compute")]
 mod block_net;
+pub mod block_place;
 mod conv;
 mod family;
 #[cfg(feature = "compute")]

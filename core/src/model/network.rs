@@ -258,20 +258,32 @@ pub struct Stacked {
 /// Every block's shapes for rows of `inputs` values, depth first (a residual before its
 /// blocks); the error names the first block that does not fit and why.
 pub fn stack(inputs: usize, blocks: &[Block]) -> Result<Vec<Stacked>> {
+    let (stacked, problem) = stack_so_far(inputs, blocks);
+    problem.map_or(Ok(stacked), Err)
+}
+
+/// The blocks that fit, as [`stack`] lists them, and the first problem, if any: what the
+/// studio's builder shows while a network is half built (a residual with nothing inside
+/// yet, a block the user is about to remove).
+pub fn stack_so_far(inputs: usize, blocks: &[Block]) -> (Vec<Stacked>, Option<Error>) {
     let mut out = Vec::new();
-    walk(Shape::Vector(inputs), blocks, "", &mut out)?;
+    if let Err(e) = walk(Shape::Vector(inputs), blocks, "", &mut out) {
+        return (out, Some(e));
+    }
     if out.len() > MAX_LAYERS * 4 {
-        return Err(Error::Limit(format!("a network has at most {} blocks, got {}", MAX_LAYERS * 4, out.len())));
+        let e = Error::Limit(format!("a network has at most {} blocks, got {}", MAX_LAYERS * 4, out.len()));
+        return (out, Some(e));
     }
     if let Some(widest) = out.iter().map(|s| s.output.values()).max()
         && widest > MAX_CONV_VALUES_PER_ROW
     {
-        return Err(Error::Limit(format!(
+        let e = Error::Limit(format!(
             "a block would turn each row into {widest} values; Fornax allows at most {MAX_CONV_VALUES_PER_ROW}: \
              use fewer channels or units, or pool sooner"
-        )));
+        ));
+        return (out, Some(e));
     }
-    Ok(out)
+    (out, None)
 }
 
 /// What the blocks put out for rows of `inputs` values (check with [`stack`] first).
@@ -369,6 +381,20 @@ mod tests {
         fails(r#"[{"block":"linear","units":2000000}]"#, 4, "at most 1048576");
         assert!(serde_json::from_str::<Vec<Block>>(r#"[{"block":"lstm"}]"#).is_err());
         assert!(serde_json::from_str::<Vec<Block>>(r#"[{"block":"linear","units":4,"bias":false}]"#).is_err());
+    }
+
+    #[test]
+    fn a_half_built_network_shows_the_blocks_that_fit() {
+        let net = blocks(
+            r#"[{"block":"image","height":8,"width":8},{"block":"conv2d","channels":4,"kernel":3},
+                {"block":"layer_norm"},{"block":"linear","units":8}]"#,
+        );
+        let (rows, problem) = stack_so_far(64, &net);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[1].output, Shape::Image { channels: 4, height: 8, width: 8 });
+        assert!(problem.unwrap().to_string().contains("block 3 (layer_norm) does not fit"));
+        let (rows, problem) = stack_so_far(64, &net[..2]);
+        assert_eq!((rows.len(), problem.is_none()), (2, true));
     }
 
     #[test]
