@@ -33,14 +33,14 @@ fn main() -> Result<(), String> {
 /// the benchmark's model has) are supported.
 fn export(bundle: &Bundle) -> Result<serde_json::Value, String> {
     let manifest = &bundle.manifest;
-    if !manifest.recipe.steps.is_empty() {
+    let recipe = manifest.table_recipe().map_err(|e| e.to_string())?;
+    if !recipe.steps.is_empty() {
         return Err("models with cleaning steps are not exported".into());
     }
     if manifest.model.batch_norm {
         return Err("models with batch normalization are not exported".into());
     }
-    let features = manifest
-        .recipe
+    let features = recipe
         .features
         .iter()
         .map(|f| match f {
@@ -48,7 +48,7 @@ fn export(bundle: &Bundle) -> Result<serde_json::Value, String> {
             other => Err(format!("only standardized numeric features are exported, not {other:?}")),
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let TargetEncoding::Classes { classes } = &manifest.recipe.target_encoding else {
+    let TargetEncoding::Classes { classes } = &recipe.target_encoding else {
         return Err("only classifiers are exported".into());
     };
     let model = bundle.model().map_err(|e| e.to_string())?;

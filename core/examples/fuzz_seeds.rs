@@ -74,5 +74,14 @@ fn main() {
     let regressions = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz-regressions/project_import");
     let project = std::fs::read(regressions.join("valid.fornax-project")).unwrap();
     write(dir, "project_import", "valid.fornax-project", &project);
+    // Real pictures in each format, and a folder of them as a zip.
+    let images = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/images");
+    for name in ["warm/0.png", "warm/2.bmp", "warm/3.gif", "cool/2.webp"] {
+        let bytes = std::fs::read(images.join("colours").join(name)).unwrap();
+        write(dir, "image_import", &name.replace('/', "_"), &bytes);
+    }
+    write(dir, "image_import", "photo.jpg", &std::fs::read(images.join("photo.jpg")).unwrap());
+    let folder = std::fs::read(regressions.join("../image_import/two_classes.zip")).unwrap();
+    write(dir, "image_import", "two_classes.zip", &folder);
     println!("fuzz seeds written to {}", dir.display());
 }

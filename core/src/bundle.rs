@@ -9,7 +9,7 @@ use crate::data::DataKind;
 use crate::framed::{self, FrameError};
 use crate::metrics::Metrics;
 use crate::model::{Mlp, ModelFamily, ModelSpec};
-use crate::recipe::{InputField, Recipe};
+use crate::recipe::{InputField, Preprocessing, Recipe};
 use crate::task::Task;
 use crate::{Error, Result};
 
@@ -37,12 +37,15 @@ pub struct Manifest {
     pub task: Task,
     /// The column the model predicts; the same as the recipe's.
     pub target: String,
-    /// The inputs a client sends, as [`Recipe::schema`] gives them.
+    /// The columns a client sends, as [`Recipe::schema`] gives them (empty for images:
+    /// a client sends one image).
     pub inputs: Vec<InputField>,
     /// The model's shape, which the weights are loaded into.
     pub model: ModelSpec,
-    /// The fitted preprocessing that turns each row into the model's inputs.
-    pub recipe: Recipe,
+    /// The fitted preprocessing that turns each row or image into the model's inputs:
+    /// `"recipe"` (a table's, as in every older bundle) or `"image_recipe"` in JSON.
+    #[serde(flatten)]
+    pub preprocessing: Preprocessing,
     /// Test-set metrics of the model and of the linear baseline trained beside it.
     pub metrics: Metrics,
     /// Test-set metrics of the linear baseline, to compare the model with.
@@ -57,6 +60,14 @@ impl Manifest {
         self.family.unwrap_or_else(|| self.model.family())
     }
 
+    /// The table recipe; for a model that reads another kind of data, an error that
+    /// names it.
+    pub fn table_recipe(&self) -> Result<&Recipe> {
+        self.preprocessing
+            .table()
+            .ok_or_else(|| Error::InvalidConfig(format!("this model reads {}, not table rows", self.data_kind.name())))
+    }
+
     /// A checksum only proves the bytes are the ones written; this checks that what was
     /// written is coherent (the recipe is valid, the model's shape fits it), so a
     /// hand-made bundle cannot make prediction divide by zero or multiply mismatched
@@ -66,7 +77,8 @@ impl Manifest {
         if self.format_version != FORMAT_VERSION {
             return bad(format!("the manifest says format version {}", self.format_version));
         }
-        self.recipe.validate().map_err(|e| Error::CorruptBundle(e.to_string()))?;
+        let p = &self.preprocessing;
+        p.validate().map_err(|e| Error::CorruptBundle(e.to_string()))?;
         self.model.validate().map_err(|e| Error::CorruptBundle(e.to_string()))?;
         if self.family() != self.model.family() || !self.family().accepts(self.data_kind) {
             return bad(format!(
@@ -76,19 +88,29 @@ impl Manifest {
                 self.model.name()
             ));
         }
-        let r = &self.recipe;
+        if self.data_kind != p.kind() {
+            return bad(format!(
+                "the manifest says {} data, but its recipe is for {}",
+                self.data_kind.name(),
+                p.kind().name()
+            ));
+        }
         // A binary classifier trained with binary cross-entropy has one output.
-        let binary_logit = r.task == Task::Classification && r.outputs() == 2 && self.model.outputs == 1;
-        if self.model.inputs != r.width() || (self.model.outputs != r.outputs() && !binary_logit) {
+        let binary_logit = self.task == Task::Classification && p.outputs() == 2 && self.model.outputs == 1;
+        if self.model.inputs != p.width() || (self.model.outputs != p.outputs() && !binary_logit) {
             return bad(format!(
                 "the model takes {} inputs and gives {} outputs, but its recipe makes {} and expects {}",
                 self.model.inputs,
                 self.model.outputs,
-                r.width(),
-                r.outputs()
+                p.width(),
+                p.outputs()
             ));
         }
-        if self.task != r.task || self.target != r.target || self.inputs != r.schema() {
+        let agrees = match p {
+            Preprocessing::Table(r) => self.task == r.task && self.target == r.target && self.inputs == r.schema(),
+            Preprocessing::Images(_) => self.task == Task::Classification && self.inputs.is_empty(),
+        };
+        if !agrees {
             return bad("the manifest's task, target or inputs disagree with its recipe".into());
         }
         Ok(())

@@ -44,6 +44,36 @@ fn to_csv(table: &Table) -> Vec<u8> {
     writer.into_inner().expect("writing to memory")
 }
 
+/// Image import: the input is one file, decoded alone and, read as a `.zip`, imported
+/// as a folder of class folders. A picture that decodes is within the size limits and
+/// has `width x height x channels` bytes, and fits to any square; a folder that imports
+/// keeps only classes with enough images, each item's pixels and a label in range, and
+/// names every file it left out.
+pub fn image_import(bytes: &[u8]) {
+    use crate::data::images::{Aspect, ImageOptions, MAX_SIDE, MIN_PER_CLASS, decode, fit, import, zip_files};
+    if let Ok(picture) = decode(bytes) {
+        assert!(picture.width <= MAX_SIDE && picture.height <= MAX_SIDE, "decoded past the size limit");
+        let expected = picture.width as usize * picture.height as usize * picture.channels as usize;
+        assert_eq!(picture.pixels.len(), expected, "a picture has width x height x channels bytes");
+        for aspect in [Aspect::CenterCrop, Aspect::Pad] {
+            assert_eq!(fit(&picture, 5, 3, aspect).len(), 75);
+            assert_eq!(fit(&picture, 2, 1, aspect).len(), 4);
+        }
+    }
+    let Ok(files) = zip_files(bytes) else { return };
+    let total = files.len();
+    let Ok(imported) = import(files, ImageOptions { side: 4, aspect: Aspect::Pad }, &mut |_, _| {}) else { return };
+    let set = &imported.set;
+    assert!(set.classes.len() >= 2 && set.classes.is_sorted(), "classes are sorted, two at least");
+    assert_eq!(set.pixels.len(), set.items.len() * set.values(), "every item has its pixels");
+    let labels = set.labels();
+    assert!(labels.iter().all(|&l| l < set.classes.len()), "labels are in range");
+    for class in 0..set.classes.len() {
+        assert!(labels.iter().filter(|&&l| l == class).count() >= MIN_PER_CLASS, "a thin class was kept");
+    }
+    assert!(set.items.len() + imported.bad.len() <= total, "no file counted twice");
+}
+
 /// Recipe load and apply: the input is a recipe's JSON, a zero byte, then a CSV. A
 /// recipe that loads and validates survives a JSON round trip, and applying it to the
 /// table twice gives the same finite numbers, `width` per row.
@@ -190,7 +220,7 @@ mod with_models {
             target: recipe.target.clone(),
             inputs: recipe.schema(),
             model: spec.clone(),
-            recipe,
+            preprocessing: crate::recipe::Preprocessing::Table(recipe),
             metrics: metrics.clone(),
             baseline_metrics: metrics,
             epochs_run: 0,

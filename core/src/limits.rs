@@ -14,6 +14,8 @@ pub const MAX_CONV_BLOCKS: usize = 4;
 /// Most values one row becomes inside a convolutional block (channels x height x
 /// width): a batch of 128 such rows is 512 MiB of f32.
 pub const MAX_CONV_VALUES_PER_ROW: usize = 1 << 20;
+/// Most channels of an image a model reads (RGB has 3).
+pub const MAX_IMAGE_CHANNELS: usize = 4;
 /// Most trainable parameters of a model: 64 Mi f32 values, 256 MiB.
 pub const MAX_PARAMETERS: usize = 64 * 1024 * 1024;
 /// Longest model or dataset name on a server (names become file names).

@@ -35,7 +35,8 @@ fn a_residual_dense_network_learns_wine_and_its_bundle_predicts_the_same() {
     let bytes = outcome.bundle.to_bytes();
     let loaded = Bundle::from_bytes(&bytes).unwrap();
     assert_eq!(loaded.manifest.model, outcome.bundle.manifest.model);
-    let rows: Vec<_> = (0..5).map(|_| serde_json::Value::Object(loaded.manifest.recipe.example_row())).collect();
+    let rows: Vec<_> =
+        (0..5).map(|_| serde_json::Value::Object(loaded.manifest.table_recipe().unwrap().example_row())).collect();
     let a = block_on(Predictor::new(&loaded).unwrap().predict_json(&rows)).unwrap();
     let b = block_on(Predictor::new(&outcome.bundle).unwrap().predict_json(&rows)).unwrap();
     assert_eq!(a, b);

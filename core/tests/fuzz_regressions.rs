@@ -43,3 +43,8 @@ fn predict_body() {
 fn project_import() {
     replay("project_import", invariants::project_import);
 }
+
+#[test]
+fn image_import() {
+    replay("image_import", invariants::image_import);
+}

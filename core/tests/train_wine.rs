@@ -108,7 +108,7 @@ fn forged_bundles_with_valid_checksums_are_refused() {
     forged(&|b| b.manifest.model.hidden = vec![0], "width of at least 1");
     forged(
         &|b| {
-            if let Feature::Standardize { std, .. } = &mut b.manifest.recipe.features[0] {
+            if let Feature::Standardize { std, .. } = &mut table_recipe(b).features[0] {
                 *std = 0.0;
             }
         },
@@ -116,7 +116,7 @@ fn forged_bundles_with_valid_checksums_are_refused() {
     );
     forged(
         &|b| {
-            if let TargetEncoding::Classes { classes } = &mut b.manifest.recipe.target_encoding {
+            if let TargetEncoding::Classes { classes } = &mut table_recipe(b).target_encoding {
                 classes.reverse();
             }
         },
@@ -162,4 +162,11 @@ fn regression_reports_r2() {
     let outcome = block_on(train(&device::cpu(), Dataset::Tabular(&table), "y", None, &cfg, &mut Quiet)).unwrap();
     let Metrics::Regression { r2, .. } = outcome.metrics else { panic!("regression expected") };
     assert!(r2 > 0.9, "R2 {r2}");
+}
+
+fn table_recipe(bundle: &mut Bundle) -> &mut fornax_core::recipe::Recipe {
+    match &mut bundle.manifest.preprocessing {
+        fornax_core::recipe::Preprocessing::Table(recipe) => recipe,
+        other => panic!("a table recipe expected, got {other:?}"),
+    }
 }

@@ -35,7 +35,8 @@ enum Command {
 
 #[derive(Subcommand)]
 enum DataCommand {
-    /// Column types, missing values, distinct counts, statistics and top values.
+    /// Column types, missing values, distinct counts, statistics and top values; for a
+    /// folder (or .zip) of images, classes, sizes and per-channel statistics.
     Profile {
         file: PathBuf,
         /// The column to predict: its class balance is shown.
@@ -47,6 +48,8 @@ enum DataCommand {
         /// Leave out rows with more or fewer fields than the header instead of stopping.
         #[arg(long)]
         skip_ragged: bool,
+        #[command(flatten)]
+        images: cli::images::ImageArgs,
     },
     /// Apply cleaning steps (a recipe exported by the studio) and write the cleaned CSV.
     Clean {
@@ -66,8 +69,11 @@ fn main() -> ExitCode {
     let args = Args::parse();
     let result = match args.command {
         Command::Doctor => cli::doctor::run(),
-        Command::Data { command: DataCommand::Profile { file, target, json, skip_ragged } } => {
-            cli::profile::run(&file, target.as_deref(), json, skip_ragged)
+        Command::Data { command: DataCommand::Profile { file, target, json, skip_ragged, images } } => {
+            match cli::images::is_image_data(&file) {
+                true => cli::profile::run_images(&file, &images, json),
+                false => cli::profile::run(&file, target.as_deref(), json, skip_ragged),
+            }
         }
         Command::Data { command: DataCommand::Clean { file, recipe, out, skip_ragged } } => {
             cli::clean::run(&file, &recipe, &out, skip_ragged)

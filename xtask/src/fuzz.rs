@@ -10,7 +10,8 @@ use std::process::{Command, Stdio};
 
 use crate::tools::{root, run};
 
-pub const TARGETS: [&str; 5] = ["csv_import", "recipe_json", "bundle_load", "predict_body", "project_import"];
+pub const TARGETS: [&str; 6] =
+    ["csv_import", "recipe_json", "bundle_load", "predict_body", "project_import", "image_import"];
 const DEFAULT_SECONDS: u64 = 60;
 
 pub fn fuzz(args: &[String]) -> Result<(), String> {

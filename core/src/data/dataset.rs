@@ -2,6 +2,7 @@
 //! its checkpoints and its bundle take this, so a new kind is a new variant here and in
 //! the places that match on it, never a second training function.
 
+use super::images::ImageSet;
 use super::{DataKind, Table};
 
 /// A loaded dataset, borrowed: the caller keeps it (the worker between runs, a server
@@ -10,6 +11,8 @@ use super::{DataKind, Table};
 pub enum Dataset<'a> {
     /// Rows and typed columns; the target is one of the columns.
     Tabular(&'a Table),
+    /// Labelled images fitted to one square size; the target is their class.
+    Images(&'a ImageSet),
 }
 
 impl Dataset<'_> {
@@ -17,6 +20,7 @@ impl Dataset<'_> {
     pub fn kind(&self) -> DataKind {
         match self {
             Dataset::Tabular(_) => DataKind::Tabular,
+            Dataset::Images(_) => DataKind::Images,
         }
     }
 
@@ -25,6 +29,7 @@ impl Dataset<'_> {
     pub fn fingerprint(&self) -> String {
         match self {
             Dataset::Tabular(table) => table.fingerprint(),
+            Dataset::Images(set) => set.fingerprint(),
         }
     }
 }
@@ -32,5 +37,11 @@ impl Dataset<'_> {
 impl<'a> From<&'a Table> for Dataset<'a> {
     fn from(table: &'a Table) -> Self {
         Dataset::Tabular(table)
+    }
+}
+
+impl<'a> From<&'a ImageSet> for Dataset<'a> {
+    fn from(set: &'a ImageSet) -> Self {
+        Dataset::Images(set)
     }
 }

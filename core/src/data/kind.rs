@@ -4,14 +4,16 @@
 
 use serde::{Deserialize, Serialize};
 
-/// What a dataset holds. Only tables exist today: images, text and time series join as
-/// their imports are built, so no part of Fornax offers a kind it cannot load.
+/// What a dataset holds. Text and time series join as their imports are built, so no
+/// part of Fornax offers a kind it cannot load.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DataKind {
     /// Rows and typed columns, from a CSV.
     #[default]
     Tabular,
+    /// Labelled pictures: a folder whose subfolders are the classes.
+    Images,
 }
 
 impl DataKind {
@@ -19,6 +21,7 @@ impl DataKind {
     pub fn name(self) -> &'static str {
         match self {
             DataKind::Tabular => "tabular",
+            DataKind::Images => "images",
         }
     }
 }

@@ -1,11 +1,13 @@
-//! Datasets ([`Dataset`], one variant per [`DataKind`]) and, for tables today: import,
-//! typed columns, profiles, cleaning steps, seeded splits and distribution checks.
+//! Datasets ([`Dataset`], one variant per [`DataKind`]). For tables: import, typed
+//! columns, profiles, cleaning steps, seeded splits and distribution checks; for
+//! images ([`images`]): folder import, decoding, fitting and channel statistics.
 
 pub mod clean;
 mod csv_export;
 mod csv_import;
 mod dataset;
 pub mod drift;
+pub mod images;
 mod kind;
 pub mod prep;
 pub mod profile;

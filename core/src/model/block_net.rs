@@ -105,8 +105,8 @@ impl BlockNet {
                 }
                 Block::Image { height, width } => {
                     let v = x.vector();
-                    let [batch, _] = v.dims();
-                    Flow::Image(v.reshape([batch, 1, *height, *width]))
+                    let [batch, values] = v.dims();
+                    Flow::Image(v.reshape([batch, values / (height * width), *height, *width]))
                 }
                 Block::Conv2d { .. } => {
                     at.conv += 1;

@@ -1,20 +1,23 @@
 //! Convolutional layers in front of the dense ones, for rows that are images: the
-//! row's values are read as one `height x width` grey image, then each block is a 3x3
+//! row's values are read as `height x width` images, channel first (one grey channel
+//! when the row has `height x width` values, three for RGB), then each block is a 3x3
 //! convolution ("same" padding, so the size stays), the model's activation, and a 2x2
 //! max pool (which halves height and width, rounding down). What comes out is
 //! flattened, channel first like PyTorch's `Flatten`, into the first dense layer.
 
 use serde::{Deserialize, Serialize};
 
-use crate::limits::{MAX_CONV_BLOCKS, MAX_CONV_VALUES_PER_ROW};
+use crate::limits::{MAX_CONV_BLOCKS, MAX_CONV_VALUES_PER_ROW, MAX_IMAGE_CHANNELS};
 use crate::{Error, Result};
 
 /// The image shape and the channels each block puts out: `{"image": [28, 28],
-/// "channels": [8, 16]}` is conv(1->8) pool, conv(8->16) pool, then 16 x 7 x 7 values.
+/// "channels": [8, 16]}` on rows of 784 grey pixels is conv(1->8) pool, conv(8->16)
+/// pool, then 16 x 7 x 7 values.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConvSpec {
-    /// Height and width of the image; their product must be the number of inputs.
+    /// Height and width of the image; the row's inputs must be a whole number of such
+    /// images (its channels).
     pub image: [usize; 2],
     /// Output channels of each block, first block first.
     pub channels: Vec<usize>,
@@ -35,27 +38,38 @@ impl ConvSpec {
         self.channels.last()?.checked_mul(h)?.checked_mul(w)
     }
 
-    /// Weights and biases of the blocks; `None` when it overflows.
-    pub fn parameters(&self) -> Option<usize> {
-        let inputs = std::iter::once(1).chain(self.channels.iter().copied());
-        inputs.zip(&self.channels).try_fold(0usize, |sum, (c_in, &c_out)| {
+    /// The channels of the image a row of `inputs` values is: 1 for grey, 3 for RGB.
+    pub fn input_channels(&self, inputs: usize) -> usize {
+        let [h, w] = self.image;
+        inputs / h.saturating_mul(w).max(1)
+    }
+
+    /// Weights and biases of the blocks on rows of `inputs` values; `None` when it overflows.
+    pub fn parameters(&self, inputs: usize) -> Option<usize> {
+        self.blocks(inputs).try_fold(0usize, |sum, [c_in, c_out]| {
             c_in.checked_mul(Self::KERNEL * Self::KERNEL)?.checked_add(1)?.checked_mul(c_out)?.checked_add(sum)
         })
     }
 
-    /// Input and output channels of each block.
-    pub fn blocks(&self) -> impl Iterator<Item = [usize; 2]> + '_ {
-        std::iter::once(1).chain(self.channels.iter().copied()).zip(&self.channels).map(|(c_in, &c_out)| [c_in, c_out])
+    /// Input and output channels of each block, on rows of `inputs` values.
+    pub fn blocks(&self, inputs: usize) -> impl Iterator<Item = [usize; 2]> + '_ {
+        let first = self.input_channels(inputs);
+        std::iter::once(first)
+            .chain(self.channels.iter().copied())
+            .zip(&self.channels)
+            .map(|(c_in, &c_out)| [c_in, c_out])
     }
 
     /// Refuses images that do not match the inputs, and blocks that would pool the
     /// image away.
     pub fn validate(&self, inputs: usize) -> Result<()> {
         let [h, w] = self.image;
-        if h.checked_mul(w) != Some(inputs) {
+        let pixels = h.checked_mul(w).filter(|&p| p > 0);
+        if pixels.is_none_or(|p| !inputs.is_multiple_of(p) || !(1..=MAX_IMAGE_CHANNELS).contains(&(inputs / p))) {
             return Err(Error::InvalidConfig(format!(
                 "a {h}x{w} image has {} values but each row has {inputs} inputs; the convolutions need \
-                 height x width = inputs (one grey channel, the features in row-major pixel order)",
+                 height x width x channels = inputs (1 to {MAX_IMAGE_CHANNELS} channels, each in row-major \
+                 pixel order)",
                 h.saturating_mul(w)
             )));
         }
@@ -79,7 +93,7 @@ impl ConvSpec {
             )));
         }
         let widest = self
-            .blocks()
+            .blocks(inputs)
             .enumerate()
             .map(|(i, [_, c_out])| (h >> i).saturating_mul(w >> i).saturating_mul(c_out))
             .max()
@@ -104,9 +118,13 @@ mod tests {
         assert_eq!(spec.output_image(), [7, 7]);
         assert_eq!(spec.outputs(), Some(16 * 7 * 7));
         // PyTorch: Conv2d(1, 8, 3) has 8*9 + 8 = 80; Conv2d(8, 16, 3) has 16*72 + 16 = 1168.
-        assert_eq!(spec.parameters(), Some(80 + 1168));
-        assert_eq!(spec.blocks().collect::<Vec<_>>(), vec![[1, 8], [8, 16]]);
+        assert_eq!(spec.parameters(784), Some(80 + 1168));
+        assert_eq!(spec.blocks(784).collect::<Vec<_>>(), vec![[1, 8], [8, 16]]);
         spec.validate(784).unwrap();
+        // RGB: Conv2d(3, 8, 3) has 8*27 + 8 = 224.
+        assert_eq!(spec.blocks(3 * 784).next(), Some([3, 8]));
+        assert_eq!(spec.parameters(3 * 784), Some(224 + 1168));
+        spec.validate(3 * 784).unwrap();
     }
 
     #[test]

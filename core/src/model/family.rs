@@ -34,11 +34,15 @@ pub struct FamilyInfo {
 
 /// Every family, in the order the studio lists them.
 pub static FAMILIES: [FamilyInfo; 4] = [
-    FamilyInfo { family: ModelFamily::Linear, name: "linear", label: "Linear baseline", accepts: &[DataKind::Tabular] },
-    FamilyInfo { family: ModelFamily::Mlp, name: "mlp", label: "MLP", accepts: &[DataKind::Tabular] },
-    FamilyInfo { family: ModelFamily::Cnn, name: "cnn", label: "CNN", accepts: &[DataKind::Tabular] },
-    FamilyInfo { family: ModelFamily::Custom, name: "custom", label: "Custom network", accepts: &[DataKind::Tabular] },
+    FamilyInfo { family: ModelFamily::Linear, name: "linear", label: "Linear baseline", accepts: BOTH },
+    FamilyInfo { family: ModelFamily::Mlp, name: "mlp", label: "MLP", accepts: BOTH },
+    FamilyInfo { family: ModelFamily::Cnn, name: "cnn", label: "CNN", accepts: BOTH },
+    FamilyInfo { family: ModelFamily::Custom, name: "custom", label: "Custom network", accepts: BOTH },
 ];
+
+/// Every family so far reads rows of numbers, and an image is one: its pixels,
+/// channel first.
+const BOTH: &[DataKind] = &[DataKind::Tabular, DataKind::Images];
 
 impl ModelFamily {
     /// The family's entry in [`FAMILIES`].

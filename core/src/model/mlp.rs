@@ -30,9 +30,9 @@ use crate::{Error, Result};
 pub struct Mlp {
     /// One per convolutional block, else empty.
     convs: Vec<Conv2d>,
-    /// The image the convolutions read each row as.
+    /// The image the convolutions read each row as: channels, height, width.
     #[module(skip)]
-    image: Option<[usize; 2]>,
+    image: Option<[usize; 3]>,
     layers: Vec<Linear>,
     /// One per hidden layer with batch normalization, else empty.
     norms: Vec<BatchNorm>,
@@ -54,12 +54,12 @@ impl ModelSpec {
         } else {
             Vec::new()
         };
-        let convs = self.conv.iter().flat_map(ConvSpec::blocks).map(|channels| {
+        let convs = self.conv.iter().flat_map(|conv| conv.blocks(self.inputs)).map(|channels| {
             Conv2dConfig::new(channels, [ConvSpec::KERNEL; 2]).with_padding(PaddingConfig2d::Same).init(device)
         });
         Mlp {
             convs: convs.collect(),
-            image: self.conv.as_ref().map(|c| c.image),
+            image: self.conv.as_ref().map(|c| [c.input_channels(self.inputs), c.image[0], c.image[1]]),
             layers,
             norms,
             activation: self.activation,
@@ -128,15 +128,15 @@ impl Mlp {
         self.run(x, Some(rng))
     }
 
-    /// The image blocks: `[batch, h * w] -> [batch, channels * h' * w']`, or a custom
+    /// The image blocks: `[batch, c * h * w] -> [batch, channels * h' * w']`, or a custom
     /// network's blocks, or `x` as it is without either.
     fn features(&self, x: Tensor<2>, rng: Option<&mut SplitMix64>) -> Tensor<2> {
         if let Some(network) = &self.network {
             return network.forward(x, rng);
         }
-        let Some([height, width]) = self.image else { return x };
+        let Some([channels, height, width]) = self.image else { return x };
         let [batch, _] = x.dims();
-        let mut image = x.reshape([batch, 1, height, width]);
+        let mut image = x.reshape([batch, channels, height, width]);
         for conv in &self.convs {
             image = halving_max_pool(self.activate(conv.forward(image)));
         }

@@ -3,8 +3,8 @@
 //! not fit. No Burn here: the studio shows the shapes as the user stacks blocks, and
 //! [`super::ModelSpec::init`] builds the blocks with the `compute` feature.
 //!
-//! A row comes in as a vector of the recipe's width. `image` reads it as one grey
-//! `height x width` image; convolutions and pools work on images; `flatten` (or any
+//! A row comes in as a vector of the recipe's width. `image` reads it as a
+//! `height x width` image of as many channels as fit; convolutions and pools work on images; `flatten` (or any
 //! vector block after an image: linear, layer norm) turns it back into a vector. After
 //! the last block, Fornax flattens what is left and adds the hidden layers (if any) and
 //! the output layer the task needs.
@@ -12,7 +12,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Activation;
-use crate::limits::{MAX_CONV_VALUES_PER_ROW, MAX_LAYERS};
+use crate::limits::{MAX_CONV_VALUES_PER_ROW, MAX_IMAGE_CHANNELS, MAX_LAYERS};
 use crate::{Error, Result};
 
 /// One block of a custom network, as the config JSON writes it:
@@ -26,7 +26,9 @@ pub enum Block {
         /// Outputs.
         units: usize,
     },
-    /// Reads the row's vector as one grey image of `height x width` pixels, row-major.
+    /// Reads the row's vector as an image of `height x width` pixels, channel first
+    /// (one grey channel when the row has `height x width` values, three for RGB),
+    /// each channel row-major.
     Image {
         /// Pixels per column.
         height: usize,
@@ -124,7 +126,7 @@ pub struct BlockInfo {
 /// Every kind of block, in the order a builder offers them.
 pub static BLOCKS: [BlockInfo; 11] = [
     BlockInfo { name: "linear", what: "fully connected layer of `units` outputs" },
-    BlockInfo { name: "image", what: "read the row as a `height x width` grey image" },
+    BlockInfo { name: "image", what: "read the row as `height x width` images, channel first" },
     BlockInfo { name: "conv2d", what: "2-D convolution, `channels` out, odd `kernel`, size kept" },
     BlockInfo { name: "max_pool2d", what: "largest value of each `size x size` window" },
     BlockInfo { name: "avg_pool2d", what: "mean of each `size x size` window" },
@@ -176,13 +178,17 @@ impl Block {
             (Block::Linear { units: 0 }, _) => Err("needs at least 1 unit".into()),
             (Block::Linear { units }, _) => Ok(Shape::Vector(*units)),
             (Block::Image { height, width }, Shape::Vector(n)) => {
-                if height.checked_mul(*width) != Some(n) || n == 0 {
-                    return Err(format!(
-                        "a {height}x{width} image has {} pixels but it gets {n} values",
+                let pixels = height.checked_mul(*width).filter(|&p| p > 0);
+                match pixels.map(|p| (n % p, n / p)) {
+                    Some((0, channels @ 1..=MAX_IMAGE_CHANNELS)) => {
+                        Ok(Shape::Image { channels, height: *height, width: *width })
+                    }
+                    _ => Err(format!(
+                        "a {height}x{width} image has {} pixels per channel but it gets {n} values \
+                         (1 to {MAX_IMAGE_CHANNELS} channels of {height}x{width} fit)",
                         height.saturating_mul(*width)
-                    ));
+                    )),
                 }
-                Ok(Shape::Image { channels: 1, height: *height, width: *width })
             }
             (Block::Image { .. }, image) => Err(format!("needs a vector, got an image of {image}")),
             (Block::Conv2d { channels, kernel }, Shape::Image { height, width, .. }) => {
@@ -358,7 +364,11 @@ mod tests {
             64,
             "block 1 (conv2d 8 channels 3x3) does not fit: needs an image, got a vector of 64 values",
         );
-        fails(r#"[{"block":"image","height":7,"width":9}]"#, 64, "a 7x9 image has 63 pixels but it gets 64 values");
+        fails(
+            r#"[{"block":"image","height":7,"width":9}]"#,
+            64,
+            "a 7x9 image has 63 pixels per channel but it gets 64 values",
+        );
         fails(
             r#"[{"block":"linear","units":32},{"block":"residual","blocks":[{"block":"linear","units":16}]}]"#,
             13,

@@ -84,7 +84,7 @@ impl ModelSpec {
         let norms =
             if self.batch_norm { self.hidden.iter().try_fold(0usize, |s, &h| s.checked_add(h * 2)) } else { Some(0) };
         let convs = match &self.conv {
-            Some(conv) => conv.parameters()?,
+            Some(conv) => conv.parameters(self.inputs)?,
             None => 0,
         };
         let blocks = match &self.network {

@@ -7,6 +7,8 @@ pub mod benchmark;
 mod encode;
 mod feature;
 mod fit;
+mod image_recipe;
+mod preprocessing;
 mod schema;
 mod target;
 mod validate;
@@ -15,6 +17,8 @@ use serde::{Deserialize, Serialize};
 
 pub use encode::Scalar;
 pub use feature::Feature;
+pub use image_recipe::ImageRecipe;
+pub use preprocessing::Preprocessing;
 pub use schema::InputField;
 pub use target::{TargetEncoding, Targets};
 

@@ -10,7 +10,7 @@ use super::optim::OptimizerKind;
 use super::schedule::Schedule;
 use crate::data::Prep;
 use crate::model::network::{self, Block};
-use crate::model::{Activation, ConvSpec, ModelFamily};
+use crate::model::{Activation, ConvSpec, ModelFamily, ModelSpec};
 use crate::task::Task;
 use crate::{Error, Result};
 
@@ -143,6 +143,25 @@ impl TrainConfig {
         ModelFamily::of(self.network.is_some(), self.conv.is_some(), self.hidden.len())
     }
 
+    /// The shape of the model this config trains, for `inputs` values per row and
+    /// `outputs` outputs.
+    pub fn model_spec(&self, inputs: usize, outputs: usize) -> ModelSpec {
+        let dropout = match self.dropout.is_empty() {
+            true => Vec::new(),
+            false => (0..self.hidden.len()).map(|layer| self.dropout_after(layer)).collect(),
+        };
+        ModelSpec {
+            inputs,
+            hidden: self.hidden.clone(),
+            outputs,
+            activation: self.activation,
+            dropout,
+            batch_norm: self.batch_norm,
+            conv: self.conv.clone(),
+            network: self.network.clone(),
+        }
+    }
+
     /// The batch size to use for `train_rows` rows: the configured one (refused when
     /// larger than the data), or 32/64/128 by size.
     pub fn batch_size_for(&self, train_rows: usize) -> Result<usize> {
@@ -177,7 +196,7 @@ impl TrainConfig {
         let weights =
             widths.windows(2).map(|p| (p[0] * p[1] * 4, format!("the {} x {} weights of a layer", p[0], p[1])));
         let images = self.conv.iter().flat_map(|conv| {
-            conv.blocks().enumerate().map(move |(i, [_, channels])| {
+            conv.blocks(inputs).enumerate().map(move |(i, [_, channels])| {
                 let [h, w] = conv.image.map(|side| (side >> i) as u64);
                 let bytes = batch * channels as u64 * h * w * 4;
                 (bytes, format!("a batch of {batch} images x {channels} channels of {h}x{w}"))

@@ -5,7 +5,7 @@
 
 use burn::tensor::Device;
 
-use super::{Checkpoint, Run, RunKey, TrainConfig, TrainSink, table_run};
+use super::{Checkpoint, Run, RunKey, TrainConfig, TrainSink, image_run, table_run};
 use crate::bundle::Bundle;
 use crate::data::Dataset;
 use crate::metrics::Metrics;
@@ -25,8 +25,8 @@ pub struct TrainOutcome {
     pub epochs_run: usize,
 }
 
-/// Trains on `data` to predict `target` (a column of a table). `task` overrides the
-/// inferred one.
+/// Trains on `data` to predict `target` (a column of a table; images are classified
+/// by their folder, whatever `target` says). `task` overrides the inferred one.
 pub async fn train<S: TrainSink>(
     device: &Device,
     data: Dataset<'_>,
@@ -58,5 +58,6 @@ pub async fn resume<S: TrainSink>(
 async fn run<S: TrainSink>(device: &Device, data: Dataset<'_>, run: Run, sink: &mut S) -> Result<TrainOutcome> {
     match data {
         Dataset::Tabular(table) => table_run::run_table(device, table, run, sink).await,
+        Dataset::Images(set) => image_run::run_images(device, set, run, sink).await,
     }
 }

@@ -10,7 +10,11 @@ mod early_stop;
 #[cfg(feature = "compute")]
 mod entry;
 #[cfg(feature = "compute")]
+mod evaluate;
+#[cfg(feature = "compute")]
 mod fused_adam;
+#[cfg(feature = "compute")]
+mod image_run;
 mod loss;
 #[cfg(feature = "compute")]
 mod objective;
@@ -33,6 +37,8 @@ pub use device_failure::{DEVICE_ADVICE, contain_device_failure, panic_text};
 pub use early_stop::{EarlyStopping, Mode, Monitor, StopState, Verdict};
 #[cfg(feature = "compute")]
 pub use entry::{TrainOutcome, resume, train};
+#[cfg(feature = "compute")]
+pub use image_run::IMAGE_TARGET;
 pub use loss::{Balanced, ClassWeights, CrossEntropy, Loss};
 #[cfg(feature = "compute")]
 pub use objective::Objective;

@@ -4,13 +4,12 @@
 
 use burn::tensor::Device;
 
-use super::DataPlan;
-use super::train_loop::outputs;
-use super::{Encoded, Objective, TrainConfig};
+use super::evaluate::evaluate;
+use super::{DataPlan, Encoded, Objective, TrainConfig};
 use crate::data::{Cell, Table};
-use crate::metrics::{Metrics, classification_metrics, predicted_class, regression_metrics};
+use crate::metrics::Metrics;
 use crate::model::{Mlp, ModelSpec};
-use crate::recipe::{Recipe, TargetEncoding, Targets};
+use crate::recipe::Recipe;
 use crate::task::Task;
 use crate::{Error, Result};
 
@@ -60,20 +59,7 @@ impl Prepared {
         let recipe = Recipe::fit_with(table, target, task, &train_rows, &config.prep, cleaned.steps)?;
         let loss = config.loss_for(task, recipe.outputs())?;
         let outputs = loss.outputs(recipe.outputs());
-        let dropout = match config.dropout.is_empty() {
-            true => Vec::new(),
-            false => (0..config.hidden.len()).map(|layer| config.dropout_after(layer)).collect(),
-        };
-        let spec = ModelSpec {
-            inputs: recipe.width(),
-            hidden: config.hidden.clone(),
-            outputs,
-            activation: config.activation,
-            dropout,
-            batch_norm: config.batch_norm,
-            conv: config.conv.clone(),
-            network: config.network.clone(),
-        };
+        let spec = config.model_spec(recipe.width(), outputs);
         // Before encoding: an over-wide recipe would exhaust memory in the encoded matrix.
         spec.validate()?;
         let encode = |rows: &[usize]| -> Result<Encoded> {
@@ -90,41 +76,6 @@ impl Prepared {
 
     /// The model's metrics on the test rows, in the target's own units for regression.
     pub async fn test_metrics(&self, model: &Mlp, device: &Device) -> Result<Metrics> {
-        let (recipe, test) = (&self.recipe, &self.test);
-        let raw = outputs(model, test, device).await?;
-        Ok(match &test.targets {
-            Targets::Classes(truth) => {
-                let TargetEncoding::Classes { classes } = &recipe.target_encoding else {
-                    return Err(Error::InvalidTarget("a classification recipe must encode classes".into()));
-                };
-                let per_row = (raw.len() / truth.len().max(1)).max(1);
-                let predicted: Vec<i64> = raw.chunks(per_row).map(|o| predicted_class(o) as i64).collect();
-                // The second class's probability, for ROC-AUC: sigmoid of a single logit, or
-                // softmax of two, which is the sigmoid of their difference.
-                let scores: Vec<f64> = raw
-                    .chunks(per_row)
-                    .map(|o| match o {
-                        [z] => sigmoid(*z as f64),
-                        [a, b] => sigmoid((*b - *a) as f64),
-                        _ => f64::NAN,
-                    })
-                    .collect();
-                classification_metrics(truth, &predicted, classes, Some(&scores))
-            }
-            Targets::Values(truth) => {
-                // Back to the target's own units, so MAE and RMSE mean something to people.
-                let unscale =
-                    |values: &[f32]| -> Result<Vec<f64>> {
-                        values.iter().map(|&v| recipe.target_encoding.unscale(v)).collect::<Option<_>>().ok_or_else(
-                            || Error::InvalidTarget("a regression recipe must standardize its target".into()),
-                        )
-                    };
-                regression_metrics(&unscale(truth)?, &unscale(&raw)?)
-            }
-        })
+        evaluate(model, &self.test, &self.recipe.target_encoding, device).await
     }
-}
-
-fn sigmoid(z: f64) -> f64 {
-    1.0 / (1.0 + (-z).exp())
 }

@@ -8,6 +8,7 @@ use crate::Result;
 use crate::bundle::{Bundle, FORMAT_VERSION, Manifest};
 use crate::data::{DataKind, Table};
 use crate::model::ModelSpec;
+use crate::recipe::Preprocessing;
 
 /// Trains a table's baseline and model for `run` and bundles the model.
 pub(super) async fn run_table<S: TrainSink>(
@@ -34,7 +35,7 @@ pub(super) async fn run_table<S: TrainSink>(
         target: run.key.target.clone(),
         inputs: p.recipe.schema(),
         model: p.spec,
-        recipe: p.recipe,
+        preprocessing: Preprocessing::Table(p.recipe),
         metrics: metrics.clone(),
         baseline_metrics: baseline_metrics.clone(),
         epochs_run: mlp.epochs_run,

@@ -11,6 +11,7 @@ import json
 import os
 import struct
 import zipfile
+import zlib
 
 
 def write(path, data):
@@ -98,3 +99,35 @@ project_file("bad_id", edit=lambda m: m["project"].update(id="../../etc"))
 project_file("same_blob_twice", edit=lambda m: m["project"]["datasets"].append(dict(m["project"]["datasets"][0])))
 write("project_import/truncated.fornax-project", open("project_import/valid.fornax-project", "rb").read()[:-30])
 
+
+
+# Image files and folders: one file's bytes, decoded alone and read as a .zip of class folders
+def png(width, height, pixels=None, colour_type=0):
+    """A PNG written by hand (8-bit grey or RGB), so no imaging library is needed here."""
+    channels = {0: 1, 2: 3}[colour_type]
+    pixels = pixels if pixels is not None else bytes(range(256)) * (width * height * channels // 256 + 1)
+    rows = b"".join(b"\x00" + pixels[y * width * channels:(y + 1) * width * channels] for y in range(height))
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, colour_type, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def folder_zip(name, files):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for path, data in files.items():
+            z.writestr(zipfile.ZipInfo(path, date_time=(2026, 1, 1, 0, 0, 0)), data)
+    write(f"image_import/{name}.zip", out.getvalue())
+
+
+write("image_import/grey.png", png(5, 3))
+write("image_import/rgb.png", png(3, 7, colour_type=2))
+write("image_import/truncated.png", png(40, 40)[:120])
+write("image_import/bomb_header.png", png(20000, 20000, pixels=b"\x00" * 20000)[:60])
+write("image_import/empty.bin", b"")
+folder_zip("two_classes", {"cats/a.png": png(4, 4), "cats/b.png": png(6, 2), "dogs/c.png": png(2, 6, colour_type=2),
+                           "dogs/d.png": png(3, 3), "loose.png": png(1, 1), "dogs/e.png": b"not an image"})
+folder_zip("one_class", {"cats/a.png": png(4, 4), "cats/b.png": png(4, 4)})

@@ -3,6 +3,7 @@
 
 pub mod clean;
 pub mod doctor;
+pub mod images;
 pub mod predict;
 pub mod profile;
 pub mod train;

@@ -4,6 +4,39 @@
 use std::path::Path;
 
 use fornax_core::data::DatasetProfile;
+use fornax_core::data::images::ImageProfile;
+
+use super::images::{ImageArgs, read_images};
+
+/// A folder (or .zip) of images: classes with counts, the sizes pictures came in, and
+/// each channel's mean and standard deviation (values in [0, 1]).
+pub fn run_images(path: &Path, args: &ImageArgs, json: bool) -> Result<(), String> {
+    let (set, bad) = read_images(path, args)?;
+    let profile = ImageProfile::new(&set);
+    if json {
+        let out = serde_json::json!({ "profile": profile, "left_out": bad });
+        println!("{}", serde_json::to_string_pretty(&out).expect("profile serializes"));
+        return Ok(());
+    }
+    let [min_w, max_w, min_h, max_h] = profile.sizes;
+    println!(
+        "{} images in {} classes, {}, widths {min_w}-{max_w} px, heights {min_h}-{max_h} px, fitted to {} x {} ({})",
+        profile.images,
+        profile.classes.len(),
+        if profile.channels == 3 { "RGB" } else { "grey" },
+        profile.side,
+        profile.side,
+        set.aspect.name()
+    );
+    for (class, n) in &profile.classes {
+        println!("{class:<24} {n:>8}  {:>5.1}%", 100.0 * *n as f64 / profile.images.max(1) as f64);
+    }
+    let names: &[&str] = if profile.channels == 3 { &["red", "green", "blue"] } else { &["grey"] };
+    for (c, name) in names.iter().enumerate() {
+        println!("{name:<6} mean {:.6}  std {:.6}", profile.stats.mean[c], profile.stats.std[c]);
+    }
+    Ok(())
+}
 
 pub fn run(path: &Path, target: Option<&str>, json: bool, skip_ragged: bool) -> Result<(), String> {
     let table = super::read_table(path, skip_ragged)?;

@@ -7,24 +7,28 @@ use std::time::{Duration, Instant};
 use clap::Args;
 use fornax_core::Error;
 use fornax_core::data::Dataset;
+use fornax_core::model::ConvSpec;
 use fornax_core::task::Task;
 use fornax_core::train::{
-    Checkpoint, Control, Progress, TrainConfig, TrainSink, contain_device_failure, resume, train,
+    Checkpoint, Control, IMAGE_TARGET, Progress, TrainConfig, TrainSink, contain_device_failure, resume, train,
 };
+
+use super::images::{ImageArgs, is_image_data, read_images};
 use indicatif::{ProgressBar, ProgressStyle};
 
 #[derive(Args)]
 pub struct TrainArgs {
-    /// The training data (CSV with a header row).
+    /// The training data: a CSV with a header row, or a folder (or .zip) of images
+    /// whose subfolders are the classes.
     #[arg(long)]
     data: PathBuf,
-    /// The column to predict.
-    #[arg(long, required_unless_present = "resume", conflicts_with = "resume")]
+    /// The column to predict (a CSV; images are classified by their folder).
+    #[arg(long, conflicts_with = "resume")]
     target: Option<String>,
     /// classification or regression (default: inferred from the target).
     #[arg(long, conflicts_with = "resume")]
     task: Option<String>,
-    /// mlp (default) or linear.
+    /// mlp (default), linear, or cnn (images; for a table, write `conv` in --config).
     #[arg(long, conflicts_with = "resume")]
     model: Option<String>,
     /// Most epochs (early stopping may end sooner).
@@ -50,6 +54,14 @@ pub struct TrainArgs {
     /// Where to write the test metrics as JSON.
     #[arg(long)]
     metrics_json: Option<PathBuf>,
+    #[command(flatten)]
+    images: ImageArgs,
+}
+
+/// What `--data` held.
+enum Loaded {
+    Table(fornax_core::data::Table),
+    Images(fornax_core::data::images::ImageSet),
 }
 
 pub fn run(args: TrainArgs) -> Result<(), String> {
@@ -64,7 +76,14 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
         }
         None => fresh_run(&args)?,
     };
-    let table = super::read_table(&args.data, false)?;
+    let loaded = match is_image_data(&args.data) {
+        true => Loaded::Images(read_images(&args.data, &args.images)?.0),
+        false => Loaded::Table(super::read_table(&args.data, false)?),
+    };
+    let data = match &loaded {
+        Loaded::Table(table) => Dataset::Tabular(table),
+        Loaded::Images(set) => Dataset::Images(set),
+    };
     let checkpoint_path = args.checkpoint.clone().unwrap_or_else(|| {
         let mut name = args.out.clone().into_os_string();
         name.push(".ckpt");
@@ -76,10 +95,8 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
     let outcome = contain_device_failure(|| {
         pollster::block_on(async {
             match start {
-                Start::Fresh { target, task, config } => {
-                    train(&device, Dataset::Tabular(&table), &target, task, &config, &mut sink).await
-                }
-                Start::Resume(checkpoint) => resume(&device, Dataset::Tabular(&table), checkpoint, &mut sink).await,
+                Start::Fresh { target, task, config } => train(&device, data, &target, task, &config, &mut sink).await,
+                Start::Resume(checkpoint) => resume(&device, data, checkpoint, &mut sink).await,
             }
         })
     });
@@ -154,16 +171,28 @@ fn fresh_run(args: &TrainArgs) -> Result<Start, String> {
     if let Some(epochs) = args.epochs {
         config.epochs = epochs;
     }
+    let images = is_image_data(&args.data);
     match args.model.as_deref().unwrap_or("mlp") {
         "mlp" => {}
         "linear" => {
             config.hidden.clear();
             config.conv = None;
         }
-        other => return Err(format!("unknown model `{other}`: use `mlp` or `linear`")),
+        // The image's size comes from the data when training starts.
+        "cnn" if images => {
+            config.network = None;
+            config.conv.get_or_insert(ConvSpec { image: [0, 0], channels: vec![8, 16] });
+        }
+        "cnn" => return Err("for a table, a CNN needs its image's height and width: write `conv` in --config".into()),
+        other => return Err(format!("unknown model `{other}`: use `mlp`, `linear` or `cnn`")),
     }
     let task = args.task.as_deref().map(Task::parse).transpose().map_err(|e| e.to_string())?;
-    let target = args.target.clone().ok_or("--target is required for a new run")?;
+    let target = match (&args.target, images) {
+        (Some(target), false) => target.clone(),
+        (None, false) => return Err("--target is required for a new run on a CSV".into()),
+        (Some(_), true) => return Err("images are classified by their folder: leave out --target".into()),
+        (None, true) => IMAGE_TARGET.to_string(),
+    };
     Ok(Start::Fresh { target, task, config })
 }
 

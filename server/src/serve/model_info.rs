@@ -18,8 +18,8 @@ pub fn describe(name: &str, version: u32, versions: Vec<u32>, manifest: &Manifes
             Task::Regression => TaskName::Regression,
         },
         target: m.target.clone(),
-        classes: match &m.recipe.target_encoding {
-            TargetEncoding::Classes { classes } => Some(classes.clone()),
+        classes: match m.preprocessing.target_encoding() {
+            TargetEncoding::Classes { classes } => Some(classes),
             TargetEncoding::Standardize { .. } => None,
         },
         inputs: m
@@ -34,7 +34,7 @@ pub fn describe(name: &str, version: u32, versions: Vec<u32>, manifest: &Manifes
                 categories: f.categories.clone(),
             })
             .collect(),
-        example: m.recipe.example_row(),
+        example: m.preprocessing.table().map(|r| r.example_row()).unwrap_or_default(),
         model: m.model.clone(),
         metrics: m.metrics.clone(),
         baseline_metrics: m.baseline_metrics.clone(),

@@ -337,6 +337,9 @@ fn remove_stale_temporaries(dir: &Path) {
 
 fn load(bytes: &[u8]) -> Result<(Manifest, Predictor), String> {
     let bundle = Bundle::from_bytes(bytes).map_err(|e| e.to_string())?;
+    // Everything the server does with a model (validation, the cache, drift, OpenAPI)
+    // is about table rows so far: an image model is refused here, with its kind named.
+    bundle.manifest.table_recipe().map_err(|e| format!("{e}; the server serves models that read table rows"))?;
     let predictor = Predictor::new(&bundle).map_err(|e| e.to_string())?;
     Ok((bundle.manifest, predictor))
 }
@@ -344,7 +347,8 @@ fn load(bytes: &[u8]) -> Result<(Manifest, Predictor), String> {
 /// A bundle can be well-formed yet unusable (weights that overflow to NaN): before it
 /// goes live it must answer its own example row with finite numbers.
 fn smoke_test(manifest: &Manifest, predictor: &Predictor) -> Result<(), String> {
-    let example = serde_json::Value::Object(manifest.recipe.example_row());
+    let recipe = manifest.table_recipe().map_err(|e| e.to_string())?;
+    let example = serde_json::Value::Object(recipe.example_row());
     pollster::block_on(predictor.predict_json(&[example]))
         .map(drop)
         .map_err(|e| format!("the bundle loads, but its smoke prediction on a typical row failed: {e}"))

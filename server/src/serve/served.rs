@@ -52,7 +52,7 @@ impl Served {
     /// Validates every row (all problems at once), answers the ones seen before from
     /// the cache and the rest from the model, in order.
     pub async fn predict(&self, rows: &[Value]) -> Result<Vec<Prediction>, PredictError> {
-        let recipe = &self.manifest.recipe;
+        let recipe = self.manifest.table_recipe().expect("the registry loads only models that read table rows");
         let x = encode_json(recipe, rows).map_err(PredictError::Invalid)?;
         let width = recipe.width();
         // Cache keys cost a serialization per row: only with a cache.

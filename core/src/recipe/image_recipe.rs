@@ -1,0 +1,101 @@
+//! An image dataset's fitted preprocessing, as a bundle carries it: the square side,
+//! channels and aspect handling pictures are fitted with, and each channel's mean and
+//! standard deviation over the training images, which standardize every value the
+//! model sees (in training, at prediction, in the tab and on the server alike).
+
+use serde::{Deserialize, Serialize};
+
+use super::TargetEncoding;
+use crate::data::images::{Aspect, ImageSet, Picture, channel_stats, fit};
+use crate::limits::{MAX_CLASSES, MAX_IMAGE_CHANNELS};
+use crate::{Error, Result};
+
+/// The preprocessing of an image model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImageRecipe {
+    /// Height and width the model reads.
+    pub side: u32,
+    /// 1 (grey) or 3 (RGB).
+    pub channels: u8,
+    /// How a picture that is not square is made square.
+    pub aspect: Aspect,
+    /// Each channel's mean over the training images, values in [0, 1].
+    pub mean: Vec<f64>,
+    /// Each channel's standard deviation over the training images; 1 when zero.
+    pub std: Vec<f64>,
+    /// The class names, sorted: output `i` is class `classes[i]`.
+    pub classes: Vec<String>,
+}
+
+impl ImageRecipe {
+    /// Fits the channel statistics on the training images `train` only.
+    pub fn fit(set: &ImageSet, train: &[usize]) -> Self {
+        let stats = channel_stats(set, train);
+        ImageRecipe {
+            side: set.side,
+            channels: set.channels,
+            aspect: set.aspect,
+            mean: stats.mean,
+            std: stats.std.iter().map(|&s| if s > 0.0 { s } else { 1.0 }).collect(),
+            classes: set.classes.clone(),
+        }
+    }
+
+    /// Values per image the model reads: `channels x side x side`.
+    pub fn width(&self) -> usize {
+        self.channels as usize * self.side as usize * self.side as usize
+    }
+
+    /// The classes as a target encoding: outputs become labels through it.
+    pub fn target_encoding(&self) -> TargetEncoding {
+        TargetEncoding::Classes { classes: self.classes.clone() }
+    }
+
+    /// One fitted image's bytes (`channels x side x side`) standardized, appended to `out`.
+    pub fn encode_fitted(&self, fitted: &[u8], out: &mut Vec<f32>) {
+        let plane = self.side as usize * self.side as usize;
+        for (c, values) in fitted.chunks_exact(plane).enumerate() {
+            let (mean, std) = (self.mean[c], self.std[c]);
+            out.extend(values.iter().map(|&v| ((v as f64 / 255.0 - mean) / std) as f32));
+        }
+    }
+
+    /// Images `items` of `set`, standardized, row-major.
+    pub fn encode_set(&self, set: &ImageSet, items: &[usize]) -> Vec<f32> {
+        let mut out = Vec::with_capacity(items.len() * self.width());
+        for &i in items {
+            self.encode_fitted(set.image(i), &mut out);
+        }
+        out
+    }
+
+    /// A picture of any size, fitted and standardized as in training.
+    pub fn encode_picture(&self, picture: &Picture, out: &mut Vec<f32>) {
+        self.encode_fitted(&fit(picture, self.side, self.channels, self.aspect), out);
+    }
+
+    /// Checks a recipe that came from outside (a bundle) is one [`ImageRecipe::fit`]
+    /// could have made.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |msg: String| Err(Error::InvalidConfig(format!("the image recipe is not valid: {msg}")));
+        let channels = self.channels as usize;
+        if !(1..=1024).contains(&self.side) || !(1..=MAX_IMAGE_CHANNELS).contains(&channels) {
+            return bad(format!("{} channels of {} x {} pixels", self.channels, self.side, self.side));
+        }
+        if self.mean.len() != channels
+            || self.std.len() != channels
+            || !self.mean.iter().all(|m| m.is_finite())
+            || !self.std.iter().all(|s| s.is_finite() && *s > 0.0)
+        {
+            return bad(format!("{channels} channels but means {:?} and deviations {:?}", self.mean, self.std));
+        }
+        if self.classes.len() < 2 || self.classes.len() > MAX_CLASSES || !self.classes.is_sorted() {
+            return bad(format!("{} classes, which must be 2 to {MAX_CLASSES} and sorted", self.classes.len()));
+        }
+        if self.classes.windows(2).any(|w| w[0] == w[1]) {
+            return bad("a class is listed twice".into());
+        }
+        Ok(())
+    }
+}
