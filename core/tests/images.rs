@@ -187,3 +187,26 @@ fn colour_pictures_train_a_cnn_over_three_channels() {
     let answer = block_on(Predictor::new(&loaded).unwrap().predict_pictures(&[grey])).unwrap();
     assert!(matches!(&answer[0], Prediction::Class { probabilities, .. } if probabilities.len() == 2));
 }
+
+#[test]
+fn test_images_brighter_than_the_training_ones_are_flagged_and_a_fair_split_is_not() {
+    use fornax_core::data::images::SplitStats;
+    let Imported { mut set, .. } = digits();
+    let split = fornax_core::train::image_split(&set, &TrainConfig::default());
+    let fair = SplitStats::new(&set, &split.train, &split.test);
+    assert_eq!(fair.shifted, Vec::<usize>::new(), "{fair:?}");
+    assert!((fair.train.mean[0] - fair.test.mean[0]).abs() < 0.02);
+
+    // Every test picture made brighter by 40 levels of 255, as a different camera might.
+    let n = set.values();
+    for &i in &split.test {
+        for v in &mut set.pixels[i * n..(i + 1) * n] {
+            *v = v.saturating_add(40);
+        }
+    }
+    let shifted = SplitStats::new(&set, &split.train, &split.test);
+    assert_eq!(shifted.shifted, vec![0]);
+    assert!(shifted.test.mean[0] > shifted.train.mean[0] + 0.1);
+    // The training side is the same images, untouched.
+    assert_eq!(shifted.train, fair.train);
+}

@@ -1,5 +1,5 @@
-//! Step 1: bring in a dataset (the demo or a local CSV), look at its columns, and
-//! prepare it ([`DataStudio`]).
+//! Step 1: bring in a dataset (a demo, a local CSV, or a folder or `.zip` of pictures),
+//! look at its columns or its images ([`ImageOverview`]), and prepare it ([`DataStudio`]).
 
 use fornax_core::data::{ColumnKind, MISSING_MARKERS};
 use leptos::prelude::*;
@@ -8,10 +8,11 @@ use wasm_bindgen_futures::{JsFuture, spawn_local};
 use web_sys::HtmlInputElement;
 
 use super::data_studio::DataStudio;
+use super::image_overview::{BadImagesOffer, ImageOverview};
 use crate::studio::Studio;
 
 /// The demo datasets shipped in `public/demo/`.
-const DEMOS: [&str; 2] = ["wine.csv", "penguins.csv"];
+const DEMOS: [&str; 3] = ["wine.csv", "penguins.csv", "digits-images.zip"];
 /// Larger files are refused before reading, so the tab never runs out of memory.
 const MAX_FILE_BYTES: f64 = fornax_core::limits::MAX_TAB_CSV_BYTES as f64;
 const MIB: f64 = 1024.0 * 1024.0;
@@ -24,7 +25,7 @@ pub fn DataPage() -> impl IntoView {
         studio.reading(name.into());
         spawn_local(async move {
             match fetch_bytes(&format!("demo/{name}")).await {
-                Ok(bytes) => studio.load_csv(name, bytes),
+                Ok(bytes) => studio.load_file(name, bytes),
                 Err(e) => studio.read_failed(format!("could not load the demo dataset: {e}")),
             }
         });
@@ -35,6 +36,21 @@ pub fn DataPage() -> impl IntoView {
         let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
         input.set_value("");
         open_file(studio, file);
+    };
+    // `webkitdirectory` makes the picker choose folders; the view macro knows no such
+    // attribute, so it is set once the input exists.
+    let folder_input = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if let Some(input) = folder_input.get() {
+            let _ = input.set_attribute("webkitdirectory", "");
+        }
+    });
+    let pick_folder = move |ev: web_sys::Event| {
+        let Some(input) = ev.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else { return };
+        let Some(list) = input.files() else { return };
+        let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
+        input.set_value("");
+        open_folder(studio, files);
     };
     // A file dropped anywhere on this card opens as if picked.
     let dragging = RwSignal::new(false);
@@ -63,10 +79,17 @@ pub fn DataPage() -> impl IntoView {
                     on:click=move |_| load_demo(DEMOS[0]) disabled=move || studio.training.get()>"wine"</button>
                 <button data-testid="dataset-demo-penguins" title="Palmer penguins: 344 rows, with missing values and categories"
                     on:click=move |_| load_demo(DEMOS[1]) disabled=move || studio.training.get()>"penguins"</button>
+                <button data-testid="dataset-demo-digits" title="scikit-learn's digits: 1,797 8x8 pictures of handwritten digits, a folder per digit"
+                    on:click=move |_| load_demo(DEMOS[2]) disabled=move || studio.training.get()>"digits (images)"</button>
                 <span class="or">"or"</span>
-                <label class="file">
-                    "Open a CSV file..."
-                    <input type="file" accept=".csv,.tsv,text/csv,text/tab-separated-values" data-testid="dataset-file" on:change=pick_file
+                <label class="file" title="A CSV, or a .zip whose subfolders are the classes of its pictures">
+                    "Open a CSV or .zip..."
+                    <input type="file" accept=".csv,.tsv,.zip,text/csv,text/tab-separated-values,application/zip" data-testid="dataset-file" on:change=pick_file
+                        disabled=move || studio.training.get()/>
+                </label>
+                <label class="file" title="A folder whose subfolders are the classes: PNG, JPEG, WebP, BMP or GIF">
+                    "Open a folder of pictures..."
+                    <input type="file" node_ref=folder_input multiple=true data-testid="dataset-folder" on:change=pick_folder
                         disabled=move || studio.training.get()/>
                 </label>
                 <span class="muted">"or drop one here"</span>
@@ -78,7 +101,11 @@ pub fn DataPage() -> impl IntoView {
                 })}
             </div>
             <RaggedOffer/>
-            {move || studio.dataset.get().map(|d| view! {
+            <BadImagesOffer/>
+            {move || studio.dataset.get().and_then(|d| Some((d.name.clone(), d.images?))).map(|(name, summary)| view! {
+                <ImageOverview name=name summary=summary/>
+            })}
+            {move || studio.dataset.get().filter(|d| d.images.is_none()).map(|d| view! {
                 <p class="muted" data-testid="dataset-summary">
                     {format!("{}: {} rows, {} columns", d.name, d.rows, d.columns.len())}
                     {d.skipped.map(|r| format!(" ({} ragged row{} left out)", r.count, if r.count == 1 { "" } else { "s" }))}
@@ -122,17 +149,61 @@ fn open_file(studio: Studio, file: web_sys::File) {
     studio.reading(file.name());
     spawn_local(async move {
         match JsFuture::from(file.array_buffer()).await {
-            Ok(buffer) => studio.load_csv(&file.name(), buffer.unchecked_into()),
+            Ok(buffer) => studio.load_file(&file.name(), buffer.unchecked_into()),
             Err(e) => studio.read_failed(format!("could not read {}: {e:?}", file.name())),
         }
     });
+}
+
+/// Reads every file of a picked folder (each knows its path inside it) into one buffer
+/// and sends them to the worker; a folder larger than the tab takes is refused first.
+fn open_folder(studio: Studio, files: Vec<web_sys::File>) {
+    let Some(first) = files.first() else { return };
+    let path = relative_path(first);
+    let folder = path.split('/').next().unwrap_or("folder").to_string();
+    let total: f64 = files.iter().map(|f| f.size()).sum();
+    if total > MAX_FILE_BYTES {
+        return studio.show_error(format!(
+            "{folder} holds {:.0} MiB; the tab takes folders up to {:.0} MiB",
+            total / MIB,
+            MAX_FILE_BYTES / MIB
+        ));
+    }
+    studio.reading(folder.clone());
+    spawn_local(async move {
+        let all = js_sys::Uint8Array::new_with_length(total as u32);
+        let mut listed = Vec::with_capacity(files.len());
+        let mut at = 0u32;
+        for file in &files {
+            let buffer = match JsFuture::from(file.array_buffer()).await {
+                Ok(buffer) => js_sys::Uint8Array::new(&buffer),
+                Err(e) => return studio.read_failed(format!("could not read {}: {e:?}", relative_path(file))),
+            };
+            all.set(&buffer, at);
+            at += buffer.length();
+            // The path inside the picked folder: `digits/3/7.png` -> `3/7.png`.
+            let path = relative_path(file);
+            let inside = path.split_once('/').map_or(path.as_str(), |(_, rest)| rest).to_string();
+            listed.push((inside, buffer.length() as usize));
+        }
+        studio.load_folder(&folder, listed, all.buffer());
+    });
+}
+
+/// A picked folder's file's path from the folder (`digits/3/7.png`): read through
+/// `Reflect`, as web-sys does not bind `webkitRelativePath`.
+fn relative_path(file: &web_sys::File) -> String {
+    js_sys::Reflect::get(file, &"webkitRelativePath".into())
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_else(|| file.name())
 }
 
 /// A file had ragged rows: skip them and load the rest, or stop.
 #[component]
 fn RaggedOffer() -> impl IntoView {
     let studio = expect_context::<Studio>();
-    let choose = move |skip: bool| studio.choose_ragged(skip);
+    let choose = move |skip: bool| studio.choose_skip(skip);
     move || {
         studio.ragged.get().map(|(name, rows)| {
             let these = if rows.count == 1 { "this row".to_string() } else { format!("these {} rows", rows.count) };

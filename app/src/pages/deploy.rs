@@ -30,7 +30,8 @@ enum DeployState {
 #[component]
 pub fn DeployPage() -> impl IntoView {
     let studio = expect_context::<Studio>();
-    move || studio.trained.get().map(|_| view! { <Deploy/> })
+    // Servers answer table rows so far: an image model is used with `fornax predict`.
+    move || studio.trained.get().filter(|m| m.kind != fornax_core::data::DataKind::Images).map(|_| view! { <Deploy/> })
 }
 
 #[component]

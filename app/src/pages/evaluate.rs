@@ -1,13 +1,14 @@
 //! Step 3: test metrics of the trained model next to the linear baseline, and one
 //! prediction.
 
-use fornax_core::data::{ColumnKind, format_number};
+use fornax_core::data::{ColumnKind, DataKind, format_number};
 use fornax_core::metrics::Metrics;
 use fornax_core::predict::Prediction;
 use leptos::prelude::*;
 use serde_json::{Map, Value};
 
 use super::confusion::ConfusionMatrix;
+use super::image_overview::data_url;
 use super::scatter::PredictedVsActual;
 use crate::studio::Studio;
 use fornax_wire::worker::{ToWorker, TrainedModel};
@@ -34,10 +35,16 @@ fn Evaluation(
     let download_name =
         model.target.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect::<String>();
     let bundle_kb = model.bundle_bytes as f64 / 1024.0;
+    let images = model.kind == DataKind::Images;
+    let (held_out, use_it) = if images {
+        ("test images", "fornax predict --model FILE --data PICTURE_OR_FOLDER")
+    } else {
+        ("test rows", "fornax predict --model FILE --data rows.csv")
+    };
     view! {
         <section class="card">
             <h2><span class="step">"3"</span>"Evaluate"</h2>
-            <p class="muted">{format!("Scores on the held-out test rows, predicting `{}`. The baseline is what a simpler model gets: more complex is not always better.", model.target)}</p>
+            <p class="muted">{format!("Scores on the held-out {held_out}, predicting `{}`. The baseline is what a simpler model gets: more complex is not always better.", model.target)}</p>
             <table class="metrics">
                 <thead><tr><th>"Metric"</th><th data-testid="metric-model">{model.family.info().label}</th><th>"Linear baseline"</th></tr></thead>
                 <tbody>
@@ -46,15 +53,17 @@ fn Evaluation(
                     }).collect::<Vec<_>>()}
                 </tbody>
             </table>
-            {details(&model.metrics)}
+            {details(&model.metrics, held_out)}
             <p class="row">
                 {move || studio.bundle_url.get().map(|url| view! {
                     <a class="button" href=url download=format!("{}.fornax", download_name) data-testid="bundle-download">
                         {format!("Download the model (.fornax, {:.0} KB)", bundle_kb)}
                     </a>
                 })}
-                <span class="muted">"Use it with "<code>"fornax predict --model FILE --data rows.csv"</code>" or serve it with "<code>"fornax serve"</code>"."</span>
+                <span class="muted">"Use it with "<code>{use_it}</code>{(!images).then_some(" or serve it with ")}{(!images).then(|| view! { <code>"fornax serve"</code> })}"."</span>
             </p>
+            {images.then(|| view! { <PredictPicture/> })}
+            {(!images).then(|| view! {
             <h3>"Try a prediction"</h3>
             <div class="form">
                 {inputs.into_iter().map(|field| {
@@ -94,20 +103,68 @@ fn Evaluation(
                 <button class="primary" on:click=predict>"Predict"</button>
                 <span class="prediction" data-testid="predict-result">{move || studio.prediction.get().map(describe)}</span>
             </div>
+            })}
         </section>
     }
 }
 
+/// Predicts a picked picture with the image model: the picture, and its top classes.
+#[component]
+fn PredictPicture() -> impl IntoView {
+    use wasm_bindgen::JsCast;
+    let studio = expect_context::<Studio>();
+    let shown = RwSignal::new(None::<String>);
+    let pick = move |ev: web_sys::Event| {
+        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+        input.set_value("");
+        studio.prediction.set(None);
+        leptos::task::spawn_local(async move {
+            match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
+                Ok(buffer) => {
+                    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+                    shown.set(Some(data_url(&bytes)));
+                    studio.send_bytes(&ToWorker::PredictImage { name: file.name() }, buffer.unchecked_into());
+                }
+                Err(e) => studio.show_error(format!("could not read {}: {e:?}", file.name())),
+            }
+        });
+    };
+    view! {
+        <h3>"Try a prediction"</h3>
+        <div class="row">
+            <label class="file">"Predict a picture..."
+                <input type="file" accept="image/png,image/jpeg,image/webp,image/bmp,image/gif" data-testid="predict-image" on:change=pick/>
+            </label>
+            {move || shown.get().map(|src| view! { <img class="thumb large" src=src alt="the picture predicted"/> })}
+            <span class="prediction" data-testid="predict-result">{move || studio.prediction.get().map(describe_top)}</span>
+        </div>
+    }
+}
+
+/// The three likeliest classes with their probabilities, or why there is no prediction.
+fn describe_top(result: Result<Prediction, String>) -> String {
+    match result {
+        Ok(Prediction::Class { probabilities, .. }) => {
+            let mut ranked: Vec<(String, f64)> = probabilities.into_iter().collect();
+            ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+            let top: Vec<String> = ranked.iter().take(3).map(|(label, p)| format!("{label} {p:.3}")).collect();
+            top.join(", ")
+        }
+        other => describe(other),
+    }
+}
+
 /// The model's confusion matrix and per-class scores, or its predicted-vs-actual plot.
-fn details(metrics: &Metrics) -> AnyView {
+fn details(metrics: &Metrics, held_out: &'static str) -> AnyView {
     match metrics.clone() {
         Metrics::Classification { per_class, confusion, .. } if !confusion.is_empty() => view! {
-            <h3>"Confusion matrix and per-class scores (test rows)"</h3>
+            <h3>{format!("Confusion matrix and per-class scores ({held_out})")}</h3>
             <ConfusionMatrix confusion=confusion per_class=per_class/>
         }
         .into_any(),
         Metrics::Regression { points, .. } if !points.is_empty() => view! {
-            <h3>"Predicted against actual (test rows)"</h3>
+            <h3>{format!("Predicted against actual ({held_out})")}</h3>
             <PredictedVsActual points=points/>
         }
         .into_any(),

@@ -7,6 +7,7 @@ mod data_studio;
 mod deploy;
 mod environment;
 mod evaluate;
+mod image_overview;
 mod ledger;
 mod loss_curve;
 mod lr_curve;

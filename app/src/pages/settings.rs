@@ -36,15 +36,24 @@ pub fn TrainSettings() -> impl IntoView {
         let target = studio.target.get();
         studio.dataset.with(|d| {
             let d = d.as_ref()?;
+            let train_share = config.with(|c| 1.0 - c.valid_fraction - c.test_fraction);
+            if let Some(images) = &d.images {
+                let p = &images.profile;
+                let inputs = p.channels as usize * (p.side * p.side) as usize;
+                return Some((inputs, p.classes.len(), (d.rows as f64 * train_share) as usize));
+            }
             let width = |c: &ColumnSummary| if c.kind == ColumnKind::Numeric { 1 } else { c.unique.max(1) };
             let inputs = d.columns.iter().filter(|c| c.name != target).map(width).sum::<usize>();
             let outputs = d.columns.iter().find(|c| c.name == target).map_or(1, |c| width(c).max(2));
-            let train_share = config.with(|c| 1.0 - c.valid_fraction - c.test_fraction);
             Some((inputs, outputs, (d.rows as f64 * train_share) as usize))
         })
     };
+    // The loaded pictures' side and kind: a CNN reads them as they are fitted.
+    let images = move || studio.dataset.with(|d| d.as_ref()?.images.as_ref().map(|i| i.profile.side as usize));
+    let kind = move || if images().is_some() { DataKind::Images } else { DataKind::Tabular };
     // A CNN reads each row as an image: said here, before training, when they do not fit.
     let image_problem = move || {
+        images().is_none().then_some(())?;
         let (inputs, _, _) = shape()?;
         config.with(|c| c.conv.as_ref()?.validate(inputs).err().map(|e| e.to_string()))
     };
@@ -52,7 +61,13 @@ pub fn TrainSettings() -> impl IntoView {
     let choose_family = move |name: String| {
         let Some(chosen) = ModelFamily::from_name(&name) else { return };
         let inputs = shape().map_or(0, |(inputs, _, _)| inputs);
-        edit(&|c| set_family(c, chosen, inputs));
+        let side = images();
+        edit(&|c| {
+            set_family(c, chosen, inputs);
+            if let (Some(side), Some(conv)) = (side, c.conv.as_mut()) {
+                conv.image = [side, side];
+            }
+        });
     };
     let memory = move || {
         let limit = studio.backend.with(|b| {
@@ -81,10 +96,11 @@ pub fn TrainSettings() -> impl IntoView {
                     <select data-testid="setting-model" disabled=disabled
                         on:change=move |ev| choose_family(event_target_value(&ev))
                         prop:value=move || family().name()>
-                        {ModelFamily::for_kind(DataKind::Tabular).map(|f| view! { <option value=f.name()>{f.info().label}</option> }).collect_view()}
+                        {move || ModelFamily::for_kind(kind()).map(|f| view! { <option value=f.name()>{f.info().label}</option> }).collect_view()}
                     </select>
                 </label>
                 <Show when=move || family() == ModelFamily::Cnn>
+                    <Show when=move || images().is_none()>
                     <label>"Image (height x width)"
                         <input type="text" data-testid="setting-image" disabled=disabled placeholder="8 x 8"
                             prop:value=move || config.with(|c| c.conv.as_ref().map(|v| format!("{} x {}", v.image[0], v.image[1])).unwrap_or_default())
@@ -94,6 +110,7 @@ pub fn TrainSettings() -> impl IntoView {
                                 }
                             }/>
                     </label>
+                    </Show>
                     <label>"Convolution channels (per block)"
                         <input type="text" data-testid="setting-channels" disabled=disabled placeholder="8, 16"
                             prop:value=move || config.with(|c| c.conv.as_ref().map(|v| join(&v.channels)).unwrap_or_default())

@@ -24,6 +24,7 @@ pub fn TrainPage() -> impl IntoView {
     });
     let planned = Signal::derive(move || studio.config.with(|c| c.schedule.preview(c.learning_rate, c.epochs)));
     let ready = move || studio.dataset.with(Option::is_some) && studio.backend.with(Option::is_some);
+    let images = move || studio.dataset.with(|d| d.as_ref().is_some_and(|d| d.images.is_some()));
 
     view! {
         <section class="card" class:disabled=move || !ready()>
@@ -33,10 +34,13 @@ pub fn TrainPage() -> impl IntoView {
                     <select data-testid="target-column" disabled=move || !ready() || studio.training.get()
                         on:change=move |ev| studio.choose_target(event_target_value(&ev))
                         prop:value=move || studio.target.get()>
-                        {move || studio.dataset.get().map(|d| d.columns.into_iter().map(|c| {
-                            let (value, label) = (c.name.clone(), c.name);
-                            view! { <option value=value>{label}</option> }
-                        }).collect::<Vec<_>>())}
+                        {move || studio.dataset.get().map(|d| match d.images {
+                            Some(_) => view! { <option value=d.suggested_target.clone()>"the class (each picture's folder)"</option> }.into_any(),
+                            None => d.columns.into_iter().map(|c| {
+                                let (value, label) = (c.name.clone(), c.name);
+                                view! { <option value=value>{label}</option> }
+                            }).collect::<Vec<_>>().into_any(),
+                        })}
                     </select>
                 </label>
                 <button class="primary" data-testid="train-start" on:click=start
@@ -50,6 +54,7 @@ pub fn TrainPage() -> impl IntoView {
                     <button data-testid="train-cancel" on:click=cancel>"Cancel"</button>
                 </Show>
             </div>
+            <Show when=move || !images()>
             <details class="remote" data-testid="train-remote-panel">
                 <summary>"Train on a server instead"</summary>
                 <p class="muted">"Sends the dataset and these settings to a "<code>"fornax serve"</code>" (this studio's own, or one with a GPU started with "<code>"--device cuda"</code>"), which trains there and registers the model; progress shows here as if it trained in the tab."</p>
@@ -60,7 +65,12 @@ pub fn TrainPage() -> impl IntoView {
                 <button data-testid="train-remote" on:click=on_server
                     disabled=move || !ready() || studio.training.get() || studio.config.with(|c| c.validate().is_err())>"Train on server"</button>
             </details>
-            <p class="muted">"A linear baseline trains first, then the model the settings describe, with 15% of rows for validation and 15% held out for testing."</p>
+            </Show>
+            <p class="muted">{move || if images() {
+                "A linear baseline trains first, then the model the settings describe, with 15% of the images of each class for validation and 15% held out for testing. Pictures train in the tab: servers train tables so far."
+            } else {
+                "A linear baseline trains first, then the model the settings describe, with 15% of rows for validation and 15% held out for testing."
+            }}</p>
             <TrainSettings/>
             <p class="status" data-testid="train-status">{move || studio.status.get()}</p>
             {move || studio.checkpoint_note.get().map(|note| view! { <p class="muted" data-testid="checkpoint-status">{note}</p> })}

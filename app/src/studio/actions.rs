@@ -55,14 +55,24 @@ impl Studio {
         self.error.set(Some(problem));
     }
 
-    /// The user's answer to a file with ragged rows: load it without them, or forget it.
-    pub fn choose_ragged(self, skip: bool) {
-        let Some((name, _)) = self.ragged.get_untracked() else { return };
+    /// The user's answer to a file with ragged rows or a folder with bad files: load it
+    /// without them, or forget it.
+    pub fn choose_skip(self, skip: bool) {
+        let ragged = self.ragged.get_untracked().map(|(name, _)| name);
+        let Some(name) = ragged.or_else(|| self.bad_images.get_untracked().map(|(name, _)| name)) else { return };
         self.ragged.set(None);
+        self.bad_images.set(None);
         if skip {
             self.load_fraction.set(0.0);
             self.loading.set(Some(name));
         }
-        self.send(&ToWorker::RaggedChoice { skip });
+        self.send(&ToWorker::SkipChoice { skip });
+    }
+
+    /// Loads the held folder of pictures again, fitted as [`Studio::image_options`] now say.
+    pub fn refit_images(self) {
+        let Some(file) = self.dataset_file() else { return };
+        self.reading(file.name.clone());
+        self.load_file(&file.name, file.bytes.slice(0));
     }
 }

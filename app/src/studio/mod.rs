@@ -11,6 +11,7 @@ mod remote;
 mod root;
 
 use fornax_core::data::RaggedRows;
+use fornax_core::data::images::{BadFile, ImageOptions, SplitStats};
 use fornax_core::predict::Prediction;
 use fornax_core::project::Run;
 use fornax_core::task::Task;
@@ -37,6 +38,10 @@ pub struct Studio {
     pub load_fraction: RwSignal<f64>,
     /// A file with ragged rows, waiting for the user to skip them or stop.
     pub ragged: RwSignal<Option<(String, RaggedRows)>>,
+    /// A folder of pictures with files that cannot be used, waiting for the same choice.
+    pub bad_images: RwSignal<Option<(String, Vec<BadFile>)>>,
+    /// How pictures are fitted when a folder of them loads (the data page sets them).
+    pub image_options: RwSignal<ImageOptions>,
     pub target: RwSignal<String>,
     /// The settings of the next run (the train page edits them).
     pub config: RwSignal<TrainConfig>,
@@ -73,6 +78,8 @@ pub struct Studio {
     pub opening: RwSignal<Option<Run>>,
     /// The data page's report on the loaded dataset as the current settings prepare it.
     pub report: RwSignal<Option<DataReport>>,
+    /// For pictures: the training and test images compared, as the settings split them.
+    pub image_split: RwSignal<Option<SplitStats>>,
     /// Which settings the report above answers ([`inspect_key`]).
     pub report_key: RwSignal<String>,
     /// The dataset is on its way to a worker that replaced a crashed one: the target
@@ -93,6 +100,8 @@ impl Studio {
             loading: RwSignal::new(None),
             load_fraction: RwSignal::new(0.0),
             ragged: RwSignal::new(None),
+            bad_images: RwSignal::new(None),
+            image_options: RwSignal::new(ImageOptions::default()),
             target: RwSignal::new(String::new()),
             config: RwSignal::new(TrainConfig::default()),
             train_rows: RwSignal::new(0),
@@ -114,6 +123,7 @@ impl Studio {
             projects: ProjectState::new(error),
             opening: RwSignal::new(None),
             report: RwSignal::new(None),
+            image_split: RwSignal::new(None),
             report_key: RwSignal::new(String::new()),
             restoring: RwSignal::new(false),
             file: StoredValue::new_local(None),
@@ -128,7 +138,7 @@ impl Studio {
             let dataset = self.dataset.get();
             let target = self.target.get();
             let key = self.config.with(|c| inspect_key(&target, c));
-            dataset.filter(|d| d.columns.iter().any(|c| c.name == target)).map(|d| (d, key))
+            dataset.filter(|d| d.images.is_some() || d.columns.iter().any(|c| c.name == target)).map(|d| (d, key))
         });
         Effect::new(move |_| {
             // The worker answers in order, so the last report to arrive is the latest.
@@ -146,7 +156,7 @@ impl Studio {
         self.status.set(format!("Opening run {}...", run.id));
         self.projects.read_run(run.clone(), move |name, dataset, bundle| {
             self.opening.set(Some(run.clone()));
-            self.load_csv(&name, js_sys::Uint8Array::from(&dataset[..]).buffer());
+            self.load_file(&name, js_sys::Uint8Array::from(&dataset[..]).buffer());
             self.send_bytes(
                 &ToWorker::UseBundle { seconds: run.seconds },
                 js_sys::Uint8Array::from(&bundle[..]).buffer(),
@@ -154,13 +164,31 @@ impl Studio {
         });
     }
 
-    /// Sends a CSV to the worker, keeping a copy in case a run starts on it (the one
-    /// sent is transferred, so the worker takes it without a copy and the tab loses it).
-    pub fn load_csv(&self, name: &str, bytes: js_sys::ArrayBuffer) {
-        self.ragged.set(None);
-        self.load_fraction.set(0.0);
+    /// Sends a dataset file (a CSV, or a `.zip` of class folders) to the worker, keeping
+    /// a copy in case a run starts on it (the one sent is transferred, so the worker
+    /// takes it without a copy and the tab loses it).
+    pub fn load_file(&self, name: &str, bytes: js_sys::ArrayBuffer) {
+        self.forget_offers();
         self.pending_file.set_value(Some(DatasetFile { name: name.to_string(), bytes: bytes.slice(0) }));
-        self.send_bytes(&ToWorker::LoadCsv { name: name.to_string() }, bytes);
+        let images = self.image_options.get_untracked();
+        self.send_bytes(&ToWorker::LoadFile { name: name.to_string(), images }, bytes);
+    }
+
+    /// Sends a picked folder's files (path inside the folder, contents one after the
+    /// other in `bytes`) to the worker, which sends them back as one `.zip`: that is the
+    /// dataset's file from then on.
+    pub fn load_folder(&self, name: &str, files: Vec<(String, usize)>, bytes: js_sys::ArrayBuffer) {
+        self.forget_offers();
+        let empty = js_sys::ArrayBuffer::new(0);
+        self.pending_file.set_value(Some(DatasetFile { name: format!("{name}.zip"), bytes: empty }));
+        let images = self.image_options.get_untracked();
+        self.send_bytes(&ToWorker::LoadFolder { name: name.to_string(), files, images }, bytes);
+    }
+
+    fn forget_offers(&self) {
+        self.ragged.set(None);
+        self.bad_images.set(None);
+        self.load_fraction.set(0.0);
     }
 
     /// Resets what the previous run showed, for a new or resumed one.

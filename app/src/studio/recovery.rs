@@ -55,7 +55,8 @@ impl Studio {
         if let Some(file) = self.dataset_file() {
             self.restoring.set(true);
             // A copy: the one sent is transferred away from the tab.
-            self.send_bytes(&ToWorker::LoadCsv { name: file.name }, file.bytes.slice(0));
+            let images = self.image_options.get_untracked();
+            self.send_bytes(&ToWorker::LoadFile { name: file.name, images }, file.bytes.slice(0));
         }
         if self.training.get_untracked() && self.remote.get_untracked().is_none() {
             // The stored run stays (unlike `end_run`), for the resume offer.
@@ -94,7 +95,7 @@ impl Studio {
         self.config.set(h.run.config.clone());
         self.target.set(h.run.target.clone());
         self.start_run(format!("Resuming {} from its checkpoint...", saved.checkpoint.describe()));
-        self.load_csv(&saved.dataset_name, saved.dataset);
+        self.load_file(&saved.dataset_name, saved.dataset);
         self.send_bytes(&ToWorker::Resume, saved.checkpoint_bytes);
     }
 

@@ -1,13 +1,30 @@
 //! How the worker's messages change the studio's state.
 
+use fornax_core::model::ConvSpec;
 use fornax_core::project::{BlobRef, Run};
 use fornax_core::task::Task;
-use fornax_core::train::{EpochReport, Monitor, Progress};
+use fornax_core::train::{EpochReport, Monitor, Progress, TrainConfig};
 use fornax_wire::worker::{FromWorker, TrainedModel};
 use leptos::prelude::*;
 
 use super::{DatasetFile, Studio, model_label, model_name};
 use crate::run_store;
+
+/// An image set trains a CNN unless the user chose a convolutional or custom network:
+/// the model family's default for pictures. Cleaning steps are for tables.
+fn suit_images(config: &mut TrainConfig, side: usize) {
+    config.prep = Default::default();
+    match &mut config.conv {
+        Some(conv) => conv.image = [side, side],
+        None if config.network.is_none() => {
+            config.conv = Some(ConvSpec { image: [side, side], channels: vec![8, 16] });
+            if config.hidden.is_empty() {
+                config.hidden = TrainConfig::default().hidden;
+            }
+        }
+        None => {}
+    }
+}
 
 impl Studio {
     /// Applies one message from the worker.
@@ -29,6 +46,10 @@ impl Studio {
                 self.loading.set(None);
                 self.ragged.set(Some((name, rows)));
             }
+            FromWorker::BadImages { name, bad } => {
+                self.loading.set(None);
+                self.bad_images.set(Some((name, bad)));
+            }
             FromWorker::Loaded(dataset) => {
                 self.loading.set(None);
                 self.error.set(None);
@@ -43,7 +64,16 @@ impl Studio {
                 self.trained.set(None);
                 self.history.set(Vec::new());
                 self.prediction.set(None);
-                self.status.set(format!("{} loaded: pick the target column and train.", dataset.name));
+                match &dataset.images {
+                    Some(images) => {
+                        // The data report is the table's; pictures have their overview.
+                        self.report.set(None);
+                        self.image_split.set(None);
+                        self.config.update(|c| suit_images(c, images.profile.side as usize));
+                        self.status.set(format!("{} loaded: choose the model and train.", dataset.name));
+                    }
+                    None => self.status.set(format!("{} loaded: pick the target column and train.", dataset.name)),
+                }
                 self.dataset.set(Some(dataset));
             }
             FromWorker::Progress { progress } => self.on_progress(progress),
@@ -111,6 +141,11 @@ impl Studio {
                 // A report for settings changed since is dropped: a newer one is coming.
                 if key == self.report_key.get_untracked() {
                     self.report.set(Some(*report));
+                }
+            }
+            FromWorker::ImagesInspected { key, stats } => {
+                if key == self.report_key.get_untracked() {
+                    self.image_split.set(Some(stats));
                 }
             }
             FromWorker::Exported { name } => {

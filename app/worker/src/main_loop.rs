@@ -7,6 +7,7 @@ use std::rc::Rc;
 
 use fornax_core::Error;
 use fornax_core::bundle::Bundle;
+use fornax_core::data::images::{ImageOptions, ImageProfile, ImageSet, Imported};
 use fornax_core::data::{RaggedRows, Table, without_ragged_rows};
 use fornax_core::device::Device;
 use fornax_core::predict::Predictor;
@@ -17,18 +18,25 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use fornax_wire::worker::{self as protocol, Backend, Dataset, FromWorker, ToWorker, TrainedModel, inspect_key};
+use fornax_wire::worker::{
+    self as protocol, Backend, Dataset, FromWorker, ImageSummary, Thumbnail, ToWorker, TrainedModel, inspect_key,
+};
 
 #[derive(Default)]
 struct State {
     device: Option<Device>,
     /// The device is WebGPU's.
     on_gpu: bool,
+    /// The loaded dataset: one of these at a time.
     table: Option<Rc<Table>>,
+    images: Option<Rc<ImageSet>>,
     predictor: Option<Rc<Predictor>>,
     busy: bool,
     /// A file with ragged rows, already without them, while the user decides.
     ragged: Option<(String, Vec<u8>, RaggedRows)>,
+    /// A folder of pictures with files that cannot be used, imported without them,
+    /// while the user decides; with the `.zip` a picked folder became.
+    bad_images: Option<(String, Imported, Option<Vec<u8>>)>,
 }
 
 thread_local! {
@@ -84,16 +92,37 @@ fn report_panic(info: &std::panic::PanicHookInfo) {
 async fn handle(message: ToWorker, bytes: Option<ArrayBuffer>) {
     match message {
         ToWorker::Init { webgpu, cpu_reason } => init(webgpu, cpu_reason).await,
-        ToWorker::LoadCsv { name } => match bytes {
-            Some(bytes) => load_csv(name, Uint8Array::new(&bytes).to_vec()),
+        ToWorker::LoadFile { name, images } => match bytes {
+            Some(bytes) => {
+                let bytes = Uint8Array::new(&bytes).to_vec();
+                if fornax_core::data::images::is_zip(&bytes) {
+                    load_images(name, &bytes, images, None);
+                } else {
+                    load_csv(name, bytes);
+                }
+            }
             None => fail("no file contents arrived"),
         },
-        ToWorker::RaggedChoice { skip } => {
-            let ragged = STATE.with(|s| s.borrow_mut().ragged.take());
+        ToWorker::LoadFolder { name, files, images } => match bytes {
+            Some(bytes) => load_folder(name, &Uint8Array::new(&bytes).to_vec(), &files, images),
+            None => fail("no file contents arrived"),
+        },
+        ToWorker::SkipChoice { skip } => {
+            let (ragged, bad_images) = STATE.with(|s| {
+                let mut s = s.borrow_mut();
+                (s.ragged.take(), s.bad_images.take())
+            });
             if let (true, Some((name, bytes, rows))) = (skip, ragged) {
                 load_without_ragged(name, &bytes, rows);
             }
+            if let (true, Some((name, imported, zip))) = (skip, bad_images) {
+                loaded_images(name, imported, zip);
+            }
         }
+        ToWorker::PredictImage { name } => match bytes {
+            Some(bytes) => predict_image(&name, &Uint8Array::new(&bytes).to_vec()).await,
+            None => fail("no picture arrived"),
+        },
         ToWorker::DataBenchmark => data_benchmark(bytes),
         ToWorker::Train { target, config } => run(Run::Fresh { target, config: Box::new(config) }).await,
         ToWorker::Resume => {
@@ -216,7 +245,7 @@ async fn webgpu_adapter() -> Result<Option<(String, Vec<(String, f64)>)>, String
 /// Parses a file; ragged rows stop it and are offered for skipping
 /// ([`FromWorker::Ragged`]). The loaded dataset stays until a file parses.
 fn load_csv(name: String, bytes: Vec<u8>) {
-    STATE.with(|s| s.borrow_mut().ragged = None);
+    forget_pending();
     match Table::from_csv_bytes_with_progress(&bytes, &mut reading) {
         Ok(table) => loaded(name, table, None),
         // Perhaps ragged rows: if so, the choice; else the error as it was.
@@ -248,13 +277,99 @@ fn loaded(name: String, table: Table, skipped: Option<(RaggedRows, &[u8])>) {
     let columns = table.summaries();
     let suggested_target = columns.last().map(|c| c.name.clone()).unwrap_or_default();
     let (skipped, kept) = skipped.unzip();
-    let dataset = Dataset { name, rows: table.rows(), columns, suggested_target, skipped };
+    let dataset = Dataset { name, rows: table.rows(), columns, suggested_target, skipped, images: None };
     STATE.with(|s| {
         let mut s = s.borrow_mut();
         s.table = Some(Rc::new(table));
+        s.images = None;
         s.predictor = None;
     });
     post_with_bytes(&FromWorker::Loaded(dataset), kept);
+}
+
+/// A file waiting for the user's choice is forgotten when another one arrives.
+fn forget_pending() {
+    STATE.with(|s| {
+        let mut s = s.borrow_mut();
+        s.ragged = None;
+        s.bad_images = None;
+    });
+}
+
+/// Imports a `.zip` of class folders (`zip` is its bytes again when it was a picked
+/// folder, to go back to the UI as the dataset's file). Files that cannot be used stop
+/// it until the user chooses ([`FromWorker::BadImages`]).
+fn load_images(name: String, bytes: &[u8], options: ImageOptions, zip: Option<Vec<u8>>) {
+    use fornax_core::data::images::{import, zip_files};
+    forget_pending();
+    let imported = zip_files(bytes).and_then(|files| {
+        let mut last = 0.0;
+        import(files, options, &mut |done, total| {
+            let fraction = done as f64 / total.max(1) as f64;
+            // A message per percent at most: a folder can hold many thousands of files.
+            if fraction - last >= 0.01 || done == total {
+                last = fraction;
+                reading(fraction);
+            }
+        })
+    });
+    match imported {
+        Ok(imported) if imported.bad.is_empty() => loaded_images(name, imported, zip),
+        Ok(imported) => {
+            post(&FromWorker::BadImages { name: name.clone(), bad: imported.bad.clone() });
+            STATE.with(|s| s.borrow_mut().bad_images = Some((name, imported, zip)));
+        }
+        Err(e) => fail(format!("{name}: {e}")),
+    }
+}
+
+/// A picked folder: its files (path, length) cut from `bytes`, kept as one `.zip`.
+fn load_folder(name: String, bytes: &[u8], files: &[(String, usize)], options: ImageOptions) {
+    let mut parts = Vec::with_capacity(files.len());
+    let mut at = 0usize;
+    for (path, len) in files {
+        let Some(part) = bytes.get(at..at + len) else {
+            return fail(format!("{name}: the folder's files arrived cut short"));
+        };
+        parts.push((path.clone(), part));
+        at += len;
+    }
+    match fornax_core::data::images::write_zip(&parts) {
+        Ok(zip) => load_images(format!("{name}.zip"), &zip.clone(), options, Some(zip)),
+        Err(e) => fail(format!("{name}: {e}")),
+    }
+}
+
+/// Images shown per class on the data page.
+const THUMBNAILS_PER_CLASS: usize = 8;
+
+fn loaded_images(name: String, imported: Imported, zip: Option<Vec<u8>>) {
+    let Imported { set, bad } = imported;
+    let mut shown = vec![0usize; set.classes.len()];
+    let mut thumbnails = Vec::new();
+    for (i, item) in set.items.iter().enumerate() {
+        if shown[item.label] < THUMBNAILS_PER_CLASS {
+            shown[item.label] += 1;
+            let png = fornax_core::data::images::thumbnail_png(&set, i);
+            thumbnails.push(Thumbnail { class: item.label, file: item.file.clone(), png });
+        }
+    }
+    let summary = ImageSummary { profile: ImageProfile::new(&set), skipped: bad, thumbnails };
+    let dataset = Dataset {
+        name,
+        rows: set.items.len(),
+        columns: Vec::new(),
+        suggested_target: fornax_core::train::IMAGE_TARGET.into(),
+        skipped: None,
+        images: Some(summary),
+    };
+    STATE.with(|s| {
+        let mut s = s.borrow_mut();
+        s.images = Some(Rc::new(set));
+        s.table = None;
+        s.predictor = None;
+    });
+    post_with_bytes(&FromWorker::Loaded(dataset), zip.as_deref());
 }
 
 /// The data benchmark's Fornax-in-the-tab side: the same workload as natively.
@@ -286,6 +401,11 @@ fn loaded_table() -> Option<Rc<Table>> {
 
 /// The data page's report on the loaded table, split and cleaned as a run would be.
 fn inspect(target: &str, config: &TrainConfig) {
+    if let Some(set) = STATE.with(|s| s.borrow().images.clone()) {
+        let split = fornax_core::train::image_split(&set, config);
+        let stats = fornax_core::data::images::SplitStats::new(&set, &split.train, &split.test);
+        return post(&FromWorker::ImagesInspected { key: inspect_key(target, config), stats });
+    }
     let Some(table) = loaded_table() else { return fail("load a dataset first") };
     match DataPlan::new(&table, target, None, config) {
         Ok(plan) => {
@@ -396,16 +516,18 @@ async fn run(run: Run) {
 }
 
 async fn train(run: Run) {
-    let (device, table) = STATE.with(|s| {
+    let (device, table, images) = STATE.with(|s| {
         let s = s.borrow();
-        (s.device.clone(), s.table.clone())
+        (s.device.clone(), s.table.clone(), s.images.clone())
     });
-    let (Some(device), Some(table)) = (device, table) else {
-        return fail("load a dataset first");
+    let Some(device) = device else { return fail("the worker has no device yet") };
+    let data = match (&table, &images) {
+        (Some(table), _) => fornax_core::data::Dataset::Tabular(table),
+        (None, Some(images)) => fornax_core::data::Dataset::Images(images),
+        (None, None) => return fail("load a dataset first"),
     };
     let started = js_sys::Date::now();
     let mut sink = PostingSink { last_yield: started, last_checkpoint: started };
-    let data = fornax_core::data::Dataset::Tabular(&table);
     let outcome = match run {
         Run::Fresh { target, config } => {
             fornax_core::train::train(&device, data, &target, None, &config, &mut sink).await
@@ -427,20 +549,22 @@ async fn train(run: Run) {
 
 /// Keeps the trained model for predictions and hands it to the UI with its bundle.
 fn finish(bundle: Bundle, seconds: f64) {
-    let Some(table) = STATE.with(|s| s.borrow().table.clone()) else {
+    let (table, images) = STATE.with(|s| (s.borrow().table.clone(), s.borrow().images.clone()));
+    if table.is_none() && images.is_none() {
         return fail("load a dataset first");
-    };
+    }
     let predictor = match Predictor::new(&bundle) {
         Ok(p) => p,
         Err(e) => return fail(e.to_string()),
     };
     let manifest = &bundle.manifest;
     let bytes = bundle.to_bytes();
+    // The first row of the table prefills the prediction form (an image model has none).
     let example: Map<String, Value> = manifest
         .inputs
         .iter()
         .filter_map(|f| {
-            let column = table.column(&f.name).ok()?;
+            let column = table.as_ref()?.column(&f.name).ok()?;
             let value = match column.cell(0) {
                 fornax_core::data::Cell::Number(x) => Value::from(x),
                 fornax_core::data::Cell::Text(t) => Value::from(t),
@@ -450,6 +574,7 @@ fn finish(bundle: Bundle, seconds: f64) {
         })
         .collect();
     let trained = TrainedModel {
+        kind: manifest.preprocessing.kind(),
         family: manifest.model.family(),
         task: manifest.task,
         target: manifest.target.clone(),
@@ -474,4 +599,24 @@ async fn predict(row: Map<String, Value>) {
         Err(Error::Validation(errors)) => post(&FromWorker::PredictRejected { errors }),
         Err(e) => fail(e.to_string()),
     }
+}
+
+/// Predicts one dropped or picked picture with the trained image model.
+async fn predict_image(name: &str, bytes: &[u8]) {
+    let Some(predictor) = STATE.with(|s| s.borrow().predictor.clone()) else {
+        return fail("train a model first");
+    };
+    let picture = match fornax_core::data::images::decode(bytes) {
+        Ok(picture) => picture,
+        Err(reason) => return post(&FromWorker::PredictRejected { errors: vec![bad_picture(name, reason)] }),
+    };
+    match predictor.predict_pictures(&[picture]).await {
+        Ok(mut predictions) => post(&FromWorker::Predicted { prediction: predictions.remove(0) }),
+        Err(e) => fail(e.to_string()),
+    }
+}
+
+/// Why a picture cannot be predicted, located at its file name.
+fn bad_picture(name: &str, reason: String) -> fornax_core::FieldError {
+    fornax_core::FieldError { loc: vec![Value::from(name)], msg: reason, kind: "image".into() }
 }

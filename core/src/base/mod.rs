@@ -2,7 +2,9 @@
 //! training.
 
 mod argmax;
+mod read_limited;
 mod rng;
 
 pub use argmax::argmax;
+pub use read_limited::read_limited;
 pub use rng::SplitMix64;

@@ -120,13 +120,7 @@ pub fn read(bytes: &[u8]) -> Result<(Project, HashMap<String, Vec<u8>>), Project
 
 /// An entry's bytes, never more than `limit` whatever its header claims.
 fn read_entry(entry: impl Read, limit: u64, name: &str) -> Result<Vec<u8>, ProjectError> {
-    let mut bytes = Vec::new();
-    entry
-        .take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| ProjectError::Damaged(format!("{name} cannot be read ({e})")))?;
-    if bytes.len() as u64 > limit {
-        return Err(ProjectError::Damaged(format!("{name} is larger than it says")));
-    }
-    Ok(bytes)
+    crate::base::read_limited(entry, limit)
+        .map_err(|e| ProjectError::Damaged(format!("{name} cannot be read ({e})")))?
+        .ok_or_else(|| ProjectError::Damaged(format!("{name} is larger than it says")))
 }

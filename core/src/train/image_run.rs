@@ -6,10 +6,10 @@
 use burn::tensor::Device;
 
 use super::evaluate::evaluate;
-use super::{Encoded, Objective, Run, TrainOutcome, TrainSink, train_model};
+use super::{Encoded, Objective, Run, TrainConfig, TrainOutcome, TrainSink, train_model};
 use crate::bundle::{Bundle, FORMAT_VERSION, Manifest};
 use crate::data::images::ImageSet;
-use crate::data::{DataKind, split_rows};
+use crate::data::{DataKind, Split, split_rows};
 use crate::model::ModelSpec;
 use crate::model::network::Block;
 use crate::recipe::{ImageRecipe, Preprocessing, Targets};
@@ -18,6 +18,13 @@ use crate::{Error, Result};
 
 /// The name an image model's target goes by in its manifest and messages.
 pub const IMAGE_TARGET: &str = "class";
+
+/// The seeded split of `set` a run with `config` trains, validates and tests on:
+/// stratified by class, so every class is in each part.
+pub fn image_split(set: &ImageSet, config: &TrainConfig) -> Split {
+    let labels = set.labels();
+    split_rows(labels.len(), config.valid_fraction, config.test_fraction, Some(labels.as_slice()), config.seed)
+}
 
 /// Trains an image set's baseline and model for `run` and bundles the model.
 pub(super) async fn run_images<S: TrainSink>(
@@ -37,8 +44,7 @@ pub(super) async fn run_images<S: TrainSink>(
         return Err(Error::InvalidTarget("images are classified by their folder: the task is classification".into()));
     }
     let labels = set.labels();
-    let split =
-        split_rows(labels.len(), config.valid_fraction, config.test_fraction, Some(labels.as_slice()), config.seed);
+    let split = image_split(set, &config);
     if split.valid.is_empty() || split.test.is_empty() {
         return Err(Error::InvalidTarget(format!(
             "{} images leave nothing to validate or test on; add images (a few per class at least)",

@@ -38,7 +38,7 @@ pub use early_stop::{EarlyStopping, Mode, Monitor, StopState, Verdict};
 #[cfg(feature = "compute")]
 pub use entry::{TrainOutcome, resume, train};
 #[cfg(feature = "compute")]
-pub use image_run::IMAGE_TARGET;
+pub use image_run::{IMAGE_TARGET, image_split};
 pub use loss::{Balanced, ClassWeights, CrossEntropy, Loss};
 #[cfg(feature = "compute")]
 pub use objective::Objective;

@@ -2,6 +2,7 @@
 
 use fornax_core::FieldError;
 use fornax_core::data::RaggedRows;
+use fornax_core::data::images::{BadFile, ImageOptions, SplitStats};
 use fornax_core::predict::Prediction;
 use fornax_core::recipe::benchmark::DataBenchmark;
 use fornax_core::train::{BenchmarkReport, BenchmarkSpec, DataReport, Progress, TrainConfig};
@@ -23,14 +24,29 @@ pub enum ToWorker {
         #[serde(default)]
         cpu_reason: Option<String>,
     },
-    /// Parse the CSV in the message's bytes.
-    LoadCsv {
+    /// Load the file in the message's bytes: a CSV, or a `.zip` whose subfolders are the
+    /// classes of its pictures (told apart by the zip's first bytes, not the name).
+    LoadFile {
         /// The file's name.
         name: String,
+        /// How pictures are fitted, when the file is a `.zip` of them.
+        #[serde(default)]
+        images: ImageOptions,
     },
-    /// The answer to [`FromWorker::Ragged`]: load the file without its ragged rows, or
-    /// forget it.
-    RaggedChoice {
+    /// Load a picked folder of pictures: the files' contents, one after the other, are
+    /// the message's bytes. The worker keeps them as a `.zip` (sent back with
+    /// [`FromWorker::Loaded`]), so the folder is one file like any other dataset.
+    LoadFolder {
+        /// The folder's name.
+        name: String,
+        /// Each file's path inside the folder and its length in bytes, in the bytes' order.
+        files: Vec<(String, usize)>,
+        /// How pictures are fitted.
+        images: ImageOptions,
+    },
+    /// The answer to [`FromWorker::Ragged`] or [`FromWorker::BadImages`]: load the file
+    /// without the rows or files that cannot be used, or forget it.
+    SkipChoice {
         /// Load it without them (`true`) or forget it.
         skip: bool,
     },
@@ -54,13 +70,20 @@ pub enum ToWorker {
         /// Column name to value.
         row: Map<String, Value>,
     },
+    /// Predict the picture in the message's bytes with the trained image model.
+    PredictImage {
+        /// The file's name, for messages.
+        name: String,
+    },
     /// Use the bundle in the message's bytes, trained elsewhere (a server job) in
     /// `seconds`, as if this worker had trained it.
     UseBundle {
         /// How long the run took where it ran.
         seconds: f64,
     },
-    /// Split and clean the loaded dataset as `config` says, and report on it (the data page).
+    /// Split and clean the loaded dataset as `config` says, and report on it (the data
+    /// page): [`FromWorker::Inspected`] for a table, [`FromWorker::ImagesInspected`]
+    /// for pictures.
     Inspect {
         /// The column to predict.
         target: String,
@@ -98,15 +121,24 @@ pub enum FromWorker {
         fraction: f64,
     },
     /// Some rows of the file have more or fewer fields than its header; the worker keeps
-    /// the file until [`ToWorker::RaggedChoice`].
+    /// the file until [`ToWorker::SkipChoice`].
     Ragged {
         /// The file's name.
         name: String,
         /// Which rows, and how many.
         rows: RaggedRows,
     },
+    /// Some files of a folder of pictures cannot be used; the worker keeps the rest
+    /// until [`ToWorker::SkipChoice`].
+    BadImages {
+        /// The folder's or `.zip`'s name.
+        name: String,
+        /// Each file left out, with why.
+        bad: Vec<BadFile>,
+    },
     /// The dataset is in; when ragged rows were skipped, the file without them travels
-    /// in the message's bytes (that is the dataset a run keeps).
+    /// in the message's bytes (that is the dataset a run keeps), as does the `.zip` a
+    /// picked folder became.
     Loaded(Dataset),
     /// How training goes.
     Progress {
@@ -126,6 +158,13 @@ pub enum FromWorker {
         key: String,
         /// What the split and cleaning did.
         report: Box<DataReport>,
+    },
+    /// The data page's comparison of the training and test pictures.
+    ImagesInspected {
+        /// The [`inspect_key`] of the request.
+        key: String,
+        /// Each channel's statistics over both parts, and the channels that differ.
+        stats: SplitStats,
     },
     /// The cleaned dataset as CSV (in the message's bytes).
     Exported {

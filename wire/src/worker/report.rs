@@ -1,7 +1,8 @@
 //! What the worker reports about itself, a loaded dataset and a trained model.
 
 use fornax_core::data::ColumnSummary;
-use fornax_core::data::RaggedRows;
+use fornax_core::data::images::{BadFile, ImageProfile};
+use fornax_core::data::{DataKind, RaggedRows};
 use fornax_core::metrics::Metrics;
 use fornax_core::model::ModelFamily;
 use fornax_core::recipe::InputField;
@@ -41,11 +42,39 @@ pub struct Dataset {
     /// The ragged rows left out, when the user chose to skip them.
     #[serde(default)]
     pub skipped: Option<RaggedRows>,
+    /// For a folder of pictures (`columns` is then empty, `rows` counts the images).
+    #[serde(default)]
+    pub images: Option<ImageSummary>,
+}
+
+/// What the data page shows of a folder of pictures.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImageSummary {
+    /// Counts per class, source sizes, per-channel mean and deviation.
+    pub profile: ImageProfile,
+    /// The files the user chose to leave out, with why.
+    pub skipped: Vec<BadFile>,
+    /// The first few images of each class as the model sees them.
+    pub thumbnails: Vec<Thumbnail>,
+}
+
+/// One image, fitted to the model's square, as a PNG.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Thumbnail {
+    /// Its class: an index into the profile's classes.
+    pub class: usize,
+    /// Its path inside the folder.
+    pub file: String,
+    /// The PNG's bytes.
+    pub png: Vec<u8>,
 }
 
 /// A model the worker has trained (or taken in from a server job).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrainedModel {
+    /// What it reads: table rows, or pictures.
+    #[serde(default)]
+    pub kind: DataKind,
     /// Its family (the baseline beside it is always linear).
     pub family: ModelFamily,
     /// What it predicts.

@@ -47,8 +47,10 @@ pub fn decode(bytes: &[u8]) -> Result<Picture, String> {
         reader.limits(limits);
         reader
     };
-    // The header alone first: the size is known before the pixels are allocated.
-    let (width, height) = reader().into_dimensions().map_err(|e| problem(&e))?;
+    // The header alone first, without the side limits (reading it allocates no pixels),
+    // so a picture too large is refused with its own size.
+    let (width, height) =
+        ImageReader::with_format(Cursor::new(bytes), format).into_dimensions().map_err(|e| problem(&e))?;
     if width > MAX_SIDE || height > MAX_SIDE {
         return Err(format!("{width} x {height} pixels is larger than the {MAX_SIDE} x {MAX_SIDE} Fornax decodes"));
     }

@@ -4,7 +4,6 @@
 //! the reason, so the user can skip them or stop.
 
 use std::collections::BTreeMap;
-use std::io::Read;
 
 use serde::{Deserialize, Serialize};
 
@@ -148,35 +147,4 @@ pub fn import(
         ))),
         _ => Ok(Imported { set, bad }),
     }
-}
-
-/// The files of a `.zip` (path, bytes), directories left out; each file's size is
-/// checked as it is inflated, so a zip bomb stops at the limit.
-pub fn zip_files(bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>> {
-    let bad = |e: zip::result::ZipError| Error::InvalidConfig(format!("the .zip cannot be read: {e}"));
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(bad)?;
-    if archive.len() > MAX_IMAGES {
-        return Err(Error::Limit(format!("the .zip holds {} files; Fornax reads at most {MAX_IMAGES}", archive.len())));
-    }
-    let mut files = Vec::new();
-    for i in 0..archive.len() {
-        let entry = archive.by_index(i).map_err(bad)?;
-        if entry.is_dir() {
-            continue;
-        }
-        let name = entry.name().map_err(bad)?.to_string();
-        let mut data = Vec::new();
-        entry
-            .take(MAX_FILE_BYTES + 1)
-            .read_to_end(&mut data)
-            .map_err(|e| Error::InvalidConfig(format!("`{name}` in the .zip cannot be inflated: {e}")))?;
-        if data.len() as u64 > MAX_FILE_BYTES {
-            return Err(Error::Limit(format!(
-                "`{name}` in the .zip is larger than {} MiB, the most Fornax reads per image",
-                MAX_FILE_BYTES >> 20
-            )));
-        }
-        files.push((name, data));
-    }
-    Ok(files)
 }

@@ -1,16 +1,21 @@
 //! Image datasets: a folder of pictures whose subfolders are the classes, decoded
 //! ([`decode`]), fitted to the model's square ([`fit`]), imported with every unusable
-//! file named ([`import`]), and described per channel ([`channel_stats`]).
+//! file named ([`import`]), kept as one `.zip` ([`zip_files`], [`write_zip`]), described
+//! per channel ([`channel_stats`]) and shown as the model sees them ([`thumbnail_png`]).
 
 mod decode;
 mod fit;
+mod folder_zip;
 mod import;
 mod stats;
+mod thumbnail;
 
 pub use decode::{FORMATS, MAX_DECODED_BYTES, MAX_SIDE, Picture, decode};
 pub use fit::{Aspect, fit};
-pub use import::{BadFile, ImageOptions, Imported, MAX_FILE_BYTES, MIN_PER_CLASS, import, zip_files};
-pub use stats::{ChannelStats, ImageProfile, channel_stats};
+pub use folder_zip::{is_zip, write_zip, zip_files};
+pub use import::{BadFile, ImageOptions, Imported, MAX_FILE_BYTES, MAX_IMAGES, MIN_PER_CLASS, import};
+pub use stats::{ChannelStats, ImageProfile, SHIFT_WARNING, SplitStats, channel_stats};
+pub use thumbnail::thumbnail_png;
 
 /// One image of a dataset.
 #[derive(Debug, Clone, PartialEq, Eq)]

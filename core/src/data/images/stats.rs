@@ -82,3 +82,31 @@ impl ImageProfile {
         }
     }
 }
+
+/// How far a channel's test mean may sit from its training mean, in training standard
+/// deviations, before the studio warns: a fifth, what statisticians call a small effect
+/// (Cohen's d of 0.2). A random split of a few hundred images stays far below it.
+pub const SHIFT_WARNING: f64 = 0.2;
+
+/// The training and test images' statistics side by side, and the channels whose test
+/// images differ from the training ones (brighter or darker as a whole).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SplitStats {
+    /// Over the training images.
+    pub train: ChannelStats,
+    /// Over the test images.
+    pub test: ChannelStats,
+    /// Channels whose means differ by more than [`SHIFT_WARNING`] training deviations.
+    pub shifted: Vec<usize>,
+}
+
+impl SplitStats {
+    /// Compares images `train` and `test` of `set`.
+    pub fn new(set: &ImageSet, train: &[usize], test: &[usize]) -> Self {
+        let (train, test) = (channel_stats(set, train), channel_stats(set, test));
+        let shifted = (0..train.mean.len())
+            .filter(|&c| (test.mean[c] - train.mean[c]).abs() > SHIFT_WARNING * train.std[c].max(1e-6))
+            .collect();
+        SplitStats { train, test, shifted }
+    }
+}
