@@ -73,6 +73,10 @@ test('a folder of pictures: look at it, train a CNN, predict a picture', { timeo
     assert.equal(matrix.length, 10);
     const tested = matrix.flat().reduce((a, b) => a + b, 0);
     assert.ok(tested > 250 && tested < 290, `15% of 1,797 pictures tested, got ${tested}`);
+    // The pictures it got wrong are shown, as many as the matrix has off its diagonal (24 at most).
+    const wrong = tested - matrix.reduce((sum, row, i) => sum + row[i], 0);
+    assert.equal(await page.getByTestId('mistake').count(), Math.min(wrong, 24));
+    if (wrong > 0) assert.match(await page.getByTestId('mistake').first().innerText(), /^\d -> \d \(\d\.\d\d\)$/);
     assert.equal(await page.locator('h2', { hasText: 'Deploy' }).count(), 0, 'image models are not offered to servers yet');
 
     // One picture predicted in the tab, then by the CLI with the bundle the tab made.

@@ -54,6 +54,18 @@ fn Evaluation(
                 </tbody>
             </table>
             {details(&model.metrics, held_out)}
+            {(!model.mistakes.is_empty()).then(|| view! {
+                <h3>"Test images it got wrong"</h3>
+                <p class="muted">{format!("The first {} (true class -> predicted, with its probability):", model.mistakes.len())}</p>
+                <div class="mistakes" data-testid="mistakes">
+                    {model.mistakes.iter().map(|m| view! {
+                        <figure class="mistake" data-testid="mistake">
+                            <img class="thumb large" src=data_url(&m.png) alt=m.file.clone() title=m.file.clone()/>
+                            <figcaption>{format!("{} -> {} ({:.2})", m.actual, m.predicted, m.probability)}</figcaption>
+                        </figure>
+                    }).collect_view()}
+                </div>
+            })}
             <p class="row">
                 {move || studio.bundle_url.get().map(|url| view! {
                     <a class="button" href=url download=format!("{}.fornax", download_name) data-testid="bundle-download">

@@ -19,7 +19,8 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use fornax_wire::worker::{
-    self as protocol, Backend, Dataset, FromWorker, ImageSummary, Thumbnail, ToWorker, TrainedModel, inspect_key,
+    self as protocol, Backend, Dataset, FromWorker, ImageSummary, Mistake, Thumbnail, ToWorker, TrainedModel,
+    inspect_key,
 };
 
 #[derive(Default)]
@@ -138,7 +139,7 @@ async fn handle(message: ToWorker, bytes: Option<ArrayBuffer>) {
         ToWorker::UseBundle { seconds } => {
             let Some(bytes) = bytes else { return fail("no model arrived") };
             match Bundle::from_bytes(&Uint8Array::new(&bytes).to_vec()) {
-                Ok(bundle) => finish(bundle, seconds),
+                Ok(bundle) => finish(bundle, seconds, None).await,
                 Err(e) => fail(format!("the server's model cannot be used: {e}")),
             }
         }
@@ -528,6 +529,10 @@ async fn train(run: Run) {
     };
     let started = js_sys::Date::now();
     let mut sink = PostingSink { last_yield: started, last_checkpoint: started };
+    let config = match &run {
+        Run::Fresh { config, .. } => (**config).clone(),
+        Run::Resumed(checkpoint) => checkpoint.header.run.config.clone(),
+    };
     let outcome = match run {
         Run::Fresh { target, config } => {
             fornax_core::train::train(&device, data, &target, None, &config, &mut sink).await
@@ -544,11 +549,12 @@ async fn train(run: Run) {
         }
         Err(e) => return fail(e.to_string()),
     };
-    finish(outcome.bundle, (js_sys::Date::now() - started) / 1000.0);
+    finish(outcome.bundle, (js_sys::Date::now() - started) / 1000.0, Some(&config)).await;
 }
 
-/// Keeps the trained model for predictions and hands it to the UI with its bundle.
-fn finish(bundle: Bundle, seconds: f64) {
+/// Keeps the trained model for predictions and hands it to the UI with its bundle. With
+/// the `config` it trained with, an image model's test mistakes go along.
+async fn finish(bundle: Bundle, seconds: f64, config: Option<&TrainConfig>) {
     let (table, images) = STATE.with(|s| (s.borrow().table.clone(), s.borrow().images.clone()));
     if table.is_none() && images.is_none() {
         return fail("load a dataset first");
@@ -573,6 +579,10 @@ fn finish(bundle: Bundle, seconds: f64) {
             Some((f.name.clone(), value))
         })
         .collect();
+    let mistakes = match (images, config) {
+        (Some(set), Some(config)) => image_mistakes(&predictor, &bundle, &set, config).await,
+        _ => Vec::new(),
+    };
     let trained = TrainedModel {
         kind: manifest.preprocessing.kind(),
         family: manifest.model.family(),
@@ -583,11 +593,40 @@ fn finish(bundle: Bundle, seconds: f64) {
         epochs_run: manifest.epochs_run,
         inputs: manifest.inputs.clone(),
         example,
+        mistakes,
         bundle_bytes: bytes.len(),
         seconds,
     };
     STATE.with(|s| s.borrow_mut().predictor = Some(Rc::new(predictor)));
     post_with_bytes(&FromWorker::Trained(trained), Some(&bytes));
+}
+
+/// Misclassified test pictures shown on the evaluate step, at most.
+const MISTAKES_SHOWN: usize = 24;
+
+/// The first test pictures (the run's own split) the model got wrong.
+async fn image_mistakes(predictor: &Predictor, bundle: &Bundle, set: &ImageSet, config: &TrainConfig) -> Vec<Mistake> {
+    use fornax_core::predict::Prediction;
+    let Some(recipe) = bundle.manifest.preprocessing.images() else { return Vec::new() };
+    let test = fornax_core::train::image_split(set, config).test;
+    let Ok(predictions) = predictor.predict_encoded(recipe.encode_set(set, &test), test.len()).await else {
+        return Vec::new();
+    };
+    test.iter()
+        .zip(predictions)
+        .filter_map(|(&i, prediction)| {
+            let Some(Prediction::Class { label, probabilities }) = prediction else { return None };
+            let actual = &set.classes[set.items[i].label];
+            (label != *actual).then(|| Mistake {
+                file: set.items[i].file.clone(),
+                png: fornax_core::data::images::thumbnail_png(set, i),
+                actual: actual.clone(),
+                probability: probabilities.get(&label).copied().unwrap_or_default(),
+                predicted: label,
+            })
+        })
+        .take(MISTAKES_SHOWN)
+        .collect()
 }
 
 async fn predict(row: Map<String, Value>) {

@@ -91,8 +91,26 @@ pub struct TrainedModel {
     pub inputs: Vec<InputField>,
     /// The first row of the dataset, to prefill the prediction form.
     pub example: Map<String, Value>,
+    /// For an image model: the first test pictures it got wrong.
+    #[serde(default)]
+    pub mistakes: Vec<Mistake>,
     /// Size of the `.fornax` bundle, which travels as the message's bytes.
     pub bundle_bytes: usize,
     /// Wall time of the whole run, in seconds.
     pub seconds: f64,
+}
+
+/// A test picture an image model got wrong.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Mistake {
+    /// Its path inside the folder.
+    pub file: String,
+    /// The picture as the model saw it, as a PNG.
+    pub png: Vec<u8>,
+    /// Its class (its folder).
+    pub actual: String,
+    /// The class the model gave it.
+    pub predicted: String,
+    /// The model's probability for that class.
+    pub probability: f64,
 }
