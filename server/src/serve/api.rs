@@ -19,6 +19,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use super::api_error::ApiError;
 use super::datasets::Datasets;
 use fornax_wire::http::{Health, ModelInfo, ModelList, PredictResponse, Ready};
+use serde_json::Value;
 
 use super::jobs::Jobs;
 use super::metrics::{Gauges, Metrics};
@@ -208,16 +209,16 @@ pub(super) fn body_bytes(body: Result<Bytes, BytesRejection>, limit: usize) -> R
     }
 }
 
-/// Predicts rows with a model's latest version. The model's recipe turns each row into
-/// its inputs, exactly as in training.
+/// Predicts rows, or images for a model that reads them, with a model's latest version.
+/// The model's recipe turns each row or picture into its inputs, exactly as in training.
 #[utoipa::path(post, path = "/v1/models/{name}/predict", tag = "predict",
     params(("name" = String, Path, description = "Model name")),
-    request_body = fornax_wire::http::PredictRequest,
+    request_body = fornax_wire::http::PredictBody,
     responses(
-        (status = 200, description = "One prediction per row", body = PredictResponse),
+        (status = 200, description = "One prediction per row or image", body = PredictResponse),
         (status = 404, description = "No such model or version", body = fornax_wire::http::Message),
         (status = 413, description = "Body over 1 MiB", body = fornax_wire::http::Message),
-        (status = 422, description = "A row is invalid: each problem located", body = fornax_wire::http::ValidationErrors),
+        (status = 422, description = "A row or image is invalid: each problem located", body = fornax_wire::http::ValidationErrors),
         (status = 503, description = "The model's queue is full (see `Retry-After`)", body = fornax_wire::http::Message),
     ))]
 async fn predict(
@@ -229,15 +230,15 @@ async fn predict(
     answer(&state, name, &served, body).await
 }
 
-/// Predicts rows with one version of a model.
+/// Predicts rows, or images, with one version of a model.
 #[utoipa::path(post, path = "/v1/models/{name}/versions/{version}/predict", tag = "predict",
     params(("name" = String, Path, description = "Model name"), ("version" = u32, Path, description = "Version number")),
-    request_body = fornax_wire::http::PredictRequest,
+    request_body = fornax_wire::http::PredictBody,
     responses(
-        (status = 200, description = "One prediction per row", body = PredictResponse),
+        (status = 200, description = "One prediction per row or image", body = PredictResponse),
         (status = 404, description = "No such model or version", body = fornax_wire::http::Message),
         (status = 413, description = "Body over 1 MiB", body = fornax_wire::http::Message),
-        (status = 422, description = "A row is invalid, or the version is not a non-negative integer: each problem located", body = fornax_wire::http::ValidationErrors),
+        (status = 422, description = "A row or image is invalid, or the version is not a non-negative integer: each problem located", body = fornax_wire::http::ValidationErrors),
         (status = 503, description = "The model's queue is full (see `Retry-After`)", body = fornax_wire::http::Message),
     ))]
 async fn predict_version(
@@ -256,23 +257,28 @@ async fn answer(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<PredictResponse>, ApiError> {
     let bytes = body_bytes(body, MAX_PREDICT_BYTES)?;
-    let rows = fornax_core::predict::parse_rows(&bytes).map_err(|e| ApiError::Validation(vec![e]))?;
     let started = std::time::Instant::now();
-    let predictions = served.predict(&rows).await.map_err(|e| match e {
-        PredictError::Invalid(errors) => ApiError::Validation(errors),
-        PredictError::Busy => ApiError::Busy(format!(
-            "model `{name}` has {} requests waiting, its limit: retry shortly",
-            served.queue_depth()
-        )),
-        PredictError::Failed(why) => ApiError::Internal(why),
-    })?;
+    // What each input is logged as: a row as sent, a picture by its size.
+    let (predictions, inputs) = if served.manifest.preprocessing.images().is_some() {
+        let pictures = super::image_request::parse_images(&bytes).map_err(ApiError::Validation)?;
+        let predictions = served.predict_pictures(&pictures).await.map_err(|e| predict_error(e, &name, served))?;
+        let inputs = pictures
+            .iter()
+            .map(|p| format!(r#"{{"image":{{"width":{},"height":{},"channels":{}}}}}"#, p.width, p.height, p.channels))
+            .collect();
+        (predictions, inputs)
+    } else {
+        let rows = fornax_core::predict::parse_rows(&bytes).map_err(|e| ApiError::Validation(vec![e]))?;
+        let predictions = served.predict(&rows).await.map_err(|e| predict_error(e, &name, served))?;
+        (predictions, rows.iter().map(Value::to_string).collect::<Vec<_>>())
+    };
     if let Some(log) = &state.log {
         let time_ms = super::prediction_log::now_ms();
-        log.append(rows.iter().zip(&predictions).map(|(row, prediction)| Entry {
+        log.append(inputs.into_iter().zip(&predictions).map(|(input, prediction)| Entry {
             time_ms,
             model: name.clone(),
             version: served.version,
-            input: row.to_string(),
+            input,
             output: serde_json::to_string(prediction).unwrap_or_default(),
         }));
     }
@@ -282,6 +288,17 @@ async fn answer(
         predictions,
         latency_ms: started.elapsed().as_secs_f64() * 1000.0,
     }))
+}
+
+fn predict_error(e: PredictError, name: &str, served: &Served) -> ApiError {
+    match e {
+        PredictError::Invalid(errors) => ApiError::Validation(errors),
+        PredictError::Busy => ApiError::Busy(format!(
+            "model `{name}` has {} requests waiting, its limit: retry shortly",
+            served.queue_depth()
+        )),
+        PredictError::Failed(why) => ApiError::Internal(why),
+    }
 }
 
 /// Names become file names: 422 at `loc` unless it is 1-64 letters, digits, `-` or `_`.

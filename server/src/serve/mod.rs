@@ -5,6 +5,7 @@ mod api_error;
 mod batcher;
 mod connections;
 mod datasets;
+mod image_request;
 mod job_journal;
 mod jobs;
 mod jobs_api;

@@ -4,7 +4,7 @@ use fornax_core::bundle::Manifest;
 use fornax_core::data::ColumnKind;
 use fornax_core::recipe::TargetEncoding;
 use fornax_core::task::Task;
-use fornax_wire::http::{InputColumn, InputKind, ModelInfo, TaskName};
+use fornax_wire::http::{ImageInput, InputColumn, InputKind, ModelInfo, TaskName};
 
 /// What `GET /v1/models/{name}` says about `version` of `name`, one of `versions`.
 pub fn describe(name: &str, version: u32, versions: Vec<u32>, manifest: &Manifest) -> ModelInfo {
@@ -34,6 +34,11 @@ pub fn describe(name: &str, version: u32, versions: Vec<u32>, manifest: &Manifes
                 categories: f.categories.clone(),
             })
             .collect(),
+        images: m.preprocessing.images().map(|r| ImageInput {
+            side: r.side,
+            channels: r.channels,
+            aspect: r.aspect.name().to_string(),
+        }),
         example: m.preprocessing.table().map(|r| r.example_row()).unwrap_or_default(),
         model: m.model.clone(),
         metrics: m.metrics.clone(),

@@ -337,9 +337,6 @@ fn remove_stale_temporaries(dir: &Path) {
 
 fn load(bytes: &[u8]) -> Result<(Manifest, Predictor), String> {
     let bundle = Bundle::from_bytes(bytes).map_err(|e| e.to_string())?;
-    // Everything the server does with a model (validation, the cache, drift, OpenAPI)
-    // is about table rows so far: an image model is refused here, with its kind named.
-    bundle.manifest.table_recipe().map_err(|e| format!("{e}; the server serves models that read table rows"))?;
     let predictor = Predictor::new(&bundle).map_err(|e| e.to_string())?;
     Ok((bundle.manifest, predictor))
 }
@@ -347,9 +344,16 @@ fn load(bytes: &[u8]) -> Result<(Manifest, Predictor), String> {
 /// A bundle can be well-formed yet unusable (weights that overflow to NaN): before it
 /// goes live it must answer its own example row with finite numbers.
 fn smoke_test(manifest: &Manifest, predictor: &Predictor) -> Result<(), String> {
+    let failed =
+        |e: fornax_core::Error| format!("the bundle loads, but its smoke prediction on a typical row failed: {e}");
+    if let Some(recipe) = manifest.preprocessing.images() {
+        // A mid-grey picture of the model's own size stands for a typical image.
+        let (side, channels) = (recipe.side, recipe.channels);
+        let pixels = vec![128u8; (side * side) as usize * channels as usize];
+        let grey = fornax_core::data::images::Picture { width: side, height: side, channels, pixels };
+        return pollster::block_on(predictor.predict_pictures(&[grey])).map(drop).map_err(failed);
+    }
     let recipe = manifest.table_recipe().map_err(|e| e.to_string())?;
     let example = serde_json::Value::Object(recipe.example_row());
-    pollster::block_on(predictor.predict_json(&[example]))
-        .map(drop)
-        .map_err(|e| format!("the bundle loads, but its smoke prediction on a typical row failed: {e}"))
+    pollster::block_on(predictor.predict_json(&[example])).map(drop).map_err(failed)
 }

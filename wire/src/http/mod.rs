@@ -14,7 +14,7 @@ pub use error::{ErrorBody, Message, ValidationErrors};
 pub use error::{LocItem, ValidationError};
 pub use health::{Health, Ready};
 pub use job::{JobEnded, JobInfo, JobList, JobRequest, JobState, JobSucceeded};
-pub use model::{InputColumn, InputKind, ModelInfo, ModelList, TaskName};
+pub use model::{ImageInput, InputColumn, InputKind, ModelInfo, ModelList, TaskName};
+pub use predict::{ImagesRequest, PredictRequest, PredictResponse};
 #[cfg(feature = "openapi")]
-pub use predict::PredictionSchema;
-pub use predict::{PredictRequest, PredictResponse};
+pub use predict::{PredictBody, PredictionSchema};

@@ -42,6 +42,18 @@ pub struct InputColumn {
     pub categories: Option<Vec<String>>,
 }
 
+/// How a model that reads images takes them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImageInput {
+    /// Pictures of any size are fitted to `side x side` pixels.
+    pub side: u32,
+    /// 1 (grey) or 3 (RGB).
+    pub channels: u8,
+    /// How a picture that is not square is made square: `center_crop` or `pad`.
+    pub aspect: String,
+}
+
 /// A served model: its input schema, what it predicts, and how well it did.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -60,8 +72,12 @@ pub struct ModelInfo {
     /// The classes a classifier chooses from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub classes: Option<Vec<String>>,
-    /// The columns every row must give.
+    /// The columns every row must give (none for a model that reads images).
     pub inputs: Vec<InputColumn>,
+    /// For a model that reads images: the square it fits them to. Such a model is sent
+    /// `{"images": ["<base64 of a PNG, JPEG, WebP, BMP or GIF file>"]}` instead of rows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub images: Option<ImageInput>,
     /// A typical row (numeric columns at their training mean), ready to send.
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub example: Map<String, Value>,

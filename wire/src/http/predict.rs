@@ -15,6 +15,28 @@ pub struct PredictRequest {
     pub rows: Vec<Map<String, Value>>,
 }
 
+/// Pictures to predict, for a model that reads images (its info has `images`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImagesRequest {
+    /// 1 to 64 image files (PNG, JPEG, WebP, BMP or GIF), each base64-encoded.
+    #[cfg_attr(feature = "openapi", schema(example = json!(["iVBORw0KGgo..."])))]
+    pub images: Vec<String>,
+}
+
+/// A prediction request's body: rows for a model that reads tables, images for one that
+/// reads pictures.
+#[cfg(feature = "openapi")]
+#[derive(utoipa::ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code)] // The body's schema: the server reads it by the model's kind.
+pub enum PredictBody {
+    /// For a model that reads table rows.
+    Rows(PredictRequest),
+    /// For a model that reads images.
+    Images(ImagesRequest),
+}
+
 /// One row's prediction: a label with class probabilities, or a value.
 #[cfg(feature = "openapi")]
 #[derive(utoipa::ToSchema)]
