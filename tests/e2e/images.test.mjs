@@ -13,8 +13,9 @@ const demo = new URL('../../public/demo/digits-images.zip', import.meta.url).pat
 const badFolder = new URL('../../core/tests/fixtures/images/bad', import.meta.url).pathname;
 const fornax = (...args) => execFileSync(process.env.FORNAX_BIN, args).toString();
 
+const TOKEN = 'e2e-images-token';
 let server;
-before(async () => { server = await startServer(); });
+before(async () => { server = await startServer({ env: { FORNAX_TOKEN: TOKEN } }); });
 after(() => server?.stop());
 
 test('a folder of pictures: look at it, train a CNN, predict a picture', { timeout: 600_000 }, async () => {
@@ -77,7 +78,6 @@ test('a folder of pictures: look at it, train a CNN, predict a picture', { timeo
     const wrong = tested - matrix.reduce((sum, row, i) => sum + row[i], 0);
     assert.equal(await page.getByTestId('mistake').count(), Math.min(wrong, 24));
     if (wrong > 0) assert.match(await page.getByTestId('mistake').first().innerText(), /^\d -> \d \(\d\.\d\d\)$/);
-    assert.equal(await page.locator('h2', { hasText: 'Deploy' }).count(), 0, 'image models are not offered to servers yet');
 
     // One picture predicted in the tab, then by the CLI with the bundle the tab made.
     const picture = `${artifacts}digit-3.png`;
@@ -96,6 +96,24 @@ test('a folder of pictures: look at it, train a CNN, predict a picture', { timeo
     const row = cli[1].split(',');
     assert.equal(row[header.indexOf('prediction')], label, 'the CLI predicts what the tab did');
     assert.ok(Math.abs(Number(row[header.indexOf(`probability_${label}`)]) - Number(probability)) < 1e-3);
+
+    // Deployed to the studio's own server, which answers the same picture the same way,
+    // from the page's button and from the page's curl line run in a shell.
+    await page.getByTestId('deploy-token').fill(TOKEN);
+    await page.getByTestId('deploy-start').click();
+    const deployed = page.getByTestId('deploy-status');
+    await deployed.filter({ hasNotText: 'Uploading' }).waitFor();
+    assert.equal(await deployed.innerText(), `Deployed \`digits-images\` as version 1 on ${server.url}. API docs`);
+    await page.getByTestId('deploy-predict').click();
+    const served = page.getByTestId('deploy-predict-result');
+    await served.filter({ hasText: 'on the server' }).waitFor();
+    const [, servedLabel, servedProbability] = (await served.innerText()).match(/^(\S+) \(probability ([\d.]+)\) · version 1 · [\d.]+ ms on the server$/);
+    assert.equal(servedLabel, label);
+    assert.ok(Math.abs(Number(servedProbability) - Number(probability)) <= 2e-3);
+    const curl = await page.getByTestId('deploy-curl').innerText();
+    execFileSync('cp', [picture, `${artifacts}picture.png`]);
+    const answer = JSON.parse(execFileSync('sh', ['-c', curl], { cwd: artifacts }).toString());
+    assert.equal(answer.predictions[0].label, label);
 
     await page.screenshot({ path: `${artifacts}images.png`, fullPage: true });
     assert.deepEqual(consoleErrors, []);

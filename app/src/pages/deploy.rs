@@ -1,13 +1,16 @@
 //! Step 4: upload the trained model to a `fornax serve` (this one or another), then
-//! use it there: the endpoint, a `curl` line to copy, and a prediction from the server.
+//! use it there: the endpoint, a `curl` line to copy, and a prediction from the server,
+//! of the prediction form's row or, for an image model, of the picture last predicted.
 
-use fornax_wire::http::{ModelInfo, PredictRequest, PredictResponse};
+use fornax_core::data::DataKind;
+use fornax_wire::http::{ImagesRequest, ModelInfo, PredictRequest, PredictResponse};
 use leptos::prelude::*;
 use serde_json::{Map, Value};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use super::evaluate::describe;
+use super::image_overview::base64;
 use crate::net::{self, Body};
 use crate::studio::{Studio, model_name};
 
@@ -30,8 +33,7 @@ enum DeployState {
 #[component]
 pub fn DeployPage() -> impl IntoView {
     let studio = expect_context::<Studio>();
-    // Servers answer table rows so far: an image model is used with `fornax predict`.
-    move || studio.trained.get().filter(|m| m.kind != fornax_core::data::DataKind::Images).map(|_| view! { <Deploy/> })
+    move || studio.trained.get().map(|_| view! { <Deploy/> })
 }
 
 #[component]
@@ -62,12 +64,21 @@ fn Deploy() -> impl IntoView {
         });
     };
 
+    let images = studio.trained.with_untracked(|m| m.as_ref().is_some_and(|m| m.kind == DataKind::Images));
     let predict_on_server = move |deployed: Deployed| {
-        let request = PredictRequest { rows: vec![studio.predict_row.get_untracked()] };
+        let body = if images {
+            let Some(picture) = studio.predict_picture.get_untracked() else {
+                return answer
+                    .set(Some("Pick a picture under \"Try a prediction\" first: that picture is sent.".into()));
+            };
+            Body::json(&ImagesRequest { images: vec![base64(&picture)] })
+        } else {
+            Body::json(&PredictRequest { rows: vec![studio.predict_row.get_untracked()] })
+        };
         answer.set(Some("Asking the server...".into()));
         leptos::task::spawn_local(async move {
             let url = format!("{}/v1/models/{}/predict", deployed.base, deployed.name);
-            let text = match net::send("POST", &url, None, Body::json(&request), "predict on the server").await {
+            let text = match net::send("POST", &url, None, body, "predict on the server").await {
                 Ok(a) if a.status == 200 => match a.json::<PredictResponse>() {
                     Ok(PredictResponse { mut predictions, version, latency_ms, .. }) if predictions.len() == 1 => {
                         format!(
@@ -75,7 +86,7 @@ fn Deploy() -> impl IntoView {
                             describe(Ok(predictions.remove(0)))
                         )
                     }
-                    Ok(other) => format!("The server answered {} predictions for one row", other.predictions.len()),
+                    Ok(other) => format!("The server answered {} predictions for one input", other.predictions.len()),
                     Err(problem) => problem,
                 },
                 Ok(a) => format!("The server could not predict (HTTP {}): {}", a.status, a.detail()),
@@ -98,7 +109,9 @@ fn Deploy() -> impl IntoView {
             let docs = format!("{}/docs", deployed.base);
             let curl = {
                 let endpoint = endpoint.clone();
-                move || curl_line(&endpoint, studio.predict_row.get())
+                move || {
+                    if images { curl_images_line(&endpoint) } else { curl_line(&endpoint, studio.predict_row.get()) }
+                }
             };
             let copy = {
                 let curl = curl.clone();
@@ -124,7 +137,11 @@ fn Deploy() -> impl IntoView {
                     <button class="primary" data-testid="deploy-predict" on:click=ask>"Predict on the server"</button>
                     <span class="prediction" data-testid="deploy-predict-result">{move || answer.get()}</span>
                 </div>
-                <p class="muted">"Both use the row in the prediction form above."</p>
+                <p class="muted">{if images {
+                    "The button sends the picture last predicted above; the curl line sends picture.png from the current directory."
+                } else {
+                    "Both use the row in the prediction form above."
+                }}</p>
             }
             .into_any()
         }
@@ -182,4 +199,11 @@ fn curl_line(endpoint: &str, row: Map<String, Value>) -> String {
     let body = serde_json::to_string(&PredictRequest { rows: vec![row] }).expect("rows serialize");
     let body = body.replace('\'', "'\\''");
     format!("curl -s {endpoint} \\\n  -H 'content-type: application/json' \\\n  -d '{body}'")
+}
+
+/// A shell line that predicts `picture.png` at `endpoint`, base64-encoded by the shell.
+fn curl_images_line(endpoint: &str) -> String {
+    format!(
+        "curl -s {endpoint} \\\n  -H 'content-type: application/json' \\\n  -d \"{{\\\"images\\\": [\\\"$(base64 -w0 picture.png)\\\"]}}\""
+    )
 }

@@ -136,6 +136,8 @@ fn PredictPicture() -> impl IntoView {
                 Ok(buffer) => {
                     let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
                     shown.set(Some(data_url(&bytes)));
+                    // Kept for the deploy step, which can send the same picture to a server.
+                    studio.predict_picture.set(Some(bytes));
                     studio.send_bytes(&ToWorker::PredictImage { name: file.name() }, buffer.unchecked_into());
                 }
                 Err(e) => studio.show_error(format!("could not read {}: {e:?}", file.name())),

@@ -140,8 +140,12 @@ pub fn BadImagesOffer() -> impl IntoView {
 
 /// A PNG's bytes as a `data:` URL an `<img>` shows.
 pub fn data_url(png: &[u8]) -> String {
+    format!("data:image/png;base64,{}", base64(png))
+}
+
+/// Bytes in base64, by the browser's own `btoa`.
+pub fn base64(bytes: &[u8]) -> String {
     // btoa reads each character as one byte (code points below 256).
-    let binary: String = png.iter().map(|&b| b as char).collect();
-    let base64 = web_sys::window().and_then(|w| w.btoa(&binary).ok()).unwrap_or_default();
-    format!("data:image/png;base64,{base64}")
+    let binary: String = bytes.iter().map(|&b| b as char).collect();
+    web_sys::window().and_then(|w| w.btoa(&binary).ok()).unwrap_or_default()
 }

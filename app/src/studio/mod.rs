@@ -59,6 +59,8 @@ pub struct Studio {
     /// deployed to.
     pub predict_row: RwSignal<serde_json::Map<String, serde_json::Value>>,
     pub prediction: RwSignal<Option<Result<Prediction, String>>>,
+    /// The picture last predicted with an image model (its file's bytes).
+    pub predict_picture: RwSignal<Option<Vec<u8>>>,
     pub error: RwSignal<Option<String>>,
     /// The run holds after its current epoch.
     pub paused: RwSignal<bool>,
@@ -113,6 +115,7 @@ impl Studio {
             bundle_url: RwSignal::new(None),
             predict_row: RwSignal::new(serde_json::Map::new()),
             prediction: RwSignal::new(None),
+            predict_picture: RwSignal::new(None),
             error,
             paused: RwSignal::new(false),
             checkpoint_note: RwSignal::new(None),
