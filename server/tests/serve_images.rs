@@ -1,6 +1,7 @@
 //! Serving a model that reads images, as a client would call it: `fornax train` on the
 //! digits zip, `fornax serve`, then `POST /v1/models/digits/predict` with
-//! `{"images": [base64, ...]}` answers what `fornax predict` answers for the same files;
+//! `{"images": [base64, ...]}` (or the files as multipart/form-data, `curl -F`) answers
+//! what `fornax predict` answers for the same files;
 //! bad pictures are located one by one, rows sent to it and pictures sent to a table
 //! model are refused in words, and the model's info says how it takes images.
 
@@ -94,6 +95,40 @@ fn a_served_image_model_answers_base64_pictures_as_the_cli_does() {
     let data_url = format!("data:image/png;base64,{}", encoded[0]);
     let (status, body) = post(&server, "digits", &json!({ "images": [data_url] }));
     assert_eq!((status, &body["predictions"][0]), (200, &predictions[0]), "{body}");
+
+    // The same pictures as multipart/form-data file uploads: as `curl -F` sends them,
+    // and as a client writes the parts by hand.
+    let mut curl = Command::new("curl");
+    curl.args(["-s", "-H", "Expect:", &format!("http://{}/v1/models/digits/predict", server.addr)]);
+    for i in 0..digits.len() {
+        curl.args(["-F", &format!("images=@{}", pictures.join(format!("{i:02}.png")).display())]);
+    }
+    let uploaded: Value = serde_json::from_slice(&curl.output().unwrap().stdout).unwrap();
+    assert_eq!(uploaded["predictions"].as_array(), Some(predictions), "{uploaded}");
+    let boundary = "fornax-test-boundary";
+    let part = |name: &str, bytes: &[u8]| {
+        let head = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"images\"; filename=\"{name}\"\r\nContent-Type: image/png\r\n\r\n"
+        );
+        [head.as_bytes(), bytes, b"\r\n"].concat()
+    };
+    let form = [
+        part("00.png", &digits[0].1),
+        part("notes.png", b"label,value\n1,2\n"),
+        format!("--{boundary}--\r\n").into_bytes(),
+    ]
+    .concat();
+    let content_type = format!("multipart/form-data; boundary={boundary}");
+    let upload = |model: &str, form: &[u8]| {
+        request(&server, "POST", &format!("/v1/models/{model}/predict"), &[("Content-Type", &content_type)], form)
+    };
+    let (status, body) = upload("digits", &form);
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["detail"][0]["loc"], json!(["body", "images", 1]));
+    assert!(body["detail"][0]["msg"].as_str().unwrap().starts_with("`notes.png`: not an image"), "{body}");
+    let (status, body) = upload("wine", &form);
+    assert_eq!(status, 422, "{body}");
+    assert!(body["detail"][0]["msg"].as_str().unwrap().contains("file uploads are for models that read images"));
 
     // Bad pictures: each located, all at once, in FastAPI's shape.
     let not_an_image = base64::engine::general_purpose::STANDARD.encode(b"label,value\n1,2\n");

@@ -201,9 +201,8 @@ fn curl_line(endpoint: &str, row: Map<String, Value>) -> String {
     format!("curl -s {endpoint} \\\n  -H 'content-type: application/json' \\\n  -d '{body}'")
 }
 
-/// A shell line that predicts `picture.png` at `endpoint`, base64-encoded by the shell.
+/// A shell line that uploads `picture.png` to `endpoint` as a multipart file (the JSON
+/// body with base64 pictures works as well).
 fn curl_images_line(endpoint: &str) -> String {
-    format!(
-        "curl -s {endpoint} \\\n  -H 'content-type: application/json' \\\n  -d \"{{\\\"images\\\": [\\\"$(base64 -w0 picture.png)\\\"]}}\""
-    )
+    format!("curl -s {endpoint} \\\n  -F images=@picture.png")
 }

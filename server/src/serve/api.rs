@@ -213,7 +213,10 @@ pub(super) fn body_bytes(body: Result<Bytes, BytesRejection>, limit: usize) -> R
 /// The model's recipe turns each row or picture into its inputs, exactly as in training.
 #[utoipa::path(post, path = "/v1/models/{name}/predict", tag = "predict",
     params(("name" = String, Path, description = "Model name")),
-    request_body = fornax_wire::http::PredictBody,
+    request_body(content(
+        (fornax_wire::http::PredictBody = "application/json"),
+        (fornax_wire::http::ImageUpload = "multipart/form-data"),
+    )),
     responses(
         (status = 200, description = "One prediction per row or image", body = PredictResponse),
         (status = 404, description = "No such model or version", body = fornax_wire::http::Message),
@@ -224,16 +227,20 @@ pub(super) fn body_bytes(body: Result<Bytes, BytesRejection>, limit: usize) -> R
 async fn predict(
     State(state): Shared,
     ApiPath(NamePath { name }): ApiPath<NamePath>,
+    headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<PredictResponse>, ApiError> {
     let served = state.registry.latest(&name)?;
-    answer(&state, name, &served, body).await
+    answer(&state, name, &served, &headers, body).await
 }
 
 /// Predicts rows, or images, with one version of a model.
 #[utoipa::path(post, path = "/v1/models/{name}/versions/{version}/predict", tag = "predict",
     params(("name" = String, Path, description = "Model name"), ("version" = u32, Path, description = "Version number")),
-    request_body = fornax_wire::http::PredictBody,
+    request_body(content(
+        (fornax_wire::http::PredictBody = "application/json"),
+        (fornax_wire::http::ImageUpload = "multipart/form-data"),
+    )),
     responses(
         (status = 200, description = "One prediction per row or image", body = PredictResponse),
         (status = 404, description = "No such model or version", body = fornax_wire::http::Message),
@@ -244,29 +251,44 @@ async fn predict(
 async fn predict_version(
     State(state): Shared,
     ApiPath(VersionPath { name, version }): ApiPath<VersionPath>,
+    headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<PredictResponse>, ApiError> {
     let served = state.registry.version(&name, version)?;
-    answer(&state, name, &served, body).await
+    answer(&state, name, &served, &headers, body).await
 }
 
 async fn answer(
     state: &AppState,
     name: String,
     served: &Served,
+    headers: &HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<PredictResponse>, ApiError> {
     let bytes = body_bytes(body, MAX_PREDICT_BYTES)?;
     let started = std::time::Instant::now();
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let upload = super::image_upload::upload_boundary(content_type);
     // What each input is logged as: a row as sent, a picture by its size.
     let (predictions, inputs) = if served.manifest.preprocessing.images().is_some() {
-        let pictures = super::image_request::parse_images(&bytes).map_err(ApiError::Validation)?;
+        let pictures = match upload {
+            Some(boundary) => {
+                let boundary = boundary.map_err(|e| ApiError::Validation(vec![e]))?;
+                super::image_upload::parse_upload(bytes, boundary).await
+            }
+            None => super::image_request::parse_images(&bytes),
+        }
+        .map_err(ApiError::Validation)?;
         let predictions = served.predict_pictures(&pictures).await.map_err(|e| predict_error(e, &name, served))?;
         let inputs = pictures
             .iter()
             .map(|p| format!(r#"{{"image":{{"width":{},"height":{},"channels":{}}}}}"#, p.width, p.height, p.channels))
             .collect();
         (predictions, inputs)
+    } else if upload.is_some() {
+        let msg =
+            "this model reads table rows, sent as JSON {\"rows\": [...]}; file uploads are for models that read images";
+        return Err(ApiError::field(&["body"], msg, "json_type"));
     } else {
         let rows = fornax_core::predict::parse_rows(&bytes).map_err(|e| ApiError::Validation(vec![e]))?;
         let predictions = served.predict(&rows).await.map_err(|e| predict_error(e, &name, served))?;

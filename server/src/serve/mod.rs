@@ -6,6 +6,7 @@ mod batcher;
 mod connections;
 mod datasets;
 mod image_request;
+mod image_upload;
 mod job_journal;
 mod jobs;
 mod jobs_api;

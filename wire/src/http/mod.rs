@@ -15,6 +15,6 @@ pub use error::{LocItem, ValidationError};
 pub use health::{Health, Ready};
 pub use job::{JobEnded, JobInfo, JobList, JobRequest, JobState, JobSucceeded};
 pub use model::{ImageInput, InputColumn, InputKind, ModelInfo, ModelList, TaskName};
-pub use predict::{ImagesRequest, PredictRequest, PredictResponse};
 #[cfg(feature = "openapi")]
-pub use predict::{PredictBody, PredictionSchema};
+pub use predict::{ImageUpload, PredictBody, PredictionSchema};
+pub use predict::{ImagesRequest, PredictRequest, PredictResponse};

@@ -24,6 +24,16 @@ pub struct ImagesRequest {
     pub images: Vec<String>,
 }
 
+/// Pictures to predict sent as `multipart/form-data` (`curl -F images=@cat.jpg -F
+/// images=@dog.png`), for a model that reads images.
+#[cfg(feature = "openapi")]
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // The upload's schema: the server reads the parts with multer.
+pub struct ImageUpload {
+    /// 1 to 64 image files (PNG, JPEG, WebP, BMP or GIF), one per part.
+    pub images: Vec<String>,
+}
+
 /// A prediction request's body: rows for a model that reads tables, images for one that
 /// reads pictures.
 #[cfg(feature = "openapi")]
