@@ -57,7 +57,7 @@ fn mlp_matches_pytorch_and_the_baseline_matches_scikit_learn() {
     let cpu = device::cpu();
     let train_one = |hidden: Vec<usize>| {
         let spec = ModelSpec::new(64, hidden, 10);
-        block_on(train_model(&cpu, &spec, &config, &objective, &train, &valid, &mut Quiet, &mut Run::default()))
+        block_on(train_model(&cpu, &spec, &config, &objective, &train, &valid, None, &mut Quiet, &mut Run::default()))
             .unwrap()
             .model
     };
@@ -100,6 +100,7 @@ fn cnn_learns_the_digits_and_its_weights_round_trip() {
         &p.objective,
         &p.train,
         &p.valid,
+        None,
         &mut Quiet,
         &mut Run::default(),
     ))

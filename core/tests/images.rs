@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use fornax_core::bundle::Bundle;
-use fornax_core::data::images::{Aspect, ImageOptions, ImageProfile, Imported, decode, import, zip_files};
+use fornax_core::data::images::{Aspect, ImageOptions, ImageProfile, Imported, SizeBin, decode, import, zip_files};
 use fornax_core::data::{DataKind, Dataset};
 use fornax_core::model::ModelFamily;
 use fornax_core::predict::{Prediction, Predictor};
@@ -64,6 +64,7 @@ fn channel_statistics_equal_numpy_over_every_mode_and_format() {
         assert!((profile.stats.std[c] - std).abs() <= 1e-6, "channel {c} std {} vs NumPy {std}", profile.stats.std[c]);
     }
     assert_eq!(profile.sizes, [6, 6, 6, 6]);
+    assert_eq!(profile.size_histogram, [SizeBin { low: 6, high: 6, images: profile.images }]);
 }
 
 #[test]

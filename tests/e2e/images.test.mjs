@@ -1,6 +1,7 @@
 // A folder of pictures as a user brings it: the digits demo (a .zip whose subfolders are
 // the classes) is looked at (classes, counts, thumbnails, channel statistics equal to
-// what `fornax data profile` prints), fitted again at another size, trained as a CNN in
+// what `fornax data profile` prints), fitted again at another size, augmented (with a
+// preview that repeats with its seed), trained as a CNN in
 // the tab, evaluated, and asked about one picture, which the native CLI answers the same
 // with the bundle the tab made. A picked folder with bad files lists each one with why.
 import { test, before, after } from 'node:test';
@@ -54,13 +55,49 @@ test('a folder of pictures: look at it, train a CNN, predict a picture', { timeo
     const [testMean] = (await page.getByTestId('test-stats').innerText()).split(', ').map(Number);
     assert.ok(Math.abs(trainMean - testMean) < 0.02, `train ${trainMean}, test ${testMean}`);
     assert.equal(await page.getByTestId('image-shift-warning').count(), 0);
+    assert.equal(await page.getByTestId('size-histogram').count(), 0, 'one size: no histogram');
+
+    // Augmentation: the preview shows the first picture of each class with six draws, and
+    // the same settings and seed show the same draws again.
+    const setField = async (id, value) => {
+      await page.getByTestId(id).fill(value);
+      await page.getByTestId(id).dispatchEvent('change');
+    };
+    assert.equal(await page.getByTestId('augment-preview').count(), 0, 'nothing switched on, no preview');
+    await setField('augment-rotation', '15');
+    const draws = page.getByTestId('augment-draw');
+    await draws.nth(59).waitFor({ timeout: 60_000 });
+    assert.equal(await draws.count(), 60);
+    const sources = () => draws.evaluateAll((imgs) => imgs.map((img) => img.src));
+    const rotated = await sources();
+    assert.ok(new Set(rotated).size > 50, 'each draw is its own');
+    assert.equal(await draws.first().evaluate((img) => img.naturalWidth), 16, 'drawn at the size the model reads');
+    const firstDraw = (different, before) => page.waitForFunction(([different, before]) => {
+      const src = document.querySelector('[data-testid="augment-draw"]')?.src;
+      return different ? src !== before : src === before;
+    }, [different, before], { timeout: 60_000 });
+    await page.getByTestId('augment-flip-horizontal').check();
+    await firstDraw(true, rotated[0]);
+    await page.getByTestId('augment-flip-horizontal').uncheck();
+    await firstDraw(false, rotated[0]);
+    assert.deepEqual(await sources(), rotated, 'the same settings and seed show the same preview');
+    await setField('augment-brightness', '0.2');
+    await firstDraw(true, rotated[0]);
+    await setField('augment-contrast', '2');
+    assert.match(await page.getByTestId('augment-problem').innerText(), /contrast is from 0 to 1, got 2/);
+    assert.equal(await page.getByTestId('augment-preview').count(), 0, 'no preview of settings that cannot train');
+    await setField('augment-contrast', '0');
+    await draws.nth(59).waitFor({ timeout: 60_000 });
+    await page.getByTestId('augment-settings').screenshot({ path: `${artifacts}images-augment-settings.png` });
+    await page.getByTestId('augment-preview').screenshot({ path: `${artifacts}images-augment.png` });
 
     await page.getByTestId('train-settings').locator('summary').click();
     assert.equal(await page.getByTestId('setting-model').inputValue(), 'cnn', 'pictures train a CNN by default');
     assert.equal(await page.getByTestId('setting-image').count(), 0, 'the side comes from the pictures');
-    const epochs = page.getByTestId('setting-epochs');
-    await epochs.fill('15');
-    await epochs.dispatchEvent('change');
+    await setField('setting-epochs', '15');
+    await page.getByTestId('copy-config').click();
+    const config = JSON.parse(await page.getByTestId('config-json').innerText());
+    assert.deepEqual(config.augment, { rotation: 15, flip_horizontal: false, flip_vertical: false, brightness: 0.2, contrast: 0 });
     await page.getByTestId('train-start').click();
 
     const accuracy = page.getByTestId('metric-accuracy');

@@ -12,6 +12,27 @@ after(() => server?.stop());
 
 const EPOCHS = 1500;
 
+/// Has the page click Pause itself at the first epoch of `model` it shows.
+function pauseAtFirstEpoch(page, model, epochs) {
+  return page.evaluate(([model, epochs]) => {
+    const status = document.querySelector('[data-testid="train-status"]');
+    const first = new RegExp(`^${model}: epoch \\d+/${epochs}`);
+    const watch = new MutationObserver(() => {
+      if (!first.test(status.innerText)) return;
+      watch.disconnect();
+      document.querySelector('[data-testid="train-pause"]').click();
+    });
+    watch.observe(status, { childList: true, subtree: true, characterData: true });
+  }, [model, epochs]);
+}
+
+async function setSettings(page, settings) {
+  for (const [id, value] of settings) {
+    await page.getByTestId(id).fill(value);
+    await page.getByTestId(id).dispatchEvent('change');
+  }
+}
+
 test('a paused run survives a reload and resumes to the end', { timeout: 600_000 }, async () => {
   const { context, page, consoleErrors } = await launch({ webgpu: false });
   try {
@@ -23,23 +44,11 @@ test('a paused run survives a reload and resumes to the end', { timeout: 600_000
     await page.getByTestId('column-table').locator('tbody tr').nth(13).waitFor();
 
     await page.getByTestId('train-settings').locator('summary').click();
-    for (const [id, value] of [['setting-epochs', String(EPOCHS)], ['setting-patience', '0']]) {
-      await page.getByTestId(id).fill(value);
-      await page.getByTestId(id).dispatchEvent('change');
-    }
+    await setSettings(page, [['setting-epochs', String(EPOCHS)], ['setting-patience', '0']]);
     // The wine MLP's epochs take about a millisecond each on the CPU: a click from the test,
     // a round trip away, can come after the run ended. The page clicks Pause itself at
     // the first MLP epoch it shows.
-    await page.evaluate((epochs) => {
-      const status = document.querySelector('[data-testid="train-status"]');
-      const first = new RegExp(`^MLP: epoch \\d+/${epochs}`);
-      const watch = new MutationObserver(() => {
-        if (!first.test(status.innerText)) return;
-        watch.disconnect();
-        document.querySelector('[data-testid="train-pause"]').click();
-      });
-      watch.observe(status, { childList: true, subtree: true, characterData: true });
-    }, EPOCHS);
+    await pauseAtFirstEpoch(page, 'MLP', EPOCHS);
     await page.getByTestId('train-start').click();
     const status = page.getByTestId('train-status');
 
@@ -91,6 +100,50 @@ test('a paused run survives a reload and resumes to the end', { timeout: 600_000
     await ready();
     await page.waitForTimeout(500);
     assert.equal(await page.getByTestId('resume-offer').count(), 0);
+    assert.deepEqual(consoleErrors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a paused run on pictures fitted at 16 x 16 resumes after a reload, fitted the same way', { timeout: 600_000 }, async () => {
+  const { context, page, consoleErrors } = await launch({ webgpu: false });
+  try {
+    await page.goto(server.url);
+    const ready = () => page.getByTestId('backend-name').filter({ hasNotText: 'starting' }).waitFor({ timeout: 120_000 });
+    await ready();
+    await page.getByTestId('dataset-demo-digits').click();
+    await page.getByTestId('image-class').nth(9).waitFor({ timeout: 120_000 });
+    await page.getByTestId('image-side').selectOption('16');
+    const side = () => page.getByTestId('thumbnail').first().evaluate((img) => img.naturalWidth);
+    await page.waitForFunction(() => document.querySelector('[data-testid="thumbnail"]')?.naturalWidth === 16, null, { timeout: 60_000 });
+
+    await page.getByTestId('train-settings').locator('summary').click();
+    const epochs = 6;
+    await setSettings(page, [['setting-epochs', String(epochs)], ['setting-patience', '0']]);
+    await pauseAtFirstEpoch(page, 'CNN', epochs);
+    await page.getByTestId('train-start').click();
+    const status = page.getByTestId('train-status');
+    await status.filter({ hasText: new RegExp(`^Paused at cnn, epoch \\d+ of ${epochs}\\.`) }).waitFor({ timeout: 120_000 });
+    const epoch = Number((await status.innerText()).match(/epoch (\d+) of/)[1]);
+
+    await page.reload();
+    await ready();
+    const offer = page.getByTestId('resume-offer');
+    await offer.waitFor();
+    assert.match(await offer.locator('span').innerText(),
+      new RegExp(`^An unfinished run was saved in this browser: class from digits-images\\.zip, at cnn, epoch ${epoch} of ${epochs}\\.`));
+    await page.getByTestId('resume-run').click();
+    // The pictures are fitted at 16 x 16 again, as the run was, so its data matches.
+    await page.getByTestId('metric-accuracy').waitFor({ timeout: 300_000 }).catch(async (e) => {
+      await page.screenshot({ path: `${artifacts}resume-images-failed.png`, fullPage: true });
+      throw new Error(`${e.message}\nstatus: ${await status.innerText()}\nconsole: ${consoleErrors.join('\n')}`);
+    });
+    assert.match(await status.innerText(), new RegExp(`^Done: the model trained for ${epochs} epochs in [\\d.]+ s`));
+    assert.equal(await page.getByTestId('image-side').inputValue(), '16');
+    assert.equal(await side(), 16);
+    assert.ok(Number(await page.getByTestId('metric-accuracy').innerText()) >= 0.8);
+    await page.screenshot({ path: `${artifacts}resumed-images-done.png`, fullPage: true });
     assert.deepEqual(consoleErrors, []);
   } finally {
     await context.close();

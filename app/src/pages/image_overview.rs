@@ -6,6 +6,7 @@ use fornax_core::data::images::{Aspect, ImageOptions, SHIFT_WARNING};
 use fornax_wire::worker::{ImageSummary, Thumbnail};
 use leptos::prelude::*;
 
+use super::augment_settings::AugmentSettings;
 use crate::studio::Studio;
 
 /// Sides offered for fitting pictures, in pixels.
@@ -22,6 +23,7 @@ pub fn ImageOverview(name: String, summary: ImageSummary) -> impl IntoView {
     } else {
         format!("{min_w} to {max_w} px wide, {min_h} to {max_h} px high")
     };
+    let class_names: Vec<String> = profile.classes.iter().map(|(name, _)| name.clone()).collect();
     let most = profile.classes.iter().map(|(_, n)| *n).max().unwrap_or(1).max(1);
     let channel_names: &[&str] = if profile.channels == 1 { &["grey"] } else { &["red", "green", "blue"] };
     let refit = move |options: ImageOptions| {
@@ -57,6 +59,19 @@ pub fn ImageOverview(name: String, summary: ImageSummary) -> impl IntoView {
                 </select>
             </label>
         </div>
+        {(profile.size_histogram.len() > 1).then(|| {
+            let most = profile.size_histogram.iter().map(|b| b.images).max().unwrap_or(1).max(1);
+            view! {
+                <table class="metrics" data-testid="size-histogram">
+                    <thead><tr><th>"Longer side, as they came"</th><th>"Pictures"</th><th></th></tr></thead>
+                    <tbody>{profile.size_histogram.iter().map(|bin| view! {
+                        <tr><td>{if bin.low == bin.high { format!("{} px", bin.low) } else { format!("{} to {} px", bin.low, bin.high) }}</td>
+                            <td class="num">{bin.images}</td>
+                            <td><div class="balance"><div style=format!("width: {:.0}%", 100.0 * bin.images as f64 / most as f64)></div></div></td></tr>
+                    }).collect_view()}</tbody>
+                </table>
+            }
+        })}
         <div class="scroll">
         <table class="columns image-classes" data-testid="image-classes">
             <thead><tr><th>"Class"</th><th>"Images"</th><th>"Balance"</th><th>"First images, as the model sees them"</th></tr></thead>
@@ -108,6 +123,7 @@ pub fn ImageOverview(name: String, summary: ImageSummary) -> impl IntoView {
             }
         }))}
         <p class="muted">"Over the fitted images, values scaled to 0-1 (NumPy's np.mean(images, axis=(0, 1, 2))); the split is the one training uses. Training standardizes each channel with the training images' own statistics."</p>
+        <AugmentSettings classes=class_names/>
         {(!skipped.is_empty()).then(|| view! {
             <details data-testid="skipped-images">
                 <summary>{format!("{} file{} left out", skipped.len(), if skipped.len() == 1 { "" } else { "s" })}</summary>

@@ -1,5 +1,6 @@
 //! One module per step of the user's path through the studio.
 
+mod augment_settings;
 mod bars;
 mod confusion;
 mod data;

@@ -69,6 +69,13 @@ impl Studio {
         self.send(&ToWorker::SkipChoice { skip });
     }
 
+    /// Asks the worker for the loaded pictures augmented as the config says, drawn from
+    /// the run's seed.
+    pub fn preview_augment(self) {
+        let (augment, seed) = self.config.with_untracked(|c| (c.augment.clone(), c.seed));
+        self.send(&ToWorker::PreviewAugment { augment, seed });
+    }
+
     /// Loads the held folder of pictures again, fitted as [`Studio::image_options`] now say.
     pub fn refit_images(self) {
         let Some(file) = self.dataset_file() else { return };

@@ -16,7 +16,7 @@ use fornax_core::predict::Prediction;
 use fornax_core::project::Run;
 use fornax_core::task::Task;
 use fornax_core::train::{DataReport, EpochReport, TrainConfig};
-use fornax_wire::worker::{Backend, Dataset, ToWorker, TrainedModel, inspect_key};
+use fornax_wire::worker::{AugmentedImage, Backend, Dataset, ToWorker, TrainedModel, inspect_key};
 use leptos::prelude::*;
 
 pub use dataset_file::DatasetFile;
@@ -82,6 +82,9 @@ pub struct Studio {
     pub report: RwSignal<Option<DataReport>>,
     /// For pictures: the training and test images compared, as the settings split them.
     pub image_split: RwSignal<Option<SplitStats>>,
+    /// For pictures: the first picture of each class with augmented draws of it, as the
+    /// config's augmentation settings make them.
+    pub augment_preview: RwSignal<Option<Vec<AugmentedImage>>>,
     /// Which settings the report above answers ([`inspect_key`]).
     pub report_key: RwSignal<String>,
     /// The dataset is on its way to a worker that replaced a crashed one: the target
@@ -127,6 +130,7 @@ impl Studio {
             opening: RwSignal::new(None),
             report: RwSignal::new(None),
             image_split: RwSignal::new(None),
+            augment_preview: RwSignal::new(None),
             report_key: RwSignal::new(String::new()),
             restoring: RwSignal::new(false),
             file: StoredValue::new_local(None),

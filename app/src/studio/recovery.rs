@@ -94,6 +94,10 @@ impl Studio {
         let h = &saved.checkpoint.header;
         self.config.set(h.run.config.clone());
         self.target.set(h.run.target.clone());
+        // Pictures are fitted again as the run fitted them, or its data would differ.
+        if let Some(images) = h.run.images {
+            self.image_options.set(images);
+        }
         self.start_run(format!("Resuming {} from its checkpoint...", saved.checkpoint.describe()));
         self.load_file(&saved.dataset_name, saved.dataset);
         self.send_bytes(&ToWorker::Resume, saved.checkpoint_bytes);

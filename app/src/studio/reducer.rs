@@ -72,8 +72,13 @@ impl Studio {
                         self.config.update(|c| suit_images(c, images.profile.side as usize));
                         self.status.set(format!("{} loaded: choose the model and train.", dataset.name));
                     }
-                    None => self.status.set(format!("{} loaded: pick the target column and train.", dataset.name)),
+                    None => {
+                        // Augmentation varies pictures; a table takes none.
+                        self.config.update(|c| c.augment = Default::default());
+                        self.status.set(format!("{} loaded: pick the target column and train.", dataset.name));
+                    }
                 }
+                self.augment_preview.set(None);
                 self.dataset.set(Some(dataset));
             }
             FromWorker::Progress { progress } => self.on_progress(progress),
@@ -141,6 +146,11 @@ impl Studio {
                 // A report for settings changed since is dropped: a newer one is coming.
                 if key == self.report_key.get_untracked() {
                     self.report.set(Some(*report));
+                }
+            }
+            FromWorker::AugmentPreview { augment, images } => {
+                if self.config.with_untracked(|c| c.augment == augment) {
+                    self.augment_preview.set(Some(images));
                 }
             }
             FromWorker::ImagesInspected { key, stats } => {

@@ -11,6 +11,7 @@ use fornax_core::data::images::{ImageOptions, ImageProfile, ImageSet, Imported};
 use fornax_core::data::{RaggedRows, Table, without_ragged_rows};
 use fornax_core::device::Device;
 use fornax_core::predict::Predictor;
+use fornax_core::recipe::Augment;
 use fornax_core::train::{BenchmarkSpec, Checkpoint, Control, DataPlan, Progress, TrainConfig, TrainSink};
 use js_sys::{ArrayBuffer, Reflect, Uint8Array};
 use serde_json::{Map, Value};
@@ -19,8 +20,8 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use fornax_wire::worker::{
-    self as protocol, Backend, Dataset, FromWorker, ImageSummary, Mistake, Thumbnail, ToWorker, TrainedModel,
-    inspect_key,
+    self as protocol, AugmentedImage, Backend, Dataset, FromWorker, ImageSummary, Mistake, Thumbnail, ToWorker,
+    TrainedModel, inspect_key,
 };
 
 #[derive(Default)]
@@ -124,6 +125,7 @@ async fn handle(message: ToWorker, bytes: Option<ArrayBuffer>) {
             Some(bytes) => predict_image(&name, &Uint8Array::new(&bytes).to_vec()).await,
             None => fail("no picture arrived"),
         },
+        ToWorker::PreviewAugment { augment, seed } => preview_augment(augment, seed),
         ToWorker::DataBenchmark => data_benchmark(bytes),
         ToWorker::Train { target, config } => run(Run::Fresh { target, config: Box::new(config) }).await,
         ToWorker::Resume => {
@@ -339,6 +341,23 @@ fn load_folder(name: String, bytes: &[u8], files: &[(String, usize)], options: I
         Ok(zip) => load_images(format!("{name}.zip"), &zip.clone(), options, Some(zip)),
         Err(e) => fail(format!("{name}: {e}")),
     }
+}
+
+/// The data page's augmentation preview of the loaded pictures.
+fn preview_augment(augment: Augment, seed: u64) {
+    let Some(set) = STATE.with(|s| s.borrow().images.clone()) else {
+        return fail("there are no pictures loaded to augment");
+    };
+    if let Err(e) = augment.validate() {
+        return fail(e.to_string());
+    }
+    let preview = fornax_core::recipe::augment_preview(&set, &augment, seed);
+    let images = preview.into_iter().map(|p| {
+        let item = &set.items[p.item];
+        let png = fornax_core::data::images::thumbnail_png(&set, p.item);
+        AugmentedImage { original: Thumbnail { class: item.label, file: item.file.clone(), png }, draws: p.draws }
+    });
+    post(&FromWorker::AugmentPreview { augment, images: images.collect() });
 }
 
 /// Images shown per class on the data page.

@@ -15,8 +15,7 @@ impl SplitMix64 {
         z ^ (z >> 31)
     }
 
-    /// Uniform in [0, 1), from the top 53 bits (dropout masks).
-    #[cfg(feature = "compute")]
+    /// Uniform in [0, 1), from the top 53 bits (dropout masks, augmentation).
     pub fn next_f64(&mut self) -> f64 {
         (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }

@@ -32,6 +32,15 @@ impl Dataset<'_> {
             Dataset::Images(set) => set.fingerprint(),
         }
     }
+
+    /// How pictures were fitted into this set (`None` for a table): importing them
+    /// again with these options gives the same set.
+    pub fn image_options(&self) -> Option<super::images::ImageOptions> {
+        match self {
+            Dataset::Tabular(_) => None,
+            Dataset::Images(set) => Some(super::images::ImageOptions { side: set.side, aspect: set.aspect }),
+        }
+    }
 }
 
 impl<'a> From<&'a Table> for Dataset<'a> {

@@ -1,11 +1,14 @@
 //! An image dataset's fitted preprocessing, as a bundle carries it: the square side,
 //! channels and aspect handling pictures are fitted with, and each channel's mean and
 //! standard deviation over the training images, which standardize every value the
-//! model sees (in training, at prediction, in the tab and on the server alike).
+//! model sees (in training, at prediction, in the tab and on the server alike), and
+//! the augmentation the training images were varied with (training only).
 
 use serde::{Deserialize, Serialize};
 
+use super::Augment;
 use super::TargetEncoding;
+use crate::base::SplitMix64;
 use crate::data::images::{Aspect, ImageSet, Picture, channel_stats, fit};
 use crate::limits::{MAX_CLASSES, MAX_IMAGE_CHANNELS};
 use crate::{Error, Result};
@@ -26,11 +29,15 @@ pub struct ImageRecipe {
     pub std: Vec<f64>,
     /// The class names, sorted: output `i` is class `classes[i]`.
     pub classes: Vec<String>,
+    /// How training varied the training images; prediction never applies it.
+    #[serde(default, skip_serializing_if = "Augment::is_none")]
+    pub augment: Augment,
 }
 
 impl ImageRecipe {
-    /// Fits the channel statistics on the training images `train` only.
-    pub fn fit(set: &ImageSet, train: &[usize]) -> Self {
+    /// Fits the channel statistics on the training images `train` only; `augment`
+    /// varies them in training.
+    pub fn fit(set: &ImageSet, train: &[usize], augment: Augment) -> Self {
         let stats = channel_stats(set, train);
         ImageRecipe {
             side: set.side,
@@ -39,6 +46,7 @@ impl ImageRecipe {
             mean: stats.mean,
             std: stats.std.iter().map(|&s| if s > 0.0 { s } else { 1.0 }).collect(),
             classes: set.classes.clone(),
+            augment,
         }
     }
 
@@ -70,6 +78,22 @@ impl ImageRecipe {
         out
     }
 
+    /// Augments one standardized training image in place, drawing from `rng`: back to
+    /// [0, 1], [`Augment::apply`], standardized again.
+    pub fn augment_encoded(&self, image: &mut [f32], rng: &mut SplitMix64) {
+        let plane = self.side as usize * self.side as usize;
+        let mut raw: Vec<f32> = Vec::with_capacity(image.len());
+        for (c, values) in image.chunks_exact(plane).enumerate() {
+            raw.extend(values.iter().map(|&v| (v as f64 * self.std[c] + self.mean[c]) as f32));
+        }
+        self.augment.apply(&mut raw, self.channels as usize, rng);
+        for (c, (values, raw)) in image.chunks_exact_mut(plane).zip(raw.chunks_exact(plane)).enumerate() {
+            for (v, &r) in values.iter_mut().zip(raw) {
+                *v = ((r as f64 - self.mean[c]) / self.std[c]) as f32;
+            }
+        }
+    }
+
     /// A picture of any size, fitted and standardized as in training.
     pub fn encode_picture(&self, picture: &Picture, out: &mut Vec<f32>) {
         self.encode_fitted(&fit(picture, self.side, self.channels, self.aspect), out);
@@ -96,6 +120,6 @@ impl ImageRecipe {
         if self.classes.windows(2).any(|w| w[0] == w[1]) {
             return bad("a class is listed twice".into());
         }
-        Ok(())
+        self.augment.validate()
     }
 }

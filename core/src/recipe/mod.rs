@@ -1,8 +1,11 @@
 //! The fitted preprocessing that travels with a model: the cleaning steps as fitted,
 //! then numeric columns mean-filled and scaled (standardized by default), categorical
 //! ones one-hot (or ordinal) encoded, the target label-encoded (or standardized for
-//! regression). Fitted on the training rows only.
+//! regression). Fitted on the training rows only. For images: the channel statistics
+//! ([`ImageRecipe`]) and the training-only augmentation ([`Augment`]).
 
+mod augment;
+mod augment_preview;
 pub mod benchmark;
 mod encode;
 mod feature;
@@ -15,6 +18,8 @@ mod validate;
 
 use serde::{Deserialize, Serialize};
 
+pub use augment::{Augment, CropBox, Drawn, adjust_brightness, adjust_contrast, apply_drawn, resized_crop, rotate};
+pub use augment_preview::{PREVIEW_CLASSES, PREVIEW_DRAWS, PreviewImage, augment_preview};
 pub use encode::Scalar;
 pub use feature::Feature;
 pub use image_recipe::ImageRecipe;

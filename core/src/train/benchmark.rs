@@ -111,9 +111,18 @@ mod compute {
         };
         let p = Prepared::new(table, &spec.target, Some(Task::Classification), &config)?;
         let mut clock = Clock { started: Instant::now(), epochs: Vec::new(), losses: Vec::new() };
-        let trained =
-            train_model(device, &p.spec, &config, &p.objective, &p.train, &p.valid, &mut clock, &mut Run::default())
-                .await?;
+        let trained = train_model(
+            device,
+            &p.spec,
+            &config,
+            &p.objective,
+            &p.train,
+            &p.valid,
+            None,
+            &mut clock,
+            &mut Run::default(),
+        )
+        .await?;
         let metrics = p.test_metrics(&trained.model, device).await?;
         let (first, last) = (clock.epochs[0], clock.epochs[clock.epochs.len() - 1]);
         Ok(BenchmarkReport {

@@ -11,6 +11,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{EpochReport, ScheduleState, StopState, TrainConfig};
+use crate::data::images::ImageOptions;
 use crate::framed::{self, FrameError};
 use crate::task::Task;
 use crate::{Error, Result};
@@ -30,6 +31,10 @@ pub struct RunKey {
     pub config: TrainConfig,
     /// [`crate::data::Table::fingerprint`] of the data.
     pub data: String,
+    /// For pictures: how they were fitted, so a resume (after a reload of the tab) can
+    /// fit them again the same way. Checkpoints from before it read as `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub images: Option<ImageOptions>,
 }
 
 /// A model the run already finished (the linear baseline, while the MLP trains).
@@ -136,7 +141,13 @@ mod tests {
         Checkpoint {
             header: CheckpointHeader {
                 fornax_version: crate::VERSION.into(),
-                run: RunKey { target: "y".into(), task: None, config: TrainConfig::default(), data: "abc".into() },
+                run: RunKey {
+                    target: "y".into(),
+                    task: None,
+                    config: TrainConfig::default(),
+                    data: "abc".into(),
+                    images: None,
+                },
                 finished: vec![FinishedModel { model: "linear".into(), epochs_run: 7 }],
                 model: "mlp".into(),
                 epoch: 3,

@@ -11,6 +11,7 @@ use super::schedule::Schedule;
 use crate::data::Prep;
 use crate::model::network::{self, Block};
 use crate::model::{Activation, ConvSpec, ModelFamily, ModelSpec};
+use crate::recipe::Augment;
 use crate::task::Task;
 use crate::{Error, Result};
 
@@ -60,6 +61,9 @@ pub struct TrainConfig {
     /// The data plan: cleaning steps, scaling, encoding, split order.
     #[serde(skip_serializing_if = "Prep::is_default")]
     pub prep: Prep,
+    /// How the training images are varied from batch to batch (images only; off by default).
+    #[serde(skip_serializing_if = "Augment::is_none")]
+    pub augment: Augment,
 }
 
 impl Default for TrainConfig {
@@ -84,6 +88,7 @@ impl Default for TrainConfig {
             test_fraction: 0.15,
             seed: 42,
             prep: Prep::default(),
+            augment: Augment::default(),
         }
     }
 }
@@ -107,6 +112,7 @@ impl TrainConfig {
             return bad("valid_fraction and test_fraction must be above 0 and together below 0.9".into());
         }
         self.prep.validate()?;
+        self.augment.validate()?;
         if self.hidden.contains(&0) {
             return bad("hidden layer widths must be at least 1".into());
         }

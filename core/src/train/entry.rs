@@ -35,7 +35,13 @@ pub async fn train<S: TrainSink>(
     config: &TrainConfig,
     sink: &mut S,
 ) -> Result<TrainOutcome> {
-    let key = RunKey { target: target.to_string(), task, config: config.clone(), data: data.fingerprint() };
+    let key = RunKey {
+        target: target.to_string(),
+        task,
+        config: config.clone(),
+        data: data.fingerprint(),
+        images: data.image_options(),
+    };
     run(device, data, Run::new(key), sink).await
 }
 

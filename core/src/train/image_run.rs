@@ -1,12 +1,14 @@
 //! An image dataset's run, from [`super::train`]: a seeded split stratified by class,
 //! the channel statistics fitted on the training images only, the linear baseline and
-//! the configured model trained on the standardized pixels, both evaluated on the
+//! the configured model trained on the standardized pixels (augmented per batch when
+//! the config says so), both evaluated on the
 //! held-out test images, the model bundled with its image recipe.
 
 use burn::tensor::Device;
 
 use super::evaluate::evaluate;
-use super::{Encoded, Objective, Run, TrainConfig, TrainOutcome, TrainSink, train_model};
+use super::{Augmenter, Encoded, Objective, Run, TrainConfig, TrainOutcome, TrainSink, train_model};
+use crate::base::SplitMix64;
 use crate::bundle::{Bundle, FORMAT_VERSION, Manifest};
 use crate::data::images::ImageSet;
 use crate::data::{DataKind, Split, split_rows};
@@ -51,7 +53,7 @@ pub(super) async fn run_images<S: TrainSink>(
             labels.len()
         )));
     }
-    let recipe = ImageRecipe::fit(set, &split.train);
+    let recipe = ImageRecipe::fit(set, &split.train, config.augment.clone());
     let encode = |items: &[usize]| Encoded {
         x: recipe.encode_set(set, items),
         width: recipe.width(),
@@ -65,8 +67,11 @@ pub(super) async fn run_images<S: TrainSink>(
     spec.validate()?;
     let objective = Objective::new(loss, classes, &train.targets);
     let baseline_spec = ModelSpec::new(spec.inputs, vec![], spec.outputs);
-    let baseline = train_model(device, &baseline_spec, &config, &objective, &train, &valid, sink, &mut run).await?;
-    let model = train_model(device, &spec, &config, &objective, &train, &valid, sink, &mut run).await?;
+    let vary = |image: &mut [f32], rng: &mut SplitMix64| recipe.augment_encoded(image, rng);
+    let augment = (!recipe.augment.is_none()).then_some(&vary as Augmenter);
+    let baseline =
+        train_model(device, &baseline_spec, &config, &objective, &train, &valid, augment, sink, &mut run).await?;
+    let model = train_model(device, &spec, &config, &objective, &train, &valid, augment, sink, &mut run).await?;
 
     let encoding = recipe.target_encoding();
     let baseline_metrics = evaluate(&baseline.model, &test, &encoding, device).await?;

@@ -47,7 +47,7 @@ pub use optim::{AdamParams, OptimizerKind};
 pub use prepared::Prepared;
 pub use schedule::{Schedule, ScheduleState};
 #[cfg(feature = "compute")]
-pub use train_loop::{Encoded, Run, Trained, train_model};
+pub use train_loop::{Augmenter, Encoded, Run, Trained, train_model};
 
 use serde::{Deserialize, Serialize};
 

@@ -4,11 +4,11 @@
 use burn::tensor::Device;
 
 use super::{Prepared, Run, TrainOutcome, TrainSink, train_model};
-use crate::Result;
 use crate::bundle::{Bundle, FORMAT_VERSION, Manifest};
 use crate::data::{DataKind, Table};
 use crate::model::ModelSpec;
 use crate::recipe::Preprocessing;
+use crate::{Error, Result};
 
 /// Trains a table's baseline and model for `run` and bundles the model.
 pub(super) async fn run_table<S: TrainSink>(
@@ -18,11 +18,14 @@ pub(super) async fn run_table<S: TrainSink>(
     sink: &mut S,
 ) -> Result<TrainOutcome> {
     let config = run.key.config.clone();
+    if !config.augment.is_none() {
+        return Err(Error::InvalidConfig("`augment` varies pictures; a table takes none".into()));
+    }
     let p = Prepared::new(table, &run.key.target, run.key.task, &config)?;
     let baseline_spec = ModelSpec::new(p.spec.inputs, vec![], p.spec.outputs);
     let baseline =
-        train_model(device, &baseline_spec, &config, &p.objective, &p.train, &p.valid, sink, &mut run).await?;
-    let mlp = train_model(device, &p.spec, &config, &p.objective, &p.train, &p.valid, sink, &mut run).await?;
+        train_model(device, &baseline_spec, &config, &p.objective, &p.train, &p.valid, None, sink, &mut run).await?;
+    let mlp = train_model(device, &p.spec, &config, &p.objective, &p.train, &p.valid, None, sink, &mut run).await?;
 
     let baseline_metrics = p.test_metrics(&baseline.model, device).await?;
     let metrics = p.test_metrics(&mlp.model, device).await?;

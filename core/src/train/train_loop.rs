@@ -37,13 +37,24 @@ impl Encoded {
     }
 
     fn inputs(&self, rows: &[usize], device: &Device) -> Tensor<2> {
+        self.varied_inputs(rows, device, |_| {})
+    }
+
+    /// Rows `rows` as a tensor, each one passed through `vary` first.
+    fn varied_inputs(&self, rows: &[usize], device: &Device, mut vary: impl FnMut(&mut [f32])) -> Tensor<2> {
         let mut x = Vec::with_capacity(rows.len() * self.width);
         for &r in rows {
             x.extend_from_slice(&self.x[r * self.width..(r + 1) * self.width]);
+            let start = x.len() - self.width;
+            vary(&mut x[start..]);
         }
         Tensor::from_data(TensorData::new(x, [rows.len(), self.width]), device)
     }
 }
+
+/// Varies one training row in place before each step it is in (image augmentation),
+/// drawing from the run's seeded generator, so a resumed run draws what it would have.
+pub type Augmenter<'a> = &'a dyn Fn(&mut [f32], &mut SplitMix64);
 
 /// The model a run ends with (the best epoch's, unless the config says otherwise), on
 /// the training device without autodiff.
@@ -201,7 +212,8 @@ impl LoopState {
 
 /// Trains `spec` on `train` with `objective`, validating on `valid` after every epoch.
 /// `run` says whether this model was already finished or is resumed from a checkpoint,
-/// and collects what later checkpoints need.
+/// and collects what later checkpoints need. `augment` varies the training rows of
+/// every batch (never the validation rows).
 #[allow(clippy::too_many_arguments)]
 pub async fn train_model<S: TrainSink>(
     device: &Device,
@@ -210,6 +222,7 @@ pub async fn train_model<S: TrainSink>(
     objective: &Objective,
     train: &Encoded,
     valid: &Encoded,
+    augment: Option<Augmenter<'_>>,
     sink: &mut S,
     run: &mut Run,
 ) -> Result<Trained> {
@@ -258,7 +271,11 @@ pub async fn train_model<S: TrainSink>(
             if sink.between_batches().await == Control::Cancel {
                 return Err(Error::Cancelled);
             }
-            let output = state.model.forward_train(train.inputs(batch, &autodiff), &mut state.rng);
+            let inputs = match augment {
+                Some(vary) => train.varied_inputs(batch, &autodiff, |row| vary(row, &mut state.rng)),
+                None => train.inputs(batch, &autodiff),
+            };
+            let output = state.model.forward_train(inputs, &mut state.rng);
             let loss = objective.forward(output, &train.targets, batch);
             // Sum per-sample losses on the device; read back once per epoch.
             let weighted = loss.clone().detach().mul_scalar(batch.len() as f32);

@@ -8,7 +8,8 @@ use fornax_core::data::images::ImageProfile;
 
 use super::images::{ImageArgs, read_images};
 
-/// A folder (or .zip) of images: classes with counts, the sizes pictures came in, and
+/// A folder (or .zip) of images: classes with counts, the sizes pictures came in (with
+/// a histogram of their longer sides when they differ), and
 /// each channel's mean and standard deviation (values in [0, 1]).
 pub fn run_images(path: &Path, args: &ImageArgs, json: bool) -> Result<(), String> {
     let (set, bad) = read_images(path, args)?;
@@ -30,6 +31,12 @@ pub fn run_images(path: &Path, args: &ImageArgs, json: bool) -> Result<(), Strin
     );
     for (class, n) in &profile.classes {
         println!("{class:<24} {n:>8}  {:>5.1}%", 100.0 * *n as f64 / profile.images.max(1) as f64);
+    }
+    if profile.size_histogram.len() > 1 {
+        println!("longer side as they came:");
+        for bin in &profile.size_histogram {
+            println!("  {:>5}-{:<5} px {:>8}", bin.low, bin.high, bin.images);
+        }
     }
     let names: &[&str] = if profile.channels == 3 { &["red", "green", "blue"] } else { &["grey"] };
     for (c, name) in names.iter().enumerate() {

@@ -4,12 +4,13 @@ use fornax_core::FieldError;
 use fornax_core::data::RaggedRows;
 use fornax_core::data::images::{BadFile, ImageOptions, SplitStats};
 use fornax_core::predict::Prediction;
+use fornax_core::recipe::Augment;
 use fornax_core::recipe::benchmark::DataBenchmark;
 use fornax_core::train::{BenchmarkReport, BenchmarkSpec, DataReport, Progress, TrainConfig};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::{Backend, Dataset, TrainedModel};
+use super::{AugmentedImage, Backend, Dataset, TrainedModel};
 
 /// What the UI asks of the worker.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -90,6 +91,14 @@ pub enum ToWorker {
         /// The settings that shape the data (split, cleaning).
         config: TrainConfig,
     },
+    /// Show the loaded pictures augmented as `augment` says, drawn from `seed`:
+    /// [`FromWorker::AugmentPreview`].
+    PreviewAugment {
+        /// The augmentation settings.
+        augment: Augment,
+        /// The run's seed: the same seed shows the same preview.
+        seed: u64,
+    },
     /// The loaded dataset after `config`'s cleaning steps, as CSV bytes.
     ExportCsv {
         /// The column to predict.
@@ -165,6 +174,13 @@ pub enum FromWorker {
         key: String,
         /// Each channel's statistics over both parts, and the channels that differ.
         stats: SplitStats,
+    },
+    /// The answer to [`ToWorker::PreviewAugment`].
+    AugmentPreview {
+        /// The settings it shows, so a late answer to older settings is told apart.
+        augment: Augment,
+        /// The first picture of each class with its augmented draws.
+        images: Vec<AugmentedImage>,
     },
     /// The cleaned dataset as CSV (in the message's bytes).
     Exported {

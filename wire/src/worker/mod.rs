@@ -11,4 +11,4 @@ mod report;
 #[cfg(feature = "js")]
 pub use js::{pack, unpack};
 pub use messages::{FromWorker, ToWorker, inspect_key};
-pub use report::{Backend, Dataset, ImageSummary, Mistake, Thumbnail, TrainedModel};
+pub use report::{AugmentedImage, Backend, Dataset, ImageSummary, Mistake, Thumbnail, TrainedModel};

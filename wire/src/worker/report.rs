@@ -69,6 +69,15 @@ pub struct Thumbnail {
     pub png: Vec<u8>,
 }
 
+/// A picture of the augmentation preview: as the model sees it, then augmented.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AugmentedImage {
+    /// The picture as the model sees it without augmentation.
+    pub original: Thumbnail,
+    /// Draws of the augmentation, as PNG bytes.
+    pub draws: Vec<Vec<u8>>,
+}
+
 /// A model the worker has trained (or taken in from a server job).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrainedModel {

@@ -14,8 +14,8 @@ pub use decode::{FORMATS, MAX_DECODED_BYTES, MAX_SIDE, Picture, decode};
 pub use fit::{Aspect, fit};
 pub use folder_zip::{is_zip, write_zip, zip_files};
 pub use import::{BadFile, ImageOptions, Imported, MAX_FILE_BYTES, MAX_IMAGES, MIN_PER_CLASS, import};
-pub use stats::{ChannelStats, ImageProfile, SHIFT_WARNING, SplitStats, channel_stats};
-pub use thumbnail::thumbnail_png;
+pub use stats::{ChannelStats, ImageProfile, SHIFT_WARNING, SIZE_BINS, SizeBin, SplitStats, channel_stats};
+pub use thumbnail::{planar_png, thumbnail_png};
 
 /// One image of a dataset.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -52,6 +52,8 @@ pub struct ImageProfile {
     pub side: u32,
     /// Smallest and largest width and height the pictures came in: `[min_w, max_w, min_h, max_h]`.
     pub sizes: [u32; 4],
+    /// How many pictures came in at each longer side, in up to [`SIZE_BINS`] bins.
+    pub size_histogram: Vec<SizeBin>,
     /// Per channel, over every image.
     pub stats: ChannelStats,
 }
@@ -78,9 +80,38 @@ impl ImageProfile {
             channels: set.channels,
             side: set.side,
             sizes,
+            size_histogram: size_histogram(set),
             stats: channel_stats(set, &all),
         }
     }
+}
+
+/// Bins of [`ImageProfile::size_histogram`] at most.
+pub const SIZE_BINS: u32 = 8;
+
+/// Pictures whose longer side (as they came, before fitting) is `low` to `high` pixels.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SizeBin {
+    /// Shortest longer side in the bin, in pixels.
+    pub low: u32,
+    /// Longest longer side in the bin, in pixels (inclusive).
+    pub high: u32,
+    /// Pictures in the bin.
+    pub images: usize,
+}
+
+/// Equal-width bins over the pictures' longer sides, from the smallest to the largest.
+fn size_histogram(set: &ImageSet) -> Vec<SizeBin> {
+    let longer: Vec<u32> = set.items.iter().map(|i| i.width.max(i.height)).collect();
+    let (Some(&min), Some(&max)) = (longer.iter().min(), longer.iter().max()) else { return Vec::new() };
+    let width = (max - min + 1).div_ceil(SIZE_BINS);
+    let mut bins: Vec<SizeBin> = (0..(max - min + 1).div_ceil(width))
+        .map(|b| SizeBin { low: min + b * width, high: (min + (b + 1) * width - 1).min(max), images: 0 })
+        .collect();
+    for side in longer {
+        bins[((side - min) / width) as usize].images += 1;
+    }
+    bins
 }
 
 /// How far a channel's test mean may sit from its training mean, in training standard
@@ -108,5 +139,31 @@ impl SplitStats {
             .filter(|&c| (test.mean[c] - train.mean[c]).abs() > SHIFT_WARNING * train.std[c].max(1e-6))
             .collect();
         SplitStats { train, test, shifted }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::images::{Aspect, Item};
+
+    #[test]
+    fn the_size_histogram_bins_the_longer_sides_from_smallest_to_largest() {
+        let sizes = [(10, 4), (12, 12), (9, 17), (30, 2), (30, 30)];
+        let items = sizes.iter().map(|&(width, height)| Item { file: "a/x.png".into(), label: 0, width, height });
+        let set = ImageSet {
+            side: 1,
+            channels: 1,
+            aspect: Aspect::CenterCrop,
+            classes: vec!["a".into()],
+            items: items.collect(),
+            pixels: vec![0; 5],
+        };
+        let bins = size_histogram(&set);
+        assert_eq!(bins.len(), 7, "21 sides in bins of 3");
+        assert_eq!((bins[0].low, bins[0].high, bins[0].images), (10, 12, 2));
+        assert_eq!((bins[2].low, bins[2].high, bins[2].images), (16, 18, 1));
+        assert_eq!((bins[6].low, bins[6].high, bins[6].images), (28, 30, 2));
+        assert_eq!(bins.iter().map(|b| b.images).sum::<usize>(), 5);
     }
 }

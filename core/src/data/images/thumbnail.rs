@@ -8,16 +8,19 @@ use super::ImageSet;
 
 /// Image `i` of `set` as PNG bytes, grey or RGB as the set is.
 pub fn thumbnail_png(set: &ImageSet, i: usize) -> Vec<u8> {
-    let (channels, side) = (set.channels as usize, set.side);
+    planar_png(set.image(i), set.channels as usize, set.side)
+}
+
+/// `channels x side x side` bytes, channel first, as PNG bytes.
+pub fn planar_png(planar: &[u8], channels: usize, side: u32) -> Vec<u8> {
     let plane = (side * side) as usize;
-    let planar = set.image(i);
     // The set keeps channels apart (planar); PNG wants them side by side per pixel.
     let interleaved: Vec<u8> = (0..plane).flat_map(|p| (0..channels).map(move |c| planar[c * plane + p])).collect();
     let color = if channels == 1 { ExtendedColorType::L8 } else { ExtendedColorType::Rgb8 };
     let mut png = Vec::new();
     PngEncoder::new(&mut png)
         .write_image(&interleaved, side, side, color)
-        .expect("a fitted image has exactly side x side pixels of its channels");
+        .expect("a planar image has exactly side x side pixels of its channels");
     png
 }
 
