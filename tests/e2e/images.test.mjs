@@ -57,7 +57,7 @@ test('a folder of pictures: look at it, train a CNN, predict a picture', { timeo
     assert.equal(await page.getByTestId('image-shift-warning').count(), 0);
     assert.equal(await page.getByTestId('size-histogram').count(), 0, 'one size: no histogram');
 
-    // Augmentation: the preview shows the first picture of each class with six draws, and
+    // Augmentation: the preview shows the first picture of each of the first eight classes with six draws, and
     // the same settings and seed show the same draws again.
     const setField = async (id, value) => {
       await page.getByTestId(id).fill(value);
@@ -66,11 +66,11 @@ test('a folder of pictures: look at it, train a CNN, predict a picture', { timeo
     assert.equal(await page.getByTestId('augment-preview').count(), 0, 'nothing switched on, no preview');
     await setField('augment-rotation', '15');
     const draws = page.getByTestId('augment-draw');
-    await draws.nth(59).waitFor({ timeout: 60_000 });
-    assert.equal(await draws.count(), 60);
+    await draws.nth(47).waitFor({ timeout: 60_000 });
+    assert.equal(await draws.count(), 48);
     const sources = () => draws.evaluateAll((imgs) => imgs.map((img) => img.src));
     const rotated = await sources();
-    assert.ok(new Set(rotated).size > 50, 'each draw is its own');
+    assert.ok(new Set(rotated).size > 40, 'each draw is its own');
     assert.equal(await draws.first().evaluate((img) => img.naturalWidth), 16, 'drawn at the size the model reads');
     const firstDraw = (different, before) => page.waitForFunction(([different, before]) => {
       const src = document.querySelector('[data-testid="augment-draw"]')?.src;
@@ -87,7 +87,7 @@ test('a folder of pictures: look at it, train a CNN, predict a picture', { timeo
     assert.match(await page.getByTestId('augment-problem').innerText(), /contrast is from 0 to 1, got 2/);
     assert.equal(await page.getByTestId('augment-preview').count(), 0, 'no preview of settings that cannot train');
     await setField('augment-contrast', '0');
-    await draws.nth(59).waitFor({ timeout: 60_000 });
+    await draws.nth(47).waitFor({ timeout: 60_000 });
     await page.getByTestId('augment-settings').screenshot({ path: `${artifacts}images-augment-settings.png` });
     await page.getByTestId('augment-preview').screenshot({ path: `${artifacts}images-augment.png` });
 
