@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use clap::Parser;
 use fornax_core::data::Table;
-use fornax_core::model::ConvSpec;
+use fornax_core::model::{ConvSpec, ResNetSpec, Stem};
 use fornax_core::train::{BenchmarkSpec, benchmark};
 
 #[derive(Parser)]
@@ -27,6 +27,12 @@ struct Args {
     /// Output channels of each convolutional block, comma-separated.
     #[arg(long, value_delimiter = ',')]
     channels: Vec<usize>,
+    /// A ResNet's stage widths, comma-separated (with --image and --depths; small stem).
+    #[arg(long, value_delimiter = ',')]
+    widths: Vec<usize>,
+    /// Basic blocks per ResNet stage, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    depths: Vec<usize>,
     #[arg(long)]
     epochs: usize,
     #[arg(long)]
@@ -42,10 +48,17 @@ fn main() -> Result<(), String> {
     let args = Args::parse();
     let bytes = std::fs::read(&args.data).map_err(|e| format!("cannot read {}: {e}", args.data.display()))?;
     let table = Table::from_csv_bytes(&bytes).map_err(|e| e.to_string())?;
-    let conv = match args.image[..] {
+    let image = match args.image[..] {
         [] => None,
-        [height, width] => Some(ConvSpec { image: [height, width], channels: args.channels }),
+        [height, width] => Some([height, width]),
         _ => return Err("--image takes height,width".into()),
+    };
+    let (conv, resnet) = match (image, args.widths.is_empty()) {
+        (None, _) => (None, None),
+        (Some(image), true) => (Some(ConvSpec { image, channels: args.channels }), None),
+        (Some(image), false) => {
+            (None, Some(ResNetSpec { image, stem: Stem::Small, widths: args.widths, depths: args.depths }))
+        }
     };
     let spec = BenchmarkSpec {
         target: args.target,
@@ -54,6 +67,7 @@ fn main() -> Result<(), String> {
         batch_size: args.batch_size,
         learning_rate: args.learning_rate,
         conv,
+        resnet,
     };
     let report =
         pollster::block_on(benchmark(&fornax_core::device::cpu(), &table, &spec)).map_err(|e| e.to_string())?;

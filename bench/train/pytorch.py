@@ -3,7 +3,8 @@ schedule as `train-fornax` (bench/train/fornax.rs), timed the same way.
 
 Same rows (the split file Fornax wrote), same preprocessing (inputs standardized with
 the training rows' mean and population std, 1 where it is zero), same model
-(Linear-ReLU-...-Linear, after Conv-ReLU-MaxPool blocks for a CNN, with PyTorch's
+(Linear-ReLU-...-Linear, after Conv-ReLU-MaxPool blocks for a CNN or a ResNet's stem,
+basic blocks and global average pool, as fornax_core's model/resnet.rs lays it out, with PyTorch's
 default initialization, which Burn's Linear and Conv2d also use), Adam with lr and batch size as given, cross-entropy, a shuffle per epoch,
 and a validation pass after each epoch (Fornax computes validation loss and accuracy
 every epoch too). Prints JSON with samples/s after the first epoch, the first epoch's
@@ -20,14 +21,37 @@ import torch
 from torch import nn
 
 
+class BasicBlock(nn.Module):
+    """ResNet's basic block, as torchvision's: two 3x3 convolutions without bias, each
+    batch-normalized, the input added back (through a 1x1 convolution and batch norm
+    where the width or size changes), then ReLU."""
+
+    def __init__(self, inputs, channels, stride):
+        super().__init__()
+        self.conv1 = nn.Conv2d(inputs, channels, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(channels)
+        self.conv2 = nn.Conv2d(channels, channels, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(channels)
+        self.shortcut = nn.Identity()
+        if stride != 1 or inputs != channels:
+            self.shortcut = nn.Sequential(nn.Conv2d(inputs, channels, 1, stride, bias=False), nn.BatchNorm2d(channels))
+
+    def forward(self, x):
+        y = torch.relu(self.bn1(self.conv1(x)))
+        y = self.bn2(self.conv2(y))
+        return torch.relu(y + self.shortcut(x))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", required=True)
     parser.add_argument("--target", required=True)
     parser.add_argument("--split", required=True)
-    parser.add_argument("--hidden", required=True, help="comma-separated widths")
+    parser.add_argument("--hidden", default="", help="comma-separated widths")
     parser.add_argument("--image", help="height,width of the image each row is, for a CNN")
     parser.add_argument("--channels", help="comma-separated output channels of each conv block")
+    parser.add_argument("--widths", help="comma-separated ResNet stage widths (with --image, --depths)")
+    parser.add_argument("--depths", help="comma-separated basic blocks per ResNet stage")
     parser.add_argument("--epochs", type=int, required=True)
     parser.add_argument("--batch-size", type=int, required=True)
     parser.add_argument("--learning-rate", type=float, required=True)
@@ -58,7 +82,20 @@ def main():
 
     layers = []
     inputs = x_train.shape[1]
-    if args.image:
+    if args.image and args.widths:
+        height, width = (int(s) for s in args.image.split(","))
+        widths = [int(w) for w in args.widths.split(",")]
+        depths = [int(d) for d in args.depths.split(",")]
+        layers += [nn.Unflatten(1, (1, height, width)), nn.Conv2d(1, widths[0], 3, padding=1, bias=False)]
+        layers += [nn.BatchNorm2d(widths[0]), nn.ReLU()]
+        channels_in = widths[0]
+        for stage, (channels, depth) in enumerate(zip(widths, depths)):
+            for i in range(depth):
+                layers.append(BasicBlock(channels_in, channels, 2 if stage > 0 and i == 0 else 1))
+                channels_in = channels
+        layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten()]
+        inputs = channels_in
+    elif args.image:
         # Fornax's conv blocks: 3x3 "same" convolution, ReLU, 2x2 max pool; then Flatten
         # (channel first, as Burn flattens).
         height, width = (int(s) for s in args.image.split(","))
@@ -69,7 +106,7 @@ def main():
             channels_in, height, width = channels, height // 2, width // 2
         layers.append(nn.Flatten())
         inputs = channels_in * height * width
-    widths = [inputs] + [int(w) for w in args.hidden.split(",")] + [len(classes)]
+    widths = [inputs] + [int(w) for w in args.hidden.split(",") if w] + [len(classes)]
     for i in range(len(widths) - 1):
         layers.append(nn.Linear(widths[i], widths[i + 1]))
         if i < len(widths) - 2:

@@ -1,7 +1,7 @@
 //! Image datasets end to end, against the fixtures `fixtures/images/make_images.py`
 //! wrote with NumPy and Pillow: every mode and format decodes, the per-channel
 //! statistics equal NumPy's, every unusable file is listed with its reason, and
-//! scikit-learn's digits as a zip of PNG folders train a CNN and a custom network
+//! scikit-learn's digits as a zip of PNG folders train a CNN, a ResNet and a custom network
 //! through the one `train`, whose bundle predicts pictures as the trained model did.
 
 use std::path::Path;
@@ -172,6 +172,31 @@ fn a_custom_network_on_images_gets_its_image_block_from_the_data() {
     let blocks = outcome.bundle.manifest.model.network.as_ref().unwrap();
     assert_eq!(blocks[0].describe(), "image 8x8");
     assert!(outcome.metrics.headline() >= 0.9, "test accuracy {}", outcome.metrics.headline());
+}
+
+#[test]
+fn a_resnet_takes_its_image_size_from_the_data_and_its_bundle_predicts_as_it_trained() {
+    let Imported { set, .. } = digits();
+    let outcome = train(
+        &set,
+        r#"{"epochs": 12, "hidden": [], "resnet": {"image": [0, 0], "widths": [8, 16], "depths": [1, 1]}}"#,
+    );
+    let model = &outcome.bundle.manifest.model;
+    assert_eq!(outcome.bundle.manifest.family(), ModelFamily::Resnet);
+    assert_eq!(model.resnet.as_ref().unwrap().image, [8, 8]);
+    // conv 1->8 (72) + bn 16; block 8->8: 2 * 576 + 32; block 8->16 /2: 1152 + 2304 + 64 + 160;
+    // Linear(16, 10): 170.
+    assert_eq!(model.parameters(), Some(72 + 16 + 1184 + 3680 + 170));
+    assert!(outcome.metrics.headline() >= 0.85, "test accuracy {}", outcome.metrics.headline());
+
+    // The batch norms' running statistics travel in the bundle: the loaded model answers
+    // exactly as the trained one.
+    let loaded = Bundle::from_bytes(&outcome.bundle.to_bytes()).unwrap();
+    let files = zip_files(&std::fs::read(fixtures().join("digits.zip")).unwrap()).unwrap();
+    let pictures: Vec<_> = files.iter().take(20).map(|(_, bytes)| decode(bytes).unwrap()).collect();
+    let trained = block_on(Predictor::new(&outcome.bundle).unwrap().predict_pictures(&pictures)).unwrap();
+    let again = block_on(Predictor::new(&loaded).unwrap().predict_pictures(&pictures)).unwrap();
+    assert_eq!(trained, again);
 }
 
 #[test]

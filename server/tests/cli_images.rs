@@ -111,3 +111,36 @@ fn train_on_a_zip_of_digits_then_predict_a_folder_of_pictures() {
     let out = fornax(&["train", "--data", zip.to_str().unwrap(), "--target", "x", "--out", bundle.to_str().unwrap()]);
     assert!(text(&out.stderr).contains("classified by their folder"), "{}", text(&out.stderr));
 }
+
+#[test]
+fn train_a_resnet_on_pictures_and_refuse_one_on_a_table_without_its_image() {
+    let zip = fixtures().join("digits.zip");
+    let bundle = temp("digits-resnet.fornax");
+    let args = ["--image-size", "8", "--epochs", "10", "--out", bundle.to_str().unwrap()];
+    let out = fornax(&[&["train", "--data", zip.to_str().unwrap(), "--model", "resnet"], &args[..]].concat());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let metrics: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(metrics["test"]["accuracy"].as_f64().unwrap() >= 0.8, "{metrics}");
+    let pictures = temp("resnet-picture");
+    std::fs::create_dir_all(&pictures).unwrap();
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&zip).unwrap()).unwrap();
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut archive.by_index(0).unwrap(), &mut bytes).unwrap();
+    std::fs::write(pictures.join("one.png"), bytes).unwrap();
+    let out = fornax(&["predict", "--model", bundle.to_str().unwrap(), "--data", pictures.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    let wine = Path::new(env!("CARGO_MANIFEST_DIR")).join("../public/demo/wine.csv");
+    let out = fornax(&[
+        "train",
+        "--data",
+        wine.to_str().unwrap(),
+        "--target",
+        "cultivar",
+        "--model",
+        "resnet18",
+        "--out",
+        "x.fornax",
+    ]);
+    assert!(text(&out.stderr).contains("a ResNet needs its image's height and width"), "{}", text(&out.stderr));
+}

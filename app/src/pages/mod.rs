@@ -14,6 +14,7 @@ mod loss_curve;
 mod lr_curve;
 mod network_builder;
 mod projects;
+mod resnet_settings;
 mod scatter;
 mod settings;
 mod train;

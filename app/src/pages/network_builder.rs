@@ -141,9 +141,9 @@ pub fn starter(inputs: usize) -> Vec<Block> {
     if side >= 2 && side * side == inputs {
         vec![
             Block::Image { height: side, width: side },
-            Block::Conv2d { channels: 8, kernel: 3 },
+            Block::Conv2d { channels: 8, kernel: 3, stride: 1, bias: true },
             Block::Activation { function: Activation::Relu },
-            Block::MaxPool2d { size: 2 },
+            Block::MaxPool2d { size: 2, stride: None, padding: 0 },
             Block::Flatten,
         ]
     } else {
@@ -156,7 +156,8 @@ fn hint(block: &BlockInfo) -> String {
     match block.name {
         "linear" => "units (32)",
         "image" => "height x width (square)",
-        "conv2d" => "channels, kernel (8, 3)",
+        "conv2d" => "channels, kernel, stride (8, 3, 1)",
+        "basic_block" => "channels, stride (16, 1)",
         "max_pool2d" | "avg_pool2d" => "window size (2)",
         "activation" => "relu, gelu or tanh (relu)",
         "dropout" => "probability (0.1)",
@@ -190,13 +191,24 @@ fn parse_block(name: &str, settings: &str, inputs: usize) -> Result<Block, Strin
             [] => return Err(format!("image: rows of {inputs} values are not square; give height x width")),
             _ => return Err(format!("image takes height x width, got `{text}`")),
         },
-        "conv2d" => match numbers()?.as_slice() {
-            [] => Block::Conv2d { channels: 8, kernel: 3 },
-            [c] => Block::Conv2d { channels: *c, kernel: 3 },
-            [c, k] => Block::Conv2d { channels: *c, kernel: *k },
-            _ => return Err(format!("conv2d takes channels and a kernel size, got `{text}`")),
+        "conv2d" => {
+            let (channels, kernel, stride) = match numbers()?.as_slice() {
+                [] => (8, 3, 1),
+                [c] => (*c, 3, 1),
+                [c, k] => (*c, *k, 1),
+                [c, k, s] => (*c, *k, *s),
+                _ => return Err(format!("conv2d takes channels, a kernel size and a stride, got `{text}`")),
+            };
+            Block::Conv2d { channels, kernel, stride, bias: true }
+        }
+        "basic_block" => match numbers()?.as_slice() {
+            [] => Block::BasicBlock { channels: 16, stride: 1 },
+            [c] => Block::BasicBlock { channels: *c, stride: 1 },
+            [c, s] => Block::BasicBlock { channels: *c, stride: *s },
+            _ => return Err(format!("basic_block takes channels and a stride, got `{text}`")),
         },
-        "max_pool2d" => Block::MaxPool2d { size: one(2)? },
+        "global_avg_pool" => Block::GlobalAvgPool,
+        "max_pool2d" => Block::MaxPool2d { size: one(2)?, stride: None, padding: 0 },
         "avg_pool2d" => Block::AvgPool2d { size: one(2)? },
         "flatten" => Block::Flatten,
         "batch_norm" => Block::BatchNorm,

@@ -2,7 +2,7 @@
 //! curve they give, and "copy as config" (the same JSON `fornax train --config` reads).
 
 use fornax_core::data::{ColumnKind, ColumnSummary, DataKind};
-use fornax_core::model::{Activation, ConvSpec, ModelFamily};
+use fornax_core::model::{Activation, ConvSpec, ModelFamily, ResNetSpec};
 use fornax_core::train::{
     AdamParams, Balanced, ClassWeights, CrossEntropy, Loss, OptimizerKind, Schedule, TrainConfig,
 };
@@ -10,6 +10,7 @@ use leptos::prelude::*;
 
 use super::lr_curve::LrCurve;
 use super::network_builder::{NetworkBuilder, starter};
+use super::resnet_settings::ResNetSettings;
 use crate::studio::Studio;
 
 #[component]
@@ -66,6 +67,9 @@ pub fn TrainSettings() -> impl IntoView {
             set_family(c, chosen, inputs);
             if let (Some(side), Some(conv)) = (side, c.conv.as_mut()) {
                 conv.image = [side, side];
+            }
+            if let (Some(side), Some(resnet)) = (side, c.resnet.as_mut()) {
+                resnet.image = [side, side];
             }
         });
     };
@@ -188,6 +192,10 @@ pub fn TrainSettings() -> impl IntoView {
                 <NumberField label="Early stopping patience (0: off)" id="setting-patience" get={|c| c.early_stopping.patience.to_string()}
                     set={|c, v| if let Ok(p) = v.parse::<usize>() { c.early_stopping.patience = p }}/>
             </div>
+            <Show when=move || family() == ModelFamily::Resnet>
+                <ResNetSettings inputs=Signal::derive(move || shape().map_or(0, |(inputs, _, _)| inputs))
+                    outputs=Signal::derive(move || shape().map_or(1, |(_, outputs, _)| outputs))/>
+            </Show>
             <Show when=move || family() == ModelFamily::Custom>
                 <NetworkBuilder inputs=Signal::derive(move || shape().map_or(0, |(inputs, _, _)| inputs))/>
             </Show>
@@ -209,27 +217,28 @@ pub fn TrainSettings() -> impl IntoView {
 
 /// Switches the config to `family`, keeping what it can: hidden layers stay (the MLP's
 /// default when there were none). A CNN starts from the square image `inputs` make (8 x 8
-/// for 64 pixel columns) with blocks of 8 and 16 channels; a custom network from the
-/// builder's starter blocks.
+/// for 64 pixel columns) with blocks of 8 and 16 channels; a ResNet from the small
+/// preset on that image, with its output layer as its only dense one (as torchvision's);
+/// a custom network from the builder's starter blocks.
 fn set_family(c: &mut TrainConfig, family: ModelFamily, inputs: usize) {
     c.conv = None;
     c.network = None;
-    if family == ModelFamily::Linear {
+    c.resnet = None;
+    let side = inputs.isqrt();
+    let image = if side * side == inputs { [side, side] } else { [inputs, 1] };
+    if matches!(family, ModelFamily::Linear | ModelFamily::Resnet) {
         c.hidden.clear();
         c.dropout.clear();
+        c.resnet = (family == ModelFamily::Resnet).then(|| ResNetSpec::preset("small", image)).flatten();
         return;
     }
     if c.hidden.is_empty() {
         c.hidden = TrainConfig::default().hidden;
     }
     match family {
-        ModelFamily::Cnn => {
-            let side = inputs.isqrt();
-            let image = if side * side == inputs { [side, side] } else { [inputs, 1] };
-            c.conv = Some(ConvSpec { image, channels: vec![8, 16] });
-        }
+        ModelFamily::Cnn => c.conv = Some(ConvSpec { image, channels: vec![8, 16] }),
         ModelFamily::Custom => c.network = Some(starter(inputs)),
-        ModelFamily::Linear | ModelFamily::Mlp => {}
+        ModelFamily::Linear | ModelFamily::Mlp | ModelFamily::Resnet => {}
     }
 }
 
@@ -287,6 +296,9 @@ fn summary(c: &TrainConfig) -> String {
 /// The model a run trains besides the baseline (`MLP 64-32`, `CNN conv8-conv16 128`).
 pub(super) fn model_summary(c: &TrainConfig) -> String {
     let widths = c.hidden.iter().map(|w| w.to_string()).collect::<Vec<_>>().join("-");
+    if let Some(resnet) = &c.resnet {
+        return format!("{} {widths}", resnet.describe()).trim_end().to_string();
+    }
     if let Some(blocks) = &c.network {
         return format!("custom network of {} blocks {widths}", blocks.len()).trim_end().to_string();
     }

@@ -10,10 +10,14 @@ use leptos::prelude::*;
 use super::{DatasetFile, Studio, model_label, model_name};
 use crate::run_store;
 
-/// An image set trains a CNN unless the user chose a convolutional or custom network:
-/// the model family's default for pictures. Cleaning steps are for tables.
+/// An image set trains a CNN unless the user chose a convolutional, ResNet or custom
+/// network: the model family's default for pictures. Cleaning steps are for tables.
 fn suit_images(config: &mut TrainConfig, side: usize) {
     config.prep = Default::default();
+    if let Some(resnet) = &mut config.resnet {
+        resnet.image = [side, side];
+        return;
+    }
     match &mut config.conv {
         Some(conv) => conv.image = [side, side],
         None if config.network.is_none() => {

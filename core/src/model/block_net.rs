@@ -11,6 +11,7 @@ use burn::tensor::{Device, Tensor, TensorData};
 use super::halving_pool::halving_max_pool;
 use super::layers;
 use super::network::{Block, Shape, stack};
+use super::{Activation, resnet};
 use crate::Result;
 use crate::base::SplitMix64;
 
@@ -76,9 +77,21 @@ impl BlockNet {
                 (Block::Linear { units }, shape) => {
                     net.linears.push(LinearConfig::new(shape.values(), *units).init(device));
                 }
-                (Block::Conv2d { channels, kernel }, Shape::Image { channels: c_in, .. }) => net.convs.push(
-                    Conv2dConfig::new([c_in, *channels], [*kernel; 2]).with_padding(PaddingConfig2d::Same).init(device),
-                ),
+                (Block::Conv2d { channels, kernel, stride, bias }, Shape::Image { channels: c_in, .. }) => {
+                    net.convs.push(conv(c_in, *channels, *kernel, *stride, *bias, device));
+                }
+                (Block::BasicBlock { channels, stride }, Shape::Image { channels: c_in, .. }) => {
+                    // The order forward takes them in: the two convolutions, then the projection.
+                    net.convs.push(conv(c_in, *channels, 3, *stride, false, device));
+                    net.convs.push(conv(*channels, *channels, 3, 1, false, device));
+                    let projects = resnet::projects(c_in, *channels, *stride);
+                    if projects {
+                        net.convs.push(conv(c_in, *channels, 1, *stride, false, device));
+                    }
+                    for _ in 0..2 + usize::from(projects) {
+                        net.batch_norms.push(BatchNormConfig::new(*channels).init(device));
+                    }
+                }
                 (Block::BatchNorm, Shape::Vector(n) | Shape::Image { channels: n, .. }) => {
                     net.batch_norms.push(BatchNormConfig::new(n).init(device));
                 }
@@ -108,14 +121,33 @@ impl BlockNet {
                     let [batch, values] = v.dims();
                     Flow::Image(v.reshape([batch, values / (height * width), *height, *width]))
                 }
-                Block::Conv2d { .. } => {
-                    at.conv += 1;
-                    Flow::Image(self.convs[at.conv - 1].forward(x.image()))
+                Block::Conv2d { .. } => Flow::Image(self.conv(at).forward(x.image())),
+                Block::BasicBlock { channels, stride } => {
+                    let x = x.image();
+                    let [_, c_in, _, _] = x.dims();
+                    let relu = Activation::Relu;
+                    let y = relu.apply(self.norm(at).forward(self.conv(at).forward(x.clone())));
+                    let y = self.norm(at).forward(self.conv(at).forward(y));
+                    let shortcut = match resnet::projects(c_in, *channels, *stride) {
+                        true => self.norm(at).forward(self.conv(at).forward(x)),
+                        false => x,
+                    };
+                    Flow::Image(relu.apply(y + shortcut))
+                }
+                Block::GlobalAvgPool => {
+                    let x = x.image();
+                    let [batch, channels, _, _] = x.dims();
+                    Flow::Vector(x.mean_dim(3).mean_dim(2).reshape([batch, channels]))
                 }
                 // Fornax's own kernel for the common 2x2 pool (Burn's numbers, faster on Flex).
-                Block::MaxPool2d { size: 2 } => Flow::Image(halving_max_pool(x.image())),
-                Block::MaxPool2d { size } => {
-                    let pool = MaxPool2dConfig::new([*size; 2]).with_strides([*size; 2]).init();
+                Block::MaxPool2d { size: 2, stride: None | Some(2), padding: 0 } => {
+                    Flow::Image(halving_max_pool(x.image()))
+                }
+                Block::MaxPool2d { size, stride, padding } => {
+                    let pool = MaxPool2dConfig::new([*size; 2])
+                        .with_strides([stride.unwrap_or(*size); 2])
+                        .with_padding(PaddingConfig2d::Explicit(*padding, *padding, *padding, *padding))
+                        .init();
                     Flow::Image(pool.forward(x.image()))
                 }
                 Block::AvgPool2d { size } => {
@@ -124,8 +156,7 @@ impl BlockNet {
                 }
                 Block::Flatten => Flow::Vector(x.vector()),
                 Block::BatchNorm => {
-                    at.batch_norm += 1;
-                    let norm = &self.batch_norms[at.batch_norm - 1];
+                    let norm = self.norm(at);
                     match x {
                         Flow::Vector(v) => Flow::Vector(norm.forward(v)),
                         Flow::Image(i) => Flow::Image(norm.forward(i)),
@@ -154,6 +185,18 @@ impl BlockNet {
             };
         }
         x
+    }
+
+    /// The next convolution of the walk.
+    fn conv(&self, at: &mut Cursor) -> &Conv2d {
+        at.conv += 1;
+        &self.convs[at.conv - 1]
+    }
+
+    /// The next batch norm of the walk.
+    fn norm(&self, at: &mut Cursor) -> &BatchNorm {
+        at.batch_norm += 1;
+        &self.batch_norms[at.batch_norm - 1]
     }
 
     /// The fresh weights drawn now, under the caller's seeding lock.
@@ -197,6 +240,20 @@ impl BlockNet {
         }
         Ok(copy)
     }
+}
+
+/// A `kernel x kernel` convolution padded by `kernel / 2` on each side, as PyTorch's
+/// `Conv2d(inputs, channels, kernel, stride, padding=kernel // 2, bias=bias)`.
+fn conv(inputs: usize, channels: usize, kernel: usize, stride: usize, bias: bool, device: &Device) -> Conv2d {
+    let padding = match stride {
+        1 => PaddingConfig2d::Same,
+        _ => PaddingConfig2d::Explicit(kernel / 2, kernel / 2, kernel / 2, kernel / 2),
+    };
+    Conv2dConfig::new([inputs, channels], [kernel; 2])
+        .with_stride([stride; 2])
+        .with_padding(padding)
+        .with_bias(bias)
+        .init(device)
 }
 
 /// The blocks depth first, a residual before its own blocks: the order [`stack`] lists.

@@ -17,6 +17,8 @@ pub enum ModelFamily {
     Cnn,
     /// A network composed block by block ([`super::network`]), then dense layers.
     Custom,
+    /// A ResNet-style network ([`super::resnet`]): stages of basic residual blocks.
+    Resnet,
 }
 
 /// What the registry says about one family.
@@ -33,10 +35,11 @@ pub struct FamilyInfo {
 }
 
 /// Every family, in the order the studio lists them.
-pub static FAMILIES: [FamilyInfo; 4] = [
+pub static FAMILIES: [FamilyInfo; 5] = [
     FamilyInfo { family: ModelFamily::Linear, name: "linear", label: "Linear baseline", accepts: BOTH },
     FamilyInfo { family: ModelFamily::Mlp, name: "mlp", label: "MLP", accepts: BOTH },
     FamilyInfo { family: ModelFamily::Cnn, name: "cnn", label: "CNN", accepts: BOTH },
+    FamilyInfo { family: ModelFamily::Resnet, name: "resnet", label: "ResNet-style", accepts: BOTH },
     FamilyInfo { family: ModelFamily::Custom, name: "custom", label: "Custom network", accepts: BOTH },
 ];
 
@@ -55,10 +58,12 @@ impl ModelFamily {
         FAMILIES.iter().find(|f| f.name == name).map(|f| f.family)
     }
 
-    /// The family of a network with these parts: custom with blocks, a CNN with
-    /// convolutions, the linear baseline without hidden layers, an MLP otherwise.
-    pub fn of(blocks: bool, convolutions: bool, hidden_layers: usize) -> ModelFamily {
+    /// The family of a network with these parts: a ResNet with its spec, custom with
+    /// blocks, a CNN with convolutions, the linear baseline without hidden layers, an MLP
+    /// otherwise.
+    pub fn of(resnet: bool, blocks: bool, convolutions: bool, hidden_layers: usize) -> ModelFamily {
         match (blocks, convolutions, hidden_layers) {
+            _ if resnet => ModelFamily::Resnet,
             (true, _, _) => ModelFamily::Custom,
             (false, true, _) => ModelFamily::Cnn,
             (false, false, 0) => ModelFamily::Linear,
@@ -66,7 +71,7 @@ impl ModelFamily {
         }
     }
 
-    /// Its name: `linear`, `mlp`, `cnn` or `custom`.
+    /// Its name: `linear`, `mlp`, `cnn`, `resnet` or `custom`.
     pub fn name(self) -> &'static str {
         self.info().name
     }
@@ -93,8 +98,11 @@ mod tests {
             assert_eq!(serde_json::to_value(info.family).unwrap(), info.name);
             assert_eq!(ModelFamily::from_name(info.name), Some(info.family));
         }
-        assert_eq!(ModelFamily::from_name("resnet"), None);
+        assert_eq!(ModelFamily::from_name("efficientnet"), None);
         let tabular: Vec<_> = ModelFamily::for_kind(DataKind::Tabular).collect();
-        assert_eq!(tabular, [ModelFamily::Linear, ModelFamily::Mlp, ModelFamily::Cnn, ModelFamily::Custom]);
+        assert_eq!(
+            tabular,
+            [ModelFamily::Linear, ModelFamily::Mlp, ModelFamily::Cnn, ModelFamily::Resnet, ModelFamily::Custom]
+        );
     }
 }

@@ -64,7 +64,7 @@ impl ModelSpec {
             norms,
             activation: self.activation,
             dropout: self.dropout.clone(),
-            network: self.network.as_ref().map(|blocks| BlockNet::init(self.inputs, blocks, device)),
+            network: self.blocks().map(|blocks| BlockNet::init(self.inputs, &blocks, device)),
         }
     }
 

@@ -13,6 +13,7 @@ mod layers;
 #[cfg(feature = "compute")]
 mod mlp;
 pub mod network;
+mod resnet;
 mod spec;
 
 pub use activation::Activation;
@@ -21,4 +22,5 @@ pub use family::{FAMILIES, FamilyInfo, ModelFamily};
 #[cfg(feature = "compute")]
 pub use mlp::Mlp;
 pub use network::{BLOCKS, Block, BlockInfo, Shape};
+pub use resnet::{PRESETS as RESNET_PRESETS, ResNetSpec, Stem};
 pub use spec::ModelSpec;

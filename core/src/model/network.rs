@@ -11,7 +11,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Activation;
+use super::{Activation, resnet};
 use crate::limits::{MAX_CONV_VALUES_PER_ROW, MAX_IMAGE_CHANNELS, MAX_LAYERS};
 use crate::{Error, Result};
 
@@ -35,18 +35,31 @@ pub enum Block {
         /// Pixels per row.
         width: usize,
     },
-    /// A 2-D convolution, `kernel x kernel`, stride 1, padded so the image keeps its size
-    /// (odd kernels).
+    /// A 2-D convolution, `kernel x kernel`, padded by `kernel / 2` on each side: at
+    /// stride 1 the image keeps its size, at stride 2 it halves (rounding up).
     Conv2d {
         /// Output channels.
         channels: usize,
         /// Kernel height and width (odd: 1, 3, 5, 7).
         kernel: usize,
+        /// Step between windows (absent: 1).
+        #[serde(default = "one", skip_serializing_if = "is_one")]
+        stride: usize,
+        /// Whether each output channel adds a bias (absent: yes; a batch norm after it
+        /// makes one redundant).
+        #[serde(default = "yes", skip_serializing_if = "is_yes")]
+        bias: bool,
     },
-    /// Keeps the largest value of each `size x size` window (stride `size`).
+    /// Keeps the largest value of each `size x size` window.
     MaxPool2d {
         /// Window height and width.
         size: usize,
+        /// Step between windows (absent: the window's size).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        stride: Option<usize>,
+        /// Pixels added on each side first, which no window picks (absent: 0).
+        #[serde(default, skip_serializing_if = "is_zero")]
+        padding: usize,
     },
     /// Averages each `size x size` window (stride `size`).
     AvgPool2d {
@@ -76,6 +89,38 @@ pub enum Block {
         /// The sub-sequence `f`.
         blocks: Vec<Block>,
     },
+    /// ResNet's basic block ([`super::resnet`]): two batch-normalized 3x3 convolutions
+    /// with the input added back (through a 1x1 convolution where the shape changes),
+    /// then ReLU.
+    BasicBlock {
+        /// Output channels.
+        channels: usize,
+        /// 1 keeps the image's size, 2 halves it.
+        #[serde(default = "one", skip_serializing_if = "is_one")]
+        stride: usize,
+    },
+    /// The mean of each channel over the whole image: one value per channel.
+    GlobalAvgPool,
+}
+
+fn one() -> usize {
+    1
+}
+
+fn is_one(n: &usize) -> bool {
+    *n == 1
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_yes(b: &bool) -> bool {
+    *b
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// What flows between blocks: a vector of values per row, or an image.
@@ -124,10 +169,10 @@ pub struct BlockInfo {
 }
 
 /// Every kind of block, in the order a builder offers them.
-pub static BLOCKS: [BlockInfo; 11] = [
+pub static BLOCKS: [BlockInfo; 13] = [
     BlockInfo { name: "linear", what: "fully connected layer of `units` outputs" },
     BlockInfo { name: "image", what: "read the row as `height x width` images, channel first" },
-    BlockInfo { name: "conv2d", what: "2-D convolution, `channels` out, odd `kernel`, size kept" },
+    BlockInfo { name: "conv2d", what: "2-D convolution, `channels` out, odd `kernel`, `stride` 1 or 2" },
     BlockInfo { name: "max_pool2d", what: "largest value of each `size x size` window" },
     BlockInfo { name: "avg_pool2d", what: "mean of each `size x size` window" },
     BlockInfo { name: "flatten", what: "an image as one vector, channel first" },
@@ -136,6 +181,8 @@ pub static BLOCKS: [BlockInfo; 11] = [
     BlockInfo { name: "activation", what: "relu, gelu or tanh on every value" },
     BlockInfo { name: "dropout", what: "zero values with probability `p` while training" },
     BlockInfo { name: "residual", what: "x + f(x) around a sub-sequence of blocks" },
+    BlockInfo { name: "basic_block", what: "ResNet's residual block: `channels` out, `stride` 1 or 2" },
+    BlockInfo { name: "global_avg_pool", what: "the mean of each channel: one value per channel" },
 ];
 
 impl Block {
@@ -153,6 +200,8 @@ impl Block {
             Block::Activation { .. } => "activation",
             Block::Dropout { .. } => "dropout",
             Block::Residual { .. } => "residual",
+            Block::BasicBlock { .. } => "basic_block",
+            Block::GlobalAvgPool => "global_avg_pool",
         }
     }
 
@@ -161,13 +210,24 @@ impl Block {
         match self {
             Block::Linear { units } => format!("linear {units}"),
             Block::Image { height, width } => format!("image {height}x{width}"),
-            Block::Conv2d { channels, kernel } => format!("conv2d {channels} channels {kernel}x{kernel}"),
-            Block::MaxPool2d { size } => format!("max_pool2d {size}x{size}"),
+            Block::Conv2d { channels, kernel, stride, bias } => format!(
+                "conv2d {channels} channels {kernel}x{kernel}{}{}",
+                stride_words(*stride),
+                if *bias { "" } else { " no bias" }
+            ),
+            Block::MaxPool2d { size, stride, padding } => format!(
+                "max_pool2d {size}x{size}{}{}",
+                stride.filter(|s| s != size).map_or(String::new(), stride_words),
+                if *padding > 0 { format!(" padding {padding}") } else { String::new() }
+            ),
+            Block::BasicBlock { channels, stride } => {
+                format!("basic block {channels} channels{}", stride_words(*stride))
+            }
             Block::AvgPool2d { size } => format!("avg_pool2d {size}x{size}"),
             Block::Activation { function } => format!("activation {}", format!("{function:?}").to_lowercase()),
             Block::Dropout { p } => format!("dropout {p}"),
             Block::Residual { blocks } => format!("residual of {} blocks", blocks.len()),
-            Block::Flatten | Block::BatchNorm | Block::LayerNorm => self.name().to_string(),
+            Block::Flatten | Block::BatchNorm | Block::LayerNorm | Block::GlobalAvgPool => self.name().to_string(),
         }
     }
 
@@ -191,7 +251,7 @@ impl Block {
                 }
             }
             (Block::Image { .. }, image) => Err(format!("needs a vector, got an image of {image}")),
-            (Block::Conv2d { channels, kernel }, Shape::Image { height, width, .. }) => {
+            (Block::Conv2d { channels, kernel, stride, .. }, Shape::Image { height, width, .. }) => {
                 if *channels == 0 {
                     return Err("needs at least 1 channel".into());
                 }
@@ -200,9 +260,43 @@ impl Block {
                         "needs an odd kernel from 1 to 15 (so the image keeps its size), got {kernel}"
                     ));
                 }
-                Ok(Shape::Image { channels: *channels, height, width })
+                check_stride(*stride)?;
+                Ok(Shape::Image {
+                    channels: *channels,
+                    height: strided(height, *stride),
+                    width: strided(width, *stride),
+                })
             }
-            (Block::MaxPool2d { size } | Block::AvgPool2d { size }, Shape::Image { channels, height, width }) => {
+            (Block::BasicBlock { channels, stride }, Shape::Image { height, width, .. }) => {
+                if *channels == 0 {
+                    return Err("needs at least 1 channel".into());
+                }
+                check_stride(*stride)?;
+                Ok(Shape::Image {
+                    channels: *channels,
+                    height: strided(height, *stride),
+                    width: strided(width, *stride),
+                })
+            }
+            (Block::MaxPool2d { size, stride, padding }, Shape::Image { channels, height, width }) => {
+                let stride = stride.unwrap_or(*size);
+                if *size < 2 {
+                    return Err(format!("needs a window of at least 2, got {size}"));
+                }
+                if stride == 0 || stride > *size {
+                    return Err(format!("needs a stride from 1 to the window's size, got {stride}"));
+                }
+                if padding * 2 > *size {
+                    return Err(format!("pads at most half the window ({}), got {padding}", size / 2));
+                }
+                let (padded_h, padded_w) = (height + 2 * padding, width + 2 * padding);
+                if padded_h < *size || padded_w < *size {
+                    return Err(format!("a {size}x{size} window does not fit a {height}x{width} image"));
+                }
+                let out = |side: usize| (side - size) / stride + 1;
+                Ok(Shape::Image { channels, height: out(padded_h), width: out(padded_w) })
+            }
+            (Block::AvgPool2d { size }, Shape::Image { channels, height, width }) => {
                 if *size < 2 {
                     return Err(format!("needs a window of at least 2, got {size}"));
                 }
@@ -211,9 +305,15 @@ impl Block {
                 }
                 Ok(Shape::Image { channels, height: height / size, width: width / size })
             }
-            (Block::Conv2d { .. } | Block::MaxPool2d { .. } | Block::AvgPool2d { .. }, Shape::Vector(n)) => {
-                Err(format!("needs an image, got a vector of {n} values: put an `image` block before it"))
-            }
+            (Block::GlobalAvgPool, Shape::Image { channels, .. }) => Ok(Shape::Vector(channels)),
+            (
+                Block::Conv2d { .. }
+                | Block::MaxPool2d { .. }
+                | Block::AvgPool2d { .. }
+                | Block::BasicBlock { .. }
+                | Block::GlobalAvgPool,
+                Shape::Vector(n),
+            ) => Err(format!("needs an image, got a vector of {n} values: put an `image` block before it")),
             (Block::Flatten, shape) => Ok(vector(shape)),
             (Block::LayerNorm, Shape::Vector(n)) => Ok(Shape::Vector(n)),
             (Block::LayerNorm, image) => {
@@ -236,14 +336,33 @@ impl Block {
     fn parameters(&self, input: Shape) -> Option<usize> {
         match (self, input) {
             (Block::Linear { units }, shape) => shape.values().checked_add(1)?.checked_mul(*units),
-            (Block::Conv2d { channels, kernel }, Shape::Image { channels: c_in, .. }) => {
-                c_in.checked_mul(kernel.checked_mul(*kernel)?)?.checked_add(1)?.checked_mul(*channels)
+            (Block::Conv2d { channels, kernel, bias, .. }, Shape::Image { channels: c_in, .. }) => {
+                c_in.checked_mul(kernel.checked_mul(*kernel)?)?.checked_add(usize::from(*bias))?.checked_mul(*channels)
+            }
+            (Block::BasicBlock { channels, stride }, Shape::Image { channels: c_in, .. }) => {
+                resnet::basic_block_parameters(c_in, *channels, *stride)
             }
             (Block::BatchNorm, Shape::Vector(n) | Shape::Image { channels: n, .. }) => n.checked_mul(2),
             (Block::LayerNorm, shape) => shape.values().checked_mul(2),
             _ => Some(0),
         }
     }
+}
+
+/// ` stride 2`, or nothing for stride 1.
+fn stride_words(stride: usize) -> String {
+    if stride == 1 { String::new() } else { format!(" stride {stride}") }
+}
+
+fn check_stride(stride: usize) -> std::result::Result<(), String> {
+    if (1..=2).contains(&stride) { Ok(()) } else { Err(format!("needs a stride of 1 or 2, got {stride}")) }
+}
+
+/// A side after a window of odd kernel `k`, padded by `k / 2`, stepping by `stride`:
+/// PyTorch's `(side + 2 * (k / 2) - k) / stride + 1`, which is the side divided by the
+/// stride, rounded up.
+fn strided(side: usize, stride: usize) -> usize {
+    side.div_ceil(stride)
 }
 
 /// One block's place and shapes, as the studio lists them while the user stacks blocks.
@@ -354,6 +473,49 @@ mod tests {
     }
 
     #[test]
+    fn strides_and_padding_follow_pytorch() {
+        let net = blocks(
+            r#"[{"block":"image","height":7,"width":7},
+                {"block":"conv2d","channels":4,"kernel":3,"stride":2,"bias":false},
+                {"block":"max_pool2d","size":3,"stride":2,"padding":1},
+                {"block":"basic_block","channels":8,"stride":2},{"block":"global_avg_pool"}]"#,
+        );
+        let stacked = stack(49, &net).unwrap();
+        assert_eq!(stacked[1].block, "conv2d 4 channels 3x3 stride 2 no bias");
+        assert_eq!(stacked[2].block, "max_pool2d 3x3 stride 2 padding 1");
+        // 7 -> conv: (7 + 2 - 3) / 2 + 1 = 4 -> pool: (4 + 2 - 3) / 2 + 1 = 2 -> block: 1.
+        let shapes: Vec<_> = stacked.iter().map(|s| s.output).collect();
+        assert_eq!(
+            shapes[1..],
+            [
+                Shape::Image { channels: 4, height: 4, width: 4 },
+                Shape::Image { channels: 4, height: 2, width: 2 },
+                Shape::Image { channels: 8, height: 1, width: 1 },
+                Shape::Vector(8),
+            ]
+        );
+        // Conv2d(1, 4, 3, bias=False) 36; the block: 4*9*8 + 8*9*8, two BatchNorm2d(8),
+        // and the projection Conv2d(4, 8, 1, bias=False) + BatchNorm2d(8).
+        assert_eq!(parameters(49, &net), Some(36 + 288 + 576 + 32 + 48));
+        // Defaults are left out when written back, so configs written before read the same.
+        let plain = r#"{"block":"conv2d","channels":8,"kernel":3}"#;
+        assert_eq!(serde_json::to_string(&serde_json::from_str::<Block>(plain).unwrap()).unwrap(), plain);
+        let fails = |json: &str, expected: &str| {
+            let err = stack(16, &blocks(json)).unwrap_err().to_string();
+            assert!(err.contains(expected), "{err}");
+        };
+        fails(
+            r#"[{"block":"image","height":4,"width":4},{"block":"conv2d","channels":2,"kernel":3,"stride":3}]"#,
+            "stride of 1 or 2",
+        );
+        fails(
+            r#"[{"block":"image","height":4,"width":4},{"block":"max_pool2d","size":2,"padding":2}]"#,
+            "pads at most half",
+        );
+        fails(r#"[{"block":"global_avg_pool"}]"#, "needs an image");
+    }
+
+    #[test]
     fn the_block_that_does_not_fit_is_named() {
         let fails = |json: &str, inputs: usize, expected: &str| {
             let err = stack(inputs, &blocks(json)).unwrap_err().to_string();
@@ -413,7 +575,8 @@ mod tests {
             r#"[{"block":"linear","units":1},{"block":"image","height":1,"width":1},
                 {"block":"conv2d","channels":1,"kernel":1},{"block":"max_pool2d","size":2},
                 {"block":"avg_pool2d","size":2},{"block":"flatten"},{"block":"batch_norm"},{"block":"layer_norm"},
-                {"block":"activation","function":"tanh"},{"block":"dropout","p":0},{"block":"residual","blocks":[]}]"#,
+                {"block":"activation","function":"tanh"},{"block":"dropout","p":0},{"block":"residual","blocks":[]},
+                {"block":"basic_block","channels":1},{"block":"global_avg_pool"}]"#,
         );
         let names: Vec<_> = one_of_each.iter().map(Block::name).collect();
         assert_eq!(names, BLOCKS.iter().map(|b| b.name).collect::<Vec<_>>());

@@ -2,10 +2,12 @@
 //! without Burn, so the UI and the wire types can carry it. [`ModelSpec::init`] (with
 //! the `compute` feature) builds it.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use super::network::{self, Block};
-use super::{Activation, ConvSpec, ModelFamily};
+use super::{Activation, ConvSpec, ModelFamily, ResNetSpec};
 use crate::limits::{MAX_LAYERS, MAX_PARAMETERS};
 use crate::{Error, Result};
 
@@ -36,6 +38,10 @@ pub struct ModelSpec {
     /// family). Exclusive with `conv`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network: Option<Vec<Block>>,
+    /// A ResNet's stages before the output layer (absent: none; the `resnet` family).
+    /// Exclusive with `conv` and `network`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resnet: Option<ResNetSpec>,
 }
 
 impl ModelSpec {
@@ -50,13 +56,23 @@ impl ModelSpec {
             batch_norm: false,
             conv: None,
             network: None,
+            resnet: None,
+        }
+    }
+
+    /// The blocks before the dense layers: a custom network's, or a ResNet's expanded.
+    pub fn blocks(&self) -> Option<Cow<'_, [Block]>> {
+        match (&self.network, &self.resnet) {
+            (Some(blocks), _) => Some(Cow::Borrowed(blocks)),
+            (None, Some(resnet)) => Some(Cow::Owned(resnet.blocks())),
+            (None, None) => None,
         }
     }
 
     /// The family this shape belongs to: custom with blocks, a CNN with convolutions,
     /// the linear baseline without hidden layers, an MLP otherwise.
     pub fn family(&self) -> ModelFamily {
-        ModelFamily::of(self.network.is_some(), self.conv.is_some(), self.hidden.len())
+        ModelFamily::of(self.resnet.is_some(), self.network.is_some(), self.conv.is_some(), self.hidden.len())
     }
 
     /// `linear` for the baseline, `cnn` with convolutions, `mlp` otherwise.
@@ -67,9 +83,9 @@ impl ModelSpec {
     /// Widths of the dense layers' inputs and outputs: the convolutions' or blocks'
     /// output (or the row's inputs), the hidden layers, the outputs.
     pub(super) fn widths(&self) -> Vec<usize> {
-        let first = match (&self.conv, &self.network) {
+        let first = match (&self.conv, self.blocks()) {
             (Some(conv), _) => conv.outputs().unwrap_or(usize::MAX),
-            (None, Some(blocks)) => network::output(self.inputs, blocks).map_or(usize::MAX, |s| s.values()),
+            (None, Some(blocks)) => network::output(self.inputs, &blocks).map_or(usize::MAX, |s| s.values()),
             (None, None) => self.inputs,
         };
         std::iter::once(first).chain(self.hidden.iter().copied()).chain(std::iter::once(self.outputs)).collect()
@@ -87,8 +103,8 @@ impl ModelSpec {
             Some(conv) => conv.parameters(self.inputs)?,
             None => 0,
         };
-        let blocks = match &self.network {
-            Some(blocks) => network::parameters(self.inputs, blocks)?,
+        let blocks = match self.blocks() {
+            Some(blocks) => network::parameters(self.inputs, &blocks)?,
             None => 0,
         };
         linear.checked_add(norms?)?.checked_add(convs)?.checked_add(blocks)
@@ -111,6 +127,15 @@ impl ModelSpec {
                 return Err(Error::InvalidConfig("a custom network needs at least one block".into()));
             }
             network::stack(self.inputs, blocks)?;
+        }
+        if let Some(resnet) = &self.resnet {
+            if self.conv.is_some() || self.network.is_some() {
+                return Err(Error::InvalidConfig(
+                    "a ResNet is a model of its own: leave out `conv` and `network`".into(),
+                ));
+            }
+            resnet.validate()?;
+            network::stack(self.inputs, &resnet.blocks())?;
         }
         if self.widths().contains(&0) {
             return Err(Error::InvalidConfig(format!("every layer needs a width of at least 1, got {self:?}")));

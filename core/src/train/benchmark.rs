@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::ConvSpec;
+use crate::model::{ConvSpec, ResNetSpec};
 
 #[cfg(feature = "compute")]
 pub use compute::benchmark;
@@ -26,6 +26,9 @@ pub struct BenchmarkSpec {
     /// Convolutional blocks before the hidden layers (a CNN on image rows).
     #[serde(default)]
     pub conv: Option<ConvSpec>,
+    /// A ResNet-style network before the hidden layers, instead of `conv`.
+    #[serde(default)]
+    pub resnet: Option<ResNetSpec>,
 }
 
 /// Row numbers of the seeded split, for a peer to train on the same rows.
@@ -104,6 +107,7 @@ mod compute {
             learning_rate: spec.learning_rate,
             hidden: spec.hidden.clone(),
             conv: spec.conv.clone(),
+            resnet: spec.resnet.clone(),
             optimizer: OptimizerKind::Adam(AdamParams::default()),
             // Every epoch runs, on both sides.
             early_stopping: EarlyStopping { patience: 0, restore_best: false, ..EarlyStopping::default() },

@@ -10,7 +10,7 @@ use super::optim::OptimizerKind;
 use super::schedule::Schedule;
 use crate::data::Prep;
 use crate::model::network::{self, Block};
-use crate::model::{Activation, ConvSpec, ModelFamily, ModelSpec};
+use crate::model::{Activation, ConvSpec, ModelFamily, ModelSpec, ResNetSpec};
 use crate::recipe::Augment;
 use crate::task::Task;
 use crate::{Error, Result};
@@ -40,6 +40,11 @@ pub struct TrainConfig {
     /// `[{"block": "linear", "units": 64}, {"block": "activation", "function": "relu"}]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub network: Option<Vec<Block>>,
+    /// A ResNet-style network before the output layer (the `resnet` family):
+    /// `{"image": [32, 32], "widths": [16, 32, 64], "depths": [1, 1, 1]}`; for pictures,
+    /// training sets `image` to their size.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resnet: Option<ResNetSpec>,
     /// `None`: cross-entropy for classification, mean squared error for regression.
     pub loss: Option<Loss>,
     /// The optimizer and its settings (default: Adam).
@@ -78,6 +83,7 @@ impl Default for TrainConfig {
             batch_norm: false,
             conv: None,
             network: None,
+            resnet: None,
             loss: None,
             optimizer: OptimizerKind::default(),
             weight_decay: 0.0,
@@ -119,6 +125,12 @@ impl TrainConfig {
         if self.network.is_some() && self.conv.is_some() {
             return bad("a network of blocks replaces `conv`: write its convolutions as conv2d blocks".into());
         }
+        if let Some(resnet) = &self.resnet {
+            if self.network.is_some() || self.conv.is_some() {
+                return bad("a ResNet is a model of its own: leave out `conv` and `network`".into());
+            }
+            resnet.validate()?;
+        }
         if !(self.dropout.len() <= 1 || self.dropout.len() == self.hidden.len()) {
             return bad(format!(
                 "dropout takes one probability for all hidden layers or one per layer ({}), got {}",
@@ -146,7 +158,7 @@ impl TrainConfig {
 
     /// The family of the model this config trains besides the baseline.
     pub fn family(&self) -> ModelFamily {
-        ModelFamily::of(self.network.is_some(), self.conv.is_some(), self.hidden.len())
+        ModelFamily::of(self.resnet.is_some(), self.network.is_some(), self.conv.is_some(), self.hidden.len())
     }
 
     /// The shape of the model this config trains, for `inputs` values per row and
@@ -165,6 +177,7 @@ impl TrainConfig {
             batch_norm: self.batch_norm,
             conv: self.conv.clone(),
             network: self.network.clone(),
+            resnet: self.resnet.clone(),
         }
     }
 
@@ -187,7 +200,8 @@ impl TrainConfig {
     /// its `maxStorageBufferBindingSize`, so the tab warns before such a run starts.
     pub fn largest_buffer(&self, inputs: usize, outputs: usize, train_rows: usize) -> Option<(u64, String)> {
         let batch = self.batch_size_for(train_rows).ok()? as u64;
-        let stacked = self.network.as_ref().map(|b| network::stack(inputs, b).unwrap_or_default()).unwrap_or_default();
+        let spec = self.model_spec(inputs, outputs);
+        let stacked = spec.blocks().map(|b| network::stack(inputs, &b).unwrap_or_default()).unwrap_or_default();
         let dense_inputs = match (&self.conv, stacked.last()) {
             (Some(conv), _) => conv.outputs().unwrap_or(inputs),
             (None, Some(last)) => last.output.values(),

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use clap::Args;
 use fornax_core::Error;
 use fornax_core::data::Dataset;
-use fornax_core::model::ConvSpec;
+use fornax_core::model::{ConvSpec, ResNetSpec};
 use fornax_core::task::Task;
 use fornax_core::train::{
     Checkpoint, Control, IMAGE_TARGET, Progress, TrainConfig, TrainSink, contain_device_failure, resume, train,
@@ -28,7 +28,8 @@ pub struct TrainArgs {
     /// classification or regression (default: inferred from the target).
     #[arg(long, conflicts_with = "resume")]
     task: Option<String>,
-    /// mlp (default), linear, or cnn (images; for a table, write `conv` in --config).
+    /// mlp (default), linear, or for images cnn, resnet (the small preset) or resnet18
+    /// (for a table, write `conv` or `resnet` in --config).
     #[arg(long, conflicts_with = "resume")]
     model: Option<String>,
     /// Most epochs (early stopping may end sooner).
@@ -177,14 +178,30 @@ fn fresh_run(args: &TrainArgs) -> Result<Start, String> {
         "linear" => {
             config.hidden.clear();
             config.conv = None;
+            config.resnet = None;
         }
         // The image's size comes from the data when training starts.
         "cnn" if images => {
             config.network = None;
+            config.resnet = None;
             config.conv.get_or_insert(ConvSpec { image: [0, 0], channels: vec![8, 16] });
         }
         "cnn" => return Err("for a table, a CNN needs its image's height and width: write `conv` in --config".into()),
-        other => return Err(format!("unknown model `{other}`: use `mlp`, `linear` or `cnn`")),
+        // A ResNet's head is its output layer alone, as torchvision's.
+        name @ ("resnet" | "resnet18") if images => {
+            let preset = if name == "resnet" { "small" } else { name };
+            config.conv = None;
+            config.network = None;
+            config.hidden.clear();
+            config.dropout.clear();
+            config.resnet = ResNetSpec::preset(preset, [0, 0]);
+        }
+        "resnet" | "resnet18" => {
+            return Err("for a table, a ResNet needs its image's height and width: write `resnet` in --config".into());
+        }
+        other => {
+            return Err(format!("unknown model `{other}`: use `mlp`, `linear`, `cnn`, `resnet` or `resnet18`"));
+        }
     }
     let task = args.task.as_deref().map(Task::parse).transpose().map_err(|e| e.to_string())?;
     let target = match (&args.target, images) {

