@@ -352,16 +352,18 @@ fn preview_augment(augment: Augment, seed: u64) {
         return fail(e.to_string());
     }
     let preview = fornax_core::recipe::augment_preview(&set, &augment, seed);
-    let images = preview.into_iter().map(|p| {
-        let item = &set.items[p.item];
-        let png = fornax_core::data::images::thumbnail_png(&set, p.item);
-        AugmentedImage { original: Thumbnail { class: item.label, file: item.file.clone(), png }, draws: p.draws }
-    });
+    let images = preview.into_iter().map(|p| AugmentedImage { original: thumbnail(&set, p.item), draws: p.draws });
     post(&FromWorker::AugmentPreview { augment, images: images.collect() });
 }
 
 /// Images shown per class on the data page.
 const THUMBNAILS_PER_CLASS: usize = 8;
+
+/// Picture `i` of `set` as the data page shows it: as the model sees it, with its class and file.
+fn thumbnail(set: &ImageSet, i: usize) -> Thumbnail {
+    let item = &set.items[i];
+    Thumbnail { class: item.label, file: item.file.clone(), png: fornax_core::data::images::thumbnail_png(set, i) }
+}
 
 fn loaded_images(name: String, imported: Imported, zip: Option<Vec<u8>>) {
     let Imported { set, bad } = imported;
@@ -370,8 +372,7 @@ fn loaded_images(name: String, imported: Imported, zip: Option<Vec<u8>>) {
     for (i, item) in set.items.iter().enumerate() {
         if shown[item.label] < THUMBNAILS_PER_CLASS {
             shown[item.label] += 1;
-            let png = fornax_core::data::images::thumbnail_png(&set, i);
-            thumbnails.push(Thumbnail { class: item.label, file: item.file.clone(), png });
+            thumbnails.push(thumbnail(&set, i));
         }
     }
     let summary = ImageSummary { profile: ImageProfile::new(&set), skipped: bad, thumbnails };
