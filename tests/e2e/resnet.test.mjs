@@ -48,6 +48,8 @@ for (const mode of [
 
       // Small pictures and a small network, so that the run is short on an emulated GPU.
       await page.getByTestId('image-side').selectOption('8');
+      // The pictures are fitted again at 8 x 8 before the stages are edited.
+      await page.waitForFunction(() => document.querySelector('[data-testid="thumbnail"]')?.naturalWidth === 8, null, { timeout: 60_000 });
       await page.getByTestId('resnet-stem').selectOption('small');
       await field('resnet-widths', '8, 16');
       await field('resnet-depths', '1, 1');
