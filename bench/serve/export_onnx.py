@@ -15,7 +15,13 @@ import torch
 
 
 def build(spec):
-    activation = {"relu": torch.nn.ReLU, "gelu": torch.nn.GELU, "tanh": torch.nn.Tanh}[spec["activation"]]
+    activation = {
+        "relu": torch.nn.ReLU,
+        "gelu": torch.nn.GELU,
+        "tanh": torch.nn.Tanh,
+        "swish": torch.nn.SiLU,
+        "relu6": torch.nn.ReLU6,
+    }[spec["activation"]]
     modules = []
     for i, layer in enumerate(spec["layers"]):
         linear = torch.nn.Linear(layer["inputs"], layer["outputs"])

@@ -1,7 +1,8 @@
 //! Image datasets end to end, against the fixtures `fixtures/images/make_images.py`
 //! wrote with NumPy and Pillow: every mode and format decodes, the per-channel
 //! statistics equal NumPy's, every unusable file is listed with its reason, and
-//! scikit-learn's digits as a zip of PNG folders train a CNN, a ResNet and a custom network
+//! scikit-learn's digits as a zip of PNG folders train a CNN, a ResNet, an EfficientNet, a
+//! MobileNetV2 and a custom network
 //! through the one `train`, whose bundle predicts pictures as the trained model did.
 
 use std::path::Path;
@@ -197,6 +198,33 @@ fn a_resnet_takes_its_image_size_from_the_data_and_its_bundle_predicts_as_it_tra
     let trained = block_on(Predictor::new(&outcome.bundle).unwrap().predict_pictures(&pictures)).unwrap();
     let again = block_on(Predictor::new(&loaded).unwrap().predict_pictures(&pictures)).unwrap();
     assert_eq!(trained, again);
+}
+
+#[test]
+fn an_efficientnet_and_a_mobilenet_train_on_pictures_and_their_bundles_predict_as_they_trained() {
+    let Imported { set, .. } = digits();
+    let files = zip_files(&std::fs::read(fixtures().join("digits.zip")).unwrap()).unwrap();
+    let pictures: Vec<_> = files.iter().take(20).map(|(_, bytes)| decode(bytes).unwrap()).collect();
+    for (layout, squeeze) in [("b0", true), ("mobilenet_v2", false)] {
+        let config = format!(
+            r#"{{"epochs": 15, "hidden": [], "learning_rate": 0.003,
+                "efficientnet": {{"image": [0, 0], "layout": "{layout}", "width": 0.25, "depth": 0.25}}}}"#
+        );
+        let outcome = train(&set, &config);
+        let model = &outcome.bundle.manifest.model;
+        assert_eq!(outcome.bundle.manifest.family(), ModelFamily::Efficientnet);
+        assert_eq!(model.efficientnet.as_ref().unwrap().image, [8, 8]);
+        let blocks = model.blocks().unwrap();
+        let mb_convs: Vec<_> = blocks.iter().filter(|b| b.name() == "mb_conv").collect();
+        assert_eq!(mb_convs.len(), 7, "{layout}: one block per stage at a quarter of the depth");
+        assert!(mb_convs.iter().all(|b| b.describe().contains("squeeze-excite") == squeeze), "{layout}");
+        assert!(outcome.metrics.headline() >= 0.8, "{layout}: test accuracy {}", outcome.metrics.headline());
+
+        let loaded = Bundle::from_bytes(&outcome.bundle.to_bytes()).unwrap();
+        let trained = block_on(Predictor::new(&outcome.bundle).unwrap().predict_pictures(&pictures)).unwrap();
+        let again = block_on(Predictor::new(&loaded).unwrap().predict_pictures(&pictures)).unwrap();
+        assert_eq!(trained, again, "{layout}");
+    }
 }
 
 #[test]

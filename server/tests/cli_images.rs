@@ -144,3 +144,26 @@ fn train_a_resnet_on_pictures_and_refuse_one_on_a_table_without_its_image() {
     ]);
     assert!(text(&out.stderr).contains("a ResNet needs its image's height and width"), "{}", text(&out.stderr));
 }
+
+#[test]
+fn train_an_efficientnet_on_pictures_and_refuse_a_mobilenet_on_a_table_without_its_image() {
+    let zip = fixtures().join("digits.zip");
+    let bundle = temp("digits-efficientnet.fornax");
+    let args = ["--image-size", "8", "--epochs", "12", "--out", bundle.to_str().unwrap()];
+    let out = fornax(&[&["train", "--data", zip.to_str().unwrap(), "--model", "efficientnet"], &args[..]].concat());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let metrics: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(metrics["test"]["accuracy"].as_f64().unwrap() >= 0.7, "{metrics}");
+    let manifest = fornax_core::bundle::Bundle::from_bytes(&std::fs::read(&bundle).unwrap()).unwrap().manifest;
+    assert_eq!(manifest.family(), fornax_core::model::ModelFamily::Efficientnet);
+    assert_eq!(manifest.model.efficientnet.unwrap().preset_name(), Some("small"));
+
+    let wine = Path::new(env!("CARGO_MANIFEST_DIR")).join("../public/demo/wine.csv");
+    let wine = wine.to_str().unwrap();
+    let out =
+        fornax(&["train", "--data", wine, "--target", "cultivar", "--model", "mobilenet_v2", "--out", "x.fornax"]);
+    let err = text(&out.stderr);
+    assert!(err.contains("an EfficientNet needs its image's height and width"), "{err}");
+    let out = fornax(&["train", "--data", wine, "--target", "cultivar", "--model", "vgg", "--out", "x.fornax"]);
+    assert!(text(&out.stderr).contains("`efficientnet_b0` or `mobilenet_v2`"), "{}", text(&out.stderr));
+}

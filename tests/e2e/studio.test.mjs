@@ -201,7 +201,7 @@ test('a CNN chosen in the model step trains on digits in the tab', { timeout: 60
 
     await page.getByTestId('train-settings').locator('summary').click();
     const model = page.getByTestId('setting-model');
-    assert.deepEqual(await model.locator('option').allInnerTexts(), ['Linear baseline', 'MLP', 'CNN', 'ResNet-style', 'Custom network']);
+    assert.deepEqual(await model.locator('option').allInnerTexts(), ['Linear baseline', 'MLP', 'CNN', 'ResNet-style', 'EfficientNet-style', 'Custom network']);
     assert.equal(await model.inputValue(), 'mlp');
     await model.selectOption('cnn');
     assert.equal(await page.getByTestId('setting-image').inputValue(), '8 x 8');

@@ -159,7 +159,8 @@ fn hint(block: &BlockInfo) -> String {
         "conv2d" => "channels, kernel, stride (8, 3, 1)",
         "basic_block" => "channels, stride (16, 1)",
         "max_pool2d" | "avg_pool2d" => "window size (2)",
-        "activation" => "relu, gelu or tanh (relu)",
+        "mb_conv" => "channels, kernel, stride, expansion (16, 3, 1, 6)",
+        "activation" => "relu, gelu, tanh, swish or relu6 (relu)",
         "dropout" => "probability (0.1)",
         _ => "no settings",
     }
@@ -207,6 +208,21 @@ fn parse_block(name: &str, settings: &str, inputs: usize) -> Result<Block, Strin
             [c, s] => Block::BasicBlock { channels: *c, stride: *s },
             _ => return Err(format!("basic_block takes channels and a stride, got `{text}`")),
         },
+        "mb_conv" => {
+            let (channels, kernel, stride, expand) = match numbers()?.as_slice() {
+                [] => (16, 3, 1, 6),
+                [c] => (*c, 3, 1, 6),
+                [c, k] => (*c, *k, 1, 6),
+                [c, k, s] => (*c, *k, *s, 6),
+                [c, k, s, e] => (*c, *k, *s, *e),
+                _ => {
+                    return Err(format!(
+                        "mb_conv takes channels, a kernel size, a stride and an expansion, got `{text}`"
+                    ));
+                }
+            };
+            Block::MbConv { channels, kernel, stride, expand, squeeze_excite: true, activation: Activation::Swish }
+        }
         "global_avg_pool" => Block::GlobalAvgPool,
         "max_pool2d" => Block::MaxPool2d { size: one(2)?, stride: None, padding: 0 },
         "avg_pool2d" => Block::AvgPool2d { size: one(2)? },
@@ -214,11 +230,10 @@ fn parse_block(name: &str, settings: &str, inputs: usize) -> Result<Block, Strin
         "batch_norm" => Block::BatchNorm,
         "layer_norm" => Block::LayerNorm,
         "activation" => Block::Activation {
-            function: match text.to_lowercase().as_str() {
-                "" | "relu" => Activation::Relu,
-                "gelu" => Activation::Gelu,
-                "tanh" => Activation::Tanh,
-                other => return Err(format!("activation: `{other}` is not relu, gelu or tanh")),
+            function: match text {
+                "" => Activation::Relu,
+                name => Activation::from_name(name)
+                    .ok_or_else(|| format!("activation: `{name}` is not relu, gelu, tanh, swish or relu6"))?,
             },
         },
         "dropout" => Block::Dropout {

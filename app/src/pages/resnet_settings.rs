@@ -1,12 +1,11 @@
 //! The ResNet family's settings: a preset (the small one, or torchvision's ResNet-18
 //! layout), the stem, each stage's width and number of blocks, and the network as it will be
-//! built, block by block with the shapes it takes and puts out and its parameters (core's
-//! `network::stack`, the check training runs), before anything trains.
+//! built ([`NamedNetTable`]).
 
-use fornax_core::model::network;
 use fornax_core::model::{RESNET_PRESETS, ResNetSpec, Stem};
 use leptos::prelude::*;
 
+use super::named_net_table::NamedNetTable;
 use crate::studio::Studio;
 
 #[component]
@@ -37,44 +36,6 @@ pub fn ResNetSettings(
             }
         })
     };
-    let stacked = move || {
-        let spec = spec()?;
-        Some(spec.validate().and_then(|()| network::stack(inputs.get(), &spec.blocks())))
-    };
-    let rows = move || match stacked() {
-        Some(Ok(rows)) => rows
-            .into_iter()
-            .map(|s| {
-                view! {
-                    <tr>
-                        <td class="num">{s.place}</td>
-                        <td>{s.block}</td>
-                        <td>{format!("{} → {}", s.input, s.output)}</td>
-                        <td class="num">{s.parameters.to_string()}</td>
-                    </tr>
-                }
-            })
-            .collect_view()
-            .into_any(),
-        _ => ().into_any(),
-    };
-    let problem = move || match stacked() {
-        Some(Err(e)) => Some(e.to_string()),
-        _ => None,
-    };
-    let total = move || {
-        let spec = spec()?;
-        let model = config.with(|c| c.model_spec(inputs.get(), outputs.get()));
-        let parameters = model.parameters()?;
-        model.validate().ok()?;
-        let [h, w] = spec.image;
-        Some(format!(
-            "{} on {h}x{w} pictures: {parameters} parameters in all, the output layer's {} included.",
-            spec.describe(),
-            outputs.get()
-        ))
-    };
-
     view! {
         <div class="network" data-testid="resnet-settings">
             <div class="form">
@@ -111,12 +72,7 @@ pub fn ResNetSettings(
                         }/>
                 </label>
             </div>
-            <table class="network" data-testid="resnet-blocks">
-                <thead><tr><th>"#"</th><th>"Block"</th><th>"Shape in → out"</th><th>"Parameters"</th></tr></thead>
-                <tbody>{rows}</tbody>
-            </table>
-            {move || problem().map(|p| view! { <p class="problem" data-testid="resnet-problem">{p}</p> })}
-            <p class="muted" data-testid="resnet-total">{total}</p>
+            <NamedNetTable prefix="resnet" inputs=inputs outputs=outputs/>
         </div>
     }
 }

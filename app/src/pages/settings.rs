@@ -2,12 +2,13 @@
 //! curve they give, and "copy as config" (the same JSON `fornax train --config` reads).
 
 use fornax_core::data::{ColumnKind, ColumnSummary, DataKind};
-use fornax_core::model::{Activation, ConvSpec, ModelFamily, ResNetSpec};
+use fornax_core::model::{Activation, ConvSpec, EfficientNetSpec, ModelFamily, ResNetSpec};
 use fornax_core::train::{
     AdamParams, Balanced, ClassWeights, CrossEntropy, Loss, OptimizerKind, Schedule, TrainConfig,
 };
 use leptos::prelude::*;
 
+use super::efficientnet_settings::EfficientNetSettings;
 use super::lr_curve::LrCurve;
 use super::network_builder::{NetworkBuilder, starter};
 use super::resnet_settings::ResNetSettings;
@@ -65,11 +66,8 @@ pub fn TrainSettings() -> impl IntoView {
         let side = images();
         edit(&|c| {
             set_family(c, chosen, inputs);
-            if let (Some(side), Some(conv)) = (side, c.conv.as_mut()) {
-                conv.image = [side, side];
-            }
-            if let (Some(side), Some(resnet)) = (side, c.resnet.as_mut()) {
-                resnet.image = [side, side];
+            if let Some(side) = side {
+                c.set_image_side(side);
             }
         });
     };
@@ -136,11 +134,11 @@ pub fn TrainSettings() -> impl IntoView {
                 </label>
                 <label>"Activation"
                     <select disabled=disabled on:change=move |ev| {
-                            let a = match event_target_value(&ev).as_str() { "gelu" => Activation::Gelu, "tanh" => Activation::Tanh, _ => Activation::Relu };
+                            let a = Activation::from_name(&event_target_value(&ev)).unwrap_or_default();
                             edit(&|c| c.activation = a);
                         }
-                        prop:value=move || config.with(|c| format!("{:?}", c.activation).to_lowercase())>
-                        <option value="relu">"ReLU"</option><option value="gelu">"GELU"</option><option value="tanh">"tanh"</option>
+                        prop:value=move || config.with(|c| c.activation.name())>
+                        {Activation::ALL.map(|a| view! { <option value=a.name()>{a.label()}</option> }).collect_view()}
                     </select>
                 </label>
                 <NumberField label="Dropout" step="0.05" get={|c| c.dropout.first().copied().unwrap_or(0.0).to_string()}
@@ -192,6 +190,10 @@ pub fn TrainSettings() -> impl IntoView {
                 <NumberField label="Early stopping patience (0: off)" id="setting-patience" get={|c| c.early_stopping.patience.to_string()}
                     set={|c, v| if let Ok(p) = v.parse::<usize>() { c.early_stopping.patience = p }}/>
             </div>
+            <Show when=move || family() == ModelFamily::Efficientnet>
+                <EfficientNetSettings inputs=Signal::derive(move || shape().map_or(0, |(inputs, _, _)| inputs))
+                    outputs=Signal::derive(move || shape().map_or(1, |(_, outputs, _)| outputs))/>
+            </Show>
             <Show when=move || family() == ModelFamily::Resnet>
                 <ResNetSettings inputs=Signal::derive(move || shape().map_or(0, |(inputs, _, _)| inputs))
                     outputs=Signal::derive(move || shape().map_or(1, |(_, outputs, _)| outputs))/>
@@ -218,18 +220,21 @@ pub fn TrainSettings() -> impl IntoView {
 /// Switches the config to `family`, keeping what it can: hidden layers stay (the MLP's
 /// default when there were none). A CNN starts from the square image `inputs` make (8 x 8
 /// for 64 pixel columns) with blocks of 8 and 16 channels; a ResNet from the small
-/// preset on that image, with its output layer as its only dense one (as torchvision's);
-/// a custom network from the builder's starter blocks.
+/// preset on that image, and an EfficientNet likewise, each with its output layer as its
+/// only dense one (as torchvision's); a custom network from the builder's starter blocks.
 fn set_family(c: &mut TrainConfig, family: ModelFamily, inputs: usize) {
     c.conv = None;
     c.network = None;
     c.resnet = None;
+    c.efficientnet = None;
     let side = inputs.isqrt();
     let image = if side * side == inputs { [side, side] } else { [inputs, 1] };
-    if matches!(family, ModelFamily::Linear | ModelFamily::Resnet) {
+    if matches!(family, ModelFamily::Linear | ModelFamily::Resnet | ModelFamily::Efficientnet) {
         c.hidden.clear();
         c.dropout.clear();
         c.resnet = (family == ModelFamily::Resnet).then(|| ResNetSpec::preset("small", image)).flatten();
+        c.efficientnet =
+            (family == ModelFamily::Efficientnet).then(|| EfficientNetSpec::preset("small", image)).flatten();
         return;
     }
     if c.hidden.is_empty() {
@@ -238,7 +243,7 @@ fn set_family(c: &mut TrainConfig, family: ModelFamily, inputs: usize) {
     match family {
         ModelFamily::Cnn => c.conv = Some(ConvSpec { image, channels: vec![8, 16] }),
         ModelFamily::Custom => c.network = Some(starter(inputs)),
-        ModelFamily::Linear | ModelFamily::Mlp | ModelFamily::Resnet => {}
+        ModelFamily::Linear | ModelFamily::Mlp | ModelFamily::Resnet | ModelFamily::Efficientnet => {}
     }
 }
 
@@ -296,8 +301,8 @@ fn summary(c: &TrainConfig) -> String {
 /// The model a run trains besides the baseline (`MLP 64-32`, `CNN conv8-conv16 128`).
 pub(super) fn model_summary(c: &TrainConfig) -> String {
     let widths = c.hidden.iter().map(|w| w.to_string()).collect::<Vec<_>>().join("-");
-    if let Some(resnet) = &c.resnet {
-        return format!("{} {widths}", resnet.describe()).trim_end().to_string();
+    if let Some(named) = c.model_spec(0, 1).named() {
+        return format!("{} {widths}", named.describe()).trim_end().to_string();
     }
     if let Some(blocks) = &c.network {
         return format!("custom network of {} blocks {widths}", blocks.len()).trim_end().to_string();

@@ -10,23 +10,18 @@ use leptos::prelude::*;
 use super::{DatasetFile, Studio, model_label, model_name};
 use crate::run_store;
 
-/// An image set trains a CNN unless the user chose a convolutional, ResNet or custom
-/// network: the model family's default for pictures. Cleaning steps are for tables.
+/// An image set trains a CNN unless the user chose a convolutional, named (ResNet,
+/// EfficientNet) or custom network: the model family's default for pictures. Cleaning
+/// steps are for tables.
 fn suit_images(config: &mut TrainConfig, side: usize) {
     config.prep = Default::default();
-    if let Some(resnet) = &mut config.resnet {
-        resnet.image = [side, side];
-        return;
-    }
-    match &mut config.conv {
-        Some(conv) => conv.image = [side, side],
-        None if config.network.is_none() => {
-            config.conv = Some(ConvSpec { image: [side, side], channels: vec![8, 16] });
-            if config.hidden.is_empty() {
-                config.hidden = TrainConfig::default().hidden;
-            }
+    config.set_image_side(side);
+    let chosen = config.conv.is_some() || config.network.is_some();
+    if !chosen && config.model_spec(0, 1).named().is_none() {
+        config.conv = Some(ConvSpec { image: [side, side], channels: vec![8, 16] });
+        if config.hidden.is_empty() {
+            config.hidden = TrainConfig::default().hidden;
         }
-        None => {}
     }
 }
 

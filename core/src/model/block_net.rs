@@ -6,12 +6,13 @@ use burn::module::{Module, Param};
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::pool::{AvgPool2dConfig, MaxPool2dConfig};
 use burn::nn::{BatchNorm, BatchNormConfig, LayerNorm, LayerNormConfig, Linear, LinearConfig, PaddingConfig2d};
+use burn::tensor::activation::sigmoid;
 use burn::tensor::{Device, Tensor, TensorData};
 
 use super::halving_pool::halving_max_pool;
 use super::layers;
 use super::network::{Block, Shape, stack};
-use super::{Activation, resnet};
+use super::{Activation, efficientnet, resnet};
 use crate::Result;
 use crate::base::SplitMix64;
 
@@ -92,6 +93,27 @@ impl BlockNet {
                         net.batch_norms.push(BatchNormConfig::new(*channels).init(device));
                     }
                 }
+                (
+                    Block::MbConv { channels, kernel, stride, expand, squeeze_excite, .. },
+                    Shape::Image { channels: c_in, .. },
+                ) => {
+                    // torchvision's order, which forward takes them in: widen, depthwise,
+                    // squeeze and excite, project.
+                    let wide = c_in * expand;
+                    if *expand != 1 {
+                        net.convs.push(conv(c_in, wide, 1, 1, false, device));
+                        net.batch_norms.push(BatchNormConfig::new(wide).init(device));
+                    }
+                    net.convs.push(depthwise(wide, *kernel, *stride, device));
+                    if *squeeze_excite {
+                        let squeezed = efficientnet::squeezed(c_in);
+                        net.convs.push(conv(wide, squeezed, 1, 1, true, device));
+                        net.convs.push(conv(squeezed, wide, 1, 1, true, device));
+                    }
+                    net.convs.push(conv(wide, *channels, 1, 1, false, device));
+                    net.batch_norms.push(BatchNormConfig::new(wide).init(device));
+                    net.batch_norms.push(BatchNormConfig::new(*channels).init(device));
+                }
                 (Block::BatchNorm, Shape::Vector(n) | Shape::Image { channels: n, .. }) => {
                     net.batch_norms.push(BatchNormConfig::new(n).init(device));
                 }
@@ -133,6 +155,27 @@ impl BlockNet {
                         false => x,
                     };
                     Flow::Image(relu.apply(y + shortcut))
+                }
+                Block::MbConv { channels, stride, expand, squeeze_excite, activation, .. } => {
+                    let x = x.image();
+                    let [_, c_in, _, _] = x.dims();
+                    let mut y = x.clone();
+                    if *expand != 1 {
+                        y = activation.apply(self.norm(at).forward(self.conv(at).forward(y)));
+                    }
+                    y = activation.apply(self.norm(at).forward(self.conv(at).forward(y)));
+                    if *squeeze_excite {
+                        let dims = y.dims();
+                        let means = y.clone().mean_dim(3).mean_dim(2);
+                        let squeezed = activation.apply(self.conv(at).forward(means));
+                        let scale = sigmoid(self.conv(at).forward(squeezed));
+                        y = y * scale.expand(dims);
+                    }
+                    y = self.norm(at).forward(self.conv(at).forward(y));
+                    match efficientnet::adds_input(c_in, *channels, *stride) {
+                        true => Flow::Image(x + y),
+                        false => Flow::Image(y),
+                    }
                 }
                 Block::GlobalAvgPool => {
                     let x = x.image();
@@ -253,6 +296,18 @@ fn conv(inputs: usize, channels: usize, kernel: usize, stride: usize, bias: bool
         .with_stride([stride; 2])
         .with_padding(padding)
         .with_bias(bias)
+        .init(device)
+}
+
+/// A depthwise `kernel x kernel` convolution over `channels`, without bias: PyTorch's
+/// `Conv2d(channels, channels, kernel, stride, padding=kernel // 2, groups=channels, bias=False)`.
+fn depthwise(channels: usize, kernel: usize, stride: usize, device: &Device) -> Conv2d {
+    let pad = kernel / 2;
+    Conv2dConfig::new([channels, channels], [kernel; 2])
+        .with_stride([stride; 2])
+        .with_padding(PaddingConfig2d::Explicit(pad, pad, pad, pad))
+        .with_groups(channels)
+        .with_bias(false)
         .init(device)
 }
 

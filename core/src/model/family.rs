@@ -19,6 +19,9 @@ pub enum ModelFamily {
     Custom,
     /// A ResNet-style network ([`super::resnet`]): stages of basic residual blocks.
     Resnet,
+    /// An EfficientNet-style network or MobileNetV2 ([`super::efficientnet`]): stages of
+    /// inverted residual blocks.
+    Efficientnet,
 }
 
 /// What the registry says about one family.
@@ -35,11 +38,12 @@ pub struct FamilyInfo {
 }
 
 /// Every family, in the order the studio lists them.
-pub static FAMILIES: [FamilyInfo; 5] = [
+pub static FAMILIES: [FamilyInfo; 6] = [
     FamilyInfo { family: ModelFamily::Linear, name: "linear", label: "Linear baseline", accepts: BOTH },
     FamilyInfo { family: ModelFamily::Mlp, name: "mlp", label: "MLP", accepts: BOTH },
     FamilyInfo { family: ModelFamily::Cnn, name: "cnn", label: "CNN", accepts: BOTH },
     FamilyInfo { family: ModelFamily::Resnet, name: "resnet", label: "ResNet-style", accepts: BOTH },
+    FamilyInfo { family: ModelFamily::Efficientnet, name: "efficientnet", label: "EfficientNet-style", accepts: BOTH },
     FamilyInfo { family: ModelFamily::Custom, name: "custom", label: "Custom network", accepts: BOTH },
 ];
 
@@ -58,20 +62,20 @@ impl ModelFamily {
         FAMILIES.iter().find(|f| f.name == name).map(|f| f.family)
     }
 
-    /// The family of a network with these parts: a ResNet with its spec, custom with
-    /// blocks, a CNN with convolutions, the linear baseline without hidden layers, an MLP
-    /// otherwise.
-    pub fn of(resnet: bool, blocks: bool, convolutions: bool, hidden_layers: usize) -> ModelFamily {
-        match (blocks, convolutions, hidden_layers) {
-            _ if resnet => ModelFamily::Resnet,
-            (true, _, _) => ModelFamily::Custom,
-            (false, true, _) => ModelFamily::Cnn,
-            (false, false, 0) => ModelFamily::Linear,
-            (false, false, _) => ModelFamily::Mlp,
+    /// The family of a network with these parts: a named network's ([`super::NamedNet`]),
+    /// custom with blocks, a CNN with convolutions, the linear baseline without hidden
+    /// layers, an MLP otherwise.
+    pub fn of(named: Option<ModelFamily>, blocks: bool, convolutions: bool, hidden_layers: usize) -> ModelFamily {
+        match (named, blocks, convolutions, hidden_layers) {
+            (Some(family), ..) => family,
+            (None, true, _, _) => ModelFamily::Custom,
+            (None, false, true, _) => ModelFamily::Cnn,
+            (None, false, false, 0) => ModelFamily::Linear,
+            (None, false, false, _) => ModelFamily::Mlp,
         }
     }
 
-    /// Its name: `linear`, `mlp`, `cnn`, `resnet` or `custom`.
+    /// Its name: `linear`, `mlp`, `cnn`, `resnet`, `efficientnet` or `custom`.
     pub fn name(self) -> &'static str {
         self.info().name
     }
@@ -98,11 +102,18 @@ mod tests {
             assert_eq!(serde_json::to_value(info.family).unwrap(), info.name);
             assert_eq!(ModelFamily::from_name(info.name), Some(info.family));
         }
-        assert_eq!(ModelFamily::from_name("efficientnet"), None);
+        assert_eq!(ModelFamily::from_name("vit"), None);
         let tabular: Vec<_> = ModelFamily::for_kind(DataKind::Tabular).collect();
         assert_eq!(
             tabular,
-            [ModelFamily::Linear, ModelFamily::Mlp, ModelFamily::Cnn, ModelFamily::Resnet, ModelFamily::Custom]
+            [
+                ModelFamily::Linear,
+                ModelFamily::Mlp,
+                ModelFamily::Cnn,
+                ModelFamily::Resnet,
+                ModelFamily::Efficientnet,
+                ModelFamily::Custom
+            ]
         );
     }
 }

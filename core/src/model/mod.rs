@@ -5,6 +5,7 @@ mod activation;
 mod block_net;
 pub mod block_place;
 mod conv;
+mod efficientnet;
 mod family;
 #[cfg(feature = "compute")]
 mod halving_pool;
@@ -12,15 +13,18 @@ mod halving_pool;
 mod layers;
 #[cfg(feature = "compute")]
 mod mlp;
+mod named_net;
 pub mod network;
 mod resnet;
 mod spec;
 
 pub use activation::Activation;
 pub use conv::ConvSpec;
+pub use efficientnet::{EfficientNetSpec, Layout, PRESETS as EFFICIENTNET_PRESETS};
 pub use family::{FAMILIES, FamilyInfo, ModelFamily};
 #[cfg(feature = "compute")]
 pub use mlp::Mlp;
+pub use named_net::NamedNet;
 pub use network::{BLOCKS, Block, BlockInfo, Shape};
 pub use resnet::{PRESETS as RESNET_PRESETS, ResNetSpec, Stem};
 pub use spec::ModelSpec;

@@ -11,7 +11,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Activation, resnet};
+use super::{Activation, efficientnet, resnet};
 use crate::limits::{MAX_CONV_VALUES_PER_ROW, MAX_IMAGE_CHANNELS, MAX_LAYERS};
 use crate::{Error, Result};
 
@@ -101,6 +101,26 @@ pub enum Block {
     },
     /// The mean of each channel over the whole image: one value per channel.
     GlobalAvgPool,
+    /// MobileNetV2's inverted residual and EfficientNet's MBConv
+    /// ([`super::efficientnet`]): a 1x1 convolution widening to `expand` times the input's
+    /// channels, a depthwise `kernel x kernel` convolution, squeeze-and-excitation if
+    /// asked, and a 1x1 projection to `channels`, each batch-normalized; the input is
+    /// added back when the shape stays the same.
+    MbConv {
+        /// Output channels.
+        channels: usize,
+        /// The depthwise convolution's height and width (odd: 3, 5).
+        kernel: usize,
+        /// 1 keeps the image's size, 2 halves it.
+        #[serde(default = "one", skip_serializing_if = "is_one")]
+        stride: usize,
+        /// Channels inside the block, as a multiple of its input's (1: no widening convolution).
+        expand: usize,
+        /// Whether the channels are reweighted from their means (squeeze-and-excitation).
+        squeeze_excite: bool,
+        /// The activation after the widening and depthwise convolutions.
+        activation: Activation,
+    },
 }
 
 fn one() -> usize {
@@ -169,7 +189,7 @@ pub struct BlockInfo {
 }
 
 /// Every kind of block, in the order a builder offers them.
-pub static BLOCKS: [BlockInfo; 13] = [
+pub static BLOCKS: [BlockInfo; 14] = [
     BlockInfo { name: "linear", what: "fully connected layer of `units` outputs" },
     BlockInfo { name: "image", what: "read the row as `height x width` images, channel first" },
     BlockInfo { name: "conv2d", what: "2-D convolution, `channels` out, odd `kernel`, `stride` 1 or 2" },
@@ -178,11 +198,12 @@ pub static BLOCKS: [BlockInfo; 13] = [
     BlockInfo { name: "flatten", what: "an image as one vector, channel first" },
     BlockInfo { name: "batch_norm", what: "batch normalization per feature or channel" },
     BlockInfo { name: "layer_norm", what: "layer normalization over a vector" },
-    BlockInfo { name: "activation", what: "relu, gelu or tanh on every value" },
+    BlockInfo { name: "activation", what: "relu, gelu, tanh, swish or relu6 on every value" },
     BlockInfo { name: "dropout", what: "zero values with probability `p` while training" },
     BlockInfo { name: "residual", what: "x + f(x) around a sub-sequence of blocks" },
     BlockInfo { name: "basic_block", what: "ResNet's residual block: `channels` out, `stride` 1 or 2" },
     BlockInfo { name: "global_avg_pool", what: "the mean of each channel: one value per channel" },
+    BlockInfo { name: "mb_conv", what: "MobileNet's and EfficientNet's inverted residual: `channels` out" },
 ];
 
 impl Block {
@@ -202,6 +223,7 @@ impl Block {
             Block::Residual { .. } => "residual",
             Block::BasicBlock { .. } => "basic_block",
             Block::GlobalAvgPool => "global_avg_pool",
+            Block::MbConv { .. } => "mb_conv",
         }
     }
 
@@ -223,8 +245,14 @@ impl Block {
             Block::BasicBlock { channels, stride } => {
                 format!("basic block {channels} channels{}", stride_words(*stride))
             }
+            Block::MbConv { channels, kernel, stride, expand, squeeze_excite, activation } => format!(
+                "mb_conv {channels} channels {kernel}x{kernel}{} expand {expand}{} {}",
+                stride_words(*stride),
+                if *squeeze_excite { " squeeze-excite" } else { "" },
+                activation.name()
+            ),
             Block::AvgPool2d { size } => format!("avg_pool2d {size}x{size}"),
-            Block::Activation { function } => format!("activation {}", format!("{function:?}").to_lowercase()),
+            Block::Activation { function } => format!("activation {}", function.name()),
             Block::Dropout { p } => format!("dropout {p}"),
             Block::Residual { blocks } => format!("residual of {} blocks", blocks.len()),
             Block::Flatten | Block::BatchNorm | Block::LayerNorm | Block::GlobalAvgPool => self.name().to_string(),
@@ -278,6 +306,22 @@ impl Block {
                     width: strided(width, *stride),
                 })
             }
+            (Block::MbConv { channels, kernel, stride, expand, .. }, Shape::Image { height, width, .. }) => {
+                if *channels == 0 || *expand == 0 {
+                    return Err(format!(
+                        "needs at least 1 channel and an expansion of at least 1, got {channels} and {expand}"
+                    ));
+                }
+                if kernel % 2 == 0 || *kernel > 15 {
+                    return Err(format!("needs an odd kernel from 1 to 15, got {kernel}"));
+                }
+                check_stride(*stride)?;
+                Ok(Shape::Image {
+                    channels: *channels,
+                    height: strided(height, *stride),
+                    width: strided(width, *stride),
+                })
+            }
             (Block::MaxPool2d { size, stride, padding }, Shape::Image { channels, height, width }) => {
                 let stride = stride.unwrap_or(*size);
                 if *size < 2 {
@@ -311,6 +355,7 @@ impl Block {
                 | Block::MaxPool2d { .. }
                 | Block::AvgPool2d { .. }
                 | Block::BasicBlock { .. }
+                | Block::MbConv { .. }
                 | Block::GlobalAvgPool,
                 Shape::Vector(n),
             ) => Err(format!("needs an image, got a vector of {n} values: put an `image` block before it")),
@@ -341,6 +386,9 @@ impl Block {
             }
             (Block::BasicBlock { channels, stride }, Shape::Image { channels: c_in, .. }) => {
                 resnet::basic_block_parameters(c_in, *channels, *stride)
+            }
+            (Block::MbConv { channels, kernel, expand, squeeze_excite, .. }, Shape::Image { channels: c_in, .. }) => {
+                efficientnet::mb_conv_parameters(c_in, *channels, *kernel, *expand, *squeeze_excite)
             }
             (Block::BatchNorm, Shape::Vector(n) | Shape::Image { channels: n, .. }) => n.checked_mul(2),
             (Block::LayerNorm, shape) => shape.values().checked_mul(2),
@@ -576,7 +624,8 @@ mod tests {
                 {"block":"conv2d","channels":1,"kernel":1},{"block":"max_pool2d","size":2},
                 {"block":"avg_pool2d","size":2},{"block":"flatten"},{"block":"batch_norm"},{"block":"layer_norm"},
                 {"block":"activation","function":"tanh"},{"block":"dropout","p":0},{"block":"residual","blocks":[]},
-                {"block":"basic_block","channels":1},{"block":"global_avg_pool"}]"#,
+                {"block":"basic_block","channels":1},{"block":"global_avg_pool"},
+                {"block":"mb_conv","channels":1,"kernel":3,"expand":1,"squeeze_excite":false,"activation":"relu6"}]"#,
         );
         let names: Vec<_> = one_of_each.iter().map(Block::name).collect();
         assert_eq!(names, BLOCKS.iter().map(|b| b.name).collect::<Vec<_>>());

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use serde::{Deserialize, Serialize};
 
 use super::network::{self, Block};
-use super::{Activation, ConvSpec, ModelFamily, ResNetSpec};
+use super::{Activation, ConvSpec, EfficientNetSpec, ModelFamily, NamedNet, ResNetSpec};
 use crate::limits::{MAX_LAYERS, MAX_PARAMETERS};
 use crate::{Error, Result};
 
@@ -42,6 +42,10 @@ pub struct ModelSpec {
     /// Exclusive with `conv` and `network`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resnet: Option<ResNetSpec>,
+    /// An EfficientNet's or MobileNetV2's stages before the output layer (absent: none;
+    /// the `efficientnet` family). Exclusive with `conv`, `network` and `resnet`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub efficientnet: Option<EfficientNetSpec>,
 }
 
 impl ModelSpec {
@@ -57,14 +61,36 @@ impl ModelSpec {
             conv: None,
             network: None,
             resnet: None,
+            efficientnet: None,
         }
     }
 
-    /// The blocks before the dense layers: a custom network's, or a ResNet's expanded.
+    /// Its ResNet or EfficientNet, if it is one (the first when, wrongly, both are set:
+    /// [`ModelSpec::validate`] refuses that).
+    pub fn named(&self) -> Option<NamedNet<'_>> {
+        NamedNet::pick(false, false, self.resnet.as_ref(), self.efficientnet.as_ref())
+            .unwrap_or_else(|_| self.resnet.as_ref().map(NamedNet::ResNet))
+    }
+
+    /// Sets the image a CNN or named network reads to `side x side` (for pictures, whose
+    /// side the data decides).
+    pub fn set_image_side(&mut self, side: usize) {
+        if let Some(conv) = &mut self.conv {
+            conv.image = [side, side];
+        }
+        if let Some(resnet) = &mut self.resnet {
+            resnet.image = [side, side];
+        }
+        if let Some(efficientnet) = &mut self.efficientnet {
+            efficientnet.image = [side, side];
+        }
+    }
+
+    /// The blocks before the dense layers: a custom network's, or a named network's expanded.
     pub fn blocks(&self) -> Option<Cow<'_, [Block]>> {
-        match (&self.network, &self.resnet) {
+        match (&self.network, self.named()) {
             (Some(blocks), _) => Some(Cow::Borrowed(blocks)),
-            (None, Some(resnet)) => Some(Cow::Owned(resnet.blocks())),
+            (None, Some(named)) => Some(Cow::Owned(named.blocks())),
             (None, None) => None,
         }
     }
@@ -72,7 +98,8 @@ impl ModelSpec {
     /// The family this shape belongs to: custom with blocks, a CNN with convolutions,
     /// the linear baseline without hidden layers, an MLP otherwise.
     pub fn family(&self) -> ModelFamily {
-        ModelFamily::of(self.resnet.is_some(), self.network.is_some(), self.conv.is_some(), self.hidden.len())
+        let named = self.named().map(NamedNet::family);
+        ModelFamily::of(named, self.network.is_some(), self.conv.is_some(), self.hidden.len())
     }
 
     /// `linear` for the baseline, `cnn` with convolutions, `mlp` otherwise.
@@ -128,14 +155,15 @@ impl ModelSpec {
             }
             network::stack(self.inputs, blocks)?;
         }
-        if let Some(resnet) = &self.resnet {
-            if self.conv.is_some() || self.network.is_some() {
-                return Err(Error::InvalidConfig(
-                    "a ResNet is a model of its own: leave out `conv` and `network`".into(),
-                ));
-            }
-            resnet.validate()?;
-            network::stack(self.inputs, &resnet.blocks())?;
+        let named = NamedNet::pick(
+            self.conv.is_some(),
+            self.network.is_some(),
+            self.resnet.as_ref(),
+            self.efficientnet.as_ref(),
+        )?;
+        if let Some(named) = named {
+            named.validate()?;
+            network::stack(self.inputs, &named.blocks())?;
         }
         if self.widths().contains(&0) {
             return Err(Error::InvalidConfig(format!("every layer needs a width of at least 1, got {self:?}")));

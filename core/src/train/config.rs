@@ -10,7 +10,7 @@ use super::optim::OptimizerKind;
 use super::schedule::Schedule;
 use crate::data::Prep;
 use crate::model::network::{self, Block};
-use crate::model::{Activation, ConvSpec, ModelFamily, ModelSpec, ResNetSpec};
+use crate::model::{Activation, ConvSpec, EfficientNetSpec, ModelFamily, ModelSpec, NamedNet, ResNetSpec};
 use crate::recipe::Augment;
 use crate::task::Task;
 use crate::{Error, Result};
@@ -45,6 +45,11 @@ pub struct TrainConfig {
     /// training sets `image` to their size.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resnet: Option<ResNetSpec>,
+    /// An EfficientNet-style network or MobileNetV2 before the output layer (the
+    /// `efficientnet` family): `{"image": [224, 224], "layout": "b0", "width": 1.0,
+    /// "depth": 1.0}`; for pictures, training sets `image` to their size.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub efficientnet: Option<EfficientNetSpec>,
     /// `None`: cross-entropy for classification, mean squared error for regression.
     pub loss: Option<Loss>,
     /// The optimizer and its settings (default: Adam).
@@ -84,6 +89,7 @@ impl Default for TrainConfig {
             conv: None,
             network: None,
             resnet: None,
+            efficientnet: None,
             loss: None,
             optimizer: OptimizerKind::default(),
             weight_decay: 0.0,
@@ -125,11 +131,14 @@ impl TrainConfig {
         if self.network.is_some() && self.conv.is_some() {
             return bad("a network of blocks replaces `conv`: write its convolutions as conv2d blocks".into());
         }
-        if let Some(resnet) = &self.resnet {
-            if self.network.is_some() || self.conv.is_some() {
-                return bad("a ResNet is a model of its own: leave out `conv` and `network`".into());
-            }
-            resnet.validate()?;
+        let named = NamedNet::pick(
+            self.conv.is_some(),
+            self.network.is_some(),
+            self.resnet.as_ref(),
+            self.efficientnet.as_ref(),
+        )?;
+        if let Some(named) = named {
+            named.validate()?;
         }
         if !(self.dropout.len() <= 1 || self.dropout.len() == self.hidden.len()) {
             return bad(format!(
@@ -158,7 +167,21 @@ impl TrainConfig {
 
     /// The family of the model this config trains besides the baseline.
     pub fn family(&self) -> ModelFamily {
-        ModelFamily::of(self.resnet.is_some(), self.network.is_some(), self.conv.is_some(), self.hidden.len())
+        self.model_spec(0, 1).family()
+    }
+
+    /// Sets the image a CNN or named network reads to `side x side` (for pictures, whose
+    /// side the data decides).
+    pub fn set_image_side(&mut self, side: usize) {
+        if let Some(conv) = &mut self.conv {
+            conv.image = [side, side];
+        }
+        if let Some(resnet) = &mut self.resnet {
+            resnet.image = [side, side];
+        }
+        if let Some(efficientnet) = &mut self.efficientnet {
+            efficientnet.image = [side, side];
+        }
     }
 
     /// The shape of the model this config trains, for `inputs` values per row and
@@ -178,6 +201,7 @@ impl TrainConfig {
             conv: self.conv.clone(),
             network: self.network.clone(),
             resnet: self.resnet.clone(),
+            efficientnet: self.efficientnet.clone(),
         }
     }
 

@@ -95,16 +95,11 @@ pub(super) async fn run_images<S: TrainSink>(
 }
 
 /// The config's model, reading the set's images: the data decides the image size, so
-/// a CNN's or ResNet's image is the set's square and a custom network that does not start with an
+/// a CNN's or named network's image is the set's square and a custom network that does not start with an
 /// `image` block gets one.
 fn image_spec(mut spec: ModelSpec, set: &ImageSet) -> ModelSpec {
     let side = set.side as usize;
-    if let Some(conv) = &mut spec.conv {
-        conv.image = [side, side];
-    }
-    if let Some(resnet) = &mut spec.resnet {
-        resnet.image = [side, side];
-    }
+    spec.set_image_side(side);
     if let Some(blocks) = &mut spec.network
         && !matches!(blocks.first(), Some(Block::Image { .. }))
     {

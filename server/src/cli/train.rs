@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use clap::Args;
 use fornax_core::Error;
 use fornax_core::data::Dataset;
-use fornax_core::model::{ConvSpec, ResNetSpec};
+use fornax_core::model::{ConvSpec, EfficientNetSpec, ResNetSpec};
 use fornax_core::task::Task;
 use fornax_core::train::{
     Checkpoint, Control, IMAGE_TARGET, Progress, TrainConfig, TrainSink, contain_device_failure, resume, train,
@@ -28,8 +28,9 @@ pub struct TrainArgs {
     /// classification or regression (default: inferred from the target).
     #[arg(long, conflicts_with = "resume")]
     task: Option<String>,
-    /// mlp (default), linear, or for images cnn, resnet (the small preset) or resnet18
-    /// (for a table, write `conv` or `resnet` in --config).
+    /// mlp (default), linear, or for images cnn, resnet (the small preset), resnet18,
+    /// efficientnet (a small B0), efficientnet_b0 or mobilenet_v2 (for a table, write
+    /// `conv`, `resnet` or `efficientnet` in --config).
     #[arg(long, conflicts_with = "resume")]
     model: Option<String>,
     /// Most epochs (early stopping may end sooner).
@@ -173,34 +174,57 @@ fn fresh_run(args: &TrainArgs) -> Result<Start, String> {
         config.epochs = epochs;
     }
     let images = is_image_data(&args.data);
-    match args.model.as_deref().unwrap_or("mlp") {
-        "mlp" => {}
-        "linear" => {
-            config.hidden.clear();
-            config.conv = None;
-            config.resnet = None;
-        }
-        // The image's size comes from the data when training starts.
-        "cnn" if images => {
-            config.network = None;
-            config.resnet = None;
-            config.conv.get_or_insert(ConvSpec { image: [0, 0], channels: vec![8, 16] });
-        }
-        "cnn" => return Err("for a table, a CNN needs its image's height and width: write `conv` in --config".into()),
-        // A ResNet's head is its output layer alone, as torchvision's.
-        name @ ("resnet" | "resnet18") if images => {
-            let preset = if name == "resnet" { "small" } else { name };
-            config.conv = None;
-            config.network = None;
+    let model = args.model.as_deref().unwrap_or("mlp");
+    // What the other families set is cleared; the image's size comes from the data.
+    fn only(
+        config: &mut TrainConfig,
+        conv: Option<ConvSpec>,
+        resnet: Option<ResNetSpec>,
+        efficientnet: Option<EfficientNetSpec>,
+    ) {
+        config.network = None;
+        config.conv = conv;
+        // A named network's head is its output layer alone, as torchvision's.
+        if resnet.is_some() || efficientnet.is_some() {
             config.hidden.clear();
             config.dropout.clear();
-            config.resnet = ResNetSpec::preset(preset, [0, 0]);
         }
-        "resnet" | "resnet18" => {
-            return Err("for a table, a ResNet needs its image's height and width: write `resnet` in --config".into());
+        config.resnet = resnet;
+        config.efficientnet = efficientnet;
+    }
+    let needs_image = |model: &str, field: &str| {
+        Err(format!("for a table, {model} needs its image's height and width: write `{field}` in --config"))
+    };
+    match model {
+        "mlp" => {}
+        "linear" => {
+            only(&mut config, None, None, None);
+            config.hidden.clear();
         }
+        "cnn" if images => {
+            let conv = config.conv.take().unwrap_or(ConvSpec { image: [0, 0], channels: vec![8, 16] });
+            only(&mut config, Some(conv), None, None);
+        }
+        "cnn" => return needs_image("a CNN", "conv"),
+        "resnet" | "resnet18" if images => {
+            let preset = if model == "resnet" { "small" } else { model };
+            only(&mut config, None, ResNetSpec::preset(preset, [0, 0]), None);
+        }
+        "resnet" | "resnet18" => return needs_image("a ResNet", "resnet"),
+        "efficientnet" | "efficientnet_b0" | "mobilenet_v2" if images => {
+            let preset = match model {
+                "efficientnet" => "small",
+                "efficientnet_b0" => "b0",
+                other => other,
+            };
+            only(&mut config, None, None, EfficientNetSpec::preset(preset, [0, 0]));
+        }
+        "efficientnet" | "efficientnet_b0" | "mobilenet_v2" => return needs_image("an EfficientNet", "efficientnet"),
         other => {
-            return Err(format!("unknown model `{other}`: use `mlp`, `linear`, `cnn`, `resnet` or `resnet18`"));
+            return Err(format!(
+                "unknown model `{other}`: use `mlp`, `linear`, `cnn`, `resnet`, `resnet18`, `efficientnet`, \
+                 `efficientnet_b0` or `mobilenet_v2`"
+            ));
         }
     }
     let task = args.task.as_deref().map(Task::parse).transpose().map_err(|e| e.to_string())?;
