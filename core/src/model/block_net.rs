@@ -242,6 +242,12 @@ impl BlockNet {
         &self.batch_norms[at.batch_norm - 1]
     }
 
+    /// Its convolutions, batch norms and linear layers, each in the order the blocks use
+    /// them, for pretrained weights to fill.
+    pub(super) fn layers_mut(&mut self) -> (Vec<&mut Conv2d>, Vec<&mut BatchNorm>, Vec<&mut Linear>) {
+        (self.convs.iter_mut().collect(), self.batch_norms.iter_mut().collect(), self.linears.iter_mut().collect())
+    }
+
     /// The fresh weights drawn now, under the caller's seeding lock.
     pub(super) fn draw_weights(&self) {
         for conv in &self.convs {

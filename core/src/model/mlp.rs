@@ -116,6 +116,26 @@ impl Mlp {
         (self.convs.is_empty() && self.network.is_none()).then_some(&self.layers)
     }
 
+    /// Its convolutions, batch norms and linear layers (a network's blocks', then the
+    /// dense layers), each in the order the forward pass uses them, for pretrained
+    /// weights to fill.
+    pub(super) fn parts_mut(&mut self) -> (Vec<&mut Conv2d>, Vec<&mut BatchNorm>, Vec<&mut Linear>) {
+        let (mut convs, mut norms, mut linears) = match &mut self.network {
+            Some(network) => network.layers_mut(),
+            None => (Vec::new(), Vec::new(), Vec::new()),
+        };
+        convs.extend(self.convs.iter_mut());
+        norms.extend(self.norms.iter_mut());
+        linears.extend(self.layers.iter_mut());
+        (convs, norms, linears)
+    }
+
+    /// The output layer and any dense layers before it: what a frozen backbone leaves
+    /// to train.
+    pub fn dense_layers(&self) -> &Vec<Linear> {
+        &self.layers
+    }
+
     /// `[batch, inputs] -> [batch, outputs]` (logits or standardized values), for
     /// evaluation and prediction: no dropout, batch norm with its running statistics.
     pub fn forward(&self, x: Tensor<2>) -> Tensor<2> {

@@ -15,6 +15,8 @@ mod layers;
 mod mlp;
 mod named_net;
 pub mod network;
+#[cfg(all(feature = "compute", not(target_family = "wasm")))]
+pub mod pretrained;
 mod resnet;
 mod spec;
 
