@@ -9,8 +9,9 @@ use std::process::Command;
 use burn::tensor::{Tensor, TensorData};
 use fornax_core::Error;
 use fornax_core::device;
-use fornax_core::model::pretrained::{IMAGENET_MEAN, IMAGENET_STD, load_pytorch};
+use fornax_core::model::pretrained::load_pytorch;
 use fornax_core::model::{EfficientNetSpec, ModelSpec};
+use fornax_core::recipe::{IMAGENET_MEAN, IMAGENET_STD};
 use serde_json::Value;
 
 fn fixtures() -> PathBuf {

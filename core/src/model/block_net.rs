@@ -244,6 +244,8 @@ impl BlockNet {
 
     /// Its convolutions, batch norms and linear layers, each in the order the blocks use
     /// them, for pretrained weights to fill.
+    // Only pretrained loading uses it, which reads files: natively.
+    #[cfg_attr(target_family = "wasm", allow(dead_code))]
     pub(super) fn layers_mut(&mut self) -> (Vec<&mut Conv2d>, Vec<&mut BatchNorm>, Vec<&mut Linear>) {
         (self.convs.iter_mut().collect(), self.batch_norms.iter_mut().collect(), self.linears.iter_mut().collect())
     }

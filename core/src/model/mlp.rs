@@ -119,7 +119,9 @@ impl Mlp {
     /// Its convolutions, batch norms and linear layers (a network's blocks', then the
     /// dense layers), each in the order the forward pass uses them, for pretrained
     /// weights to fill.
-    pub(super) fn parts_mut(&mut self) -> (Vec<&mut Conv2d>, Vec<&mut BatchNorm>, Vec<&mut Linear>) {
+    // Only pretrained loading uses it, which reads files: natively.
+    #[cfg_attr(target_family = "wasm", allow(dead_code))]
+    pub(crate) fn parts_mut(&mut self) -> (Vec<&mut Conv2d>, Vec<&mut BatchNorm>, Vec<&mut Linear>) {
         let (mut convs, mut norms, mut linears) = match &mut self.network {
             Some(network) => network.layers_mut(),
             None => (Vec::new(), Vec::new(), Vec::new()),

@@ -26,12 +26,6 @@ use pytorch_reader::{DType, PytorchReader};
 use super::{Mlp, ModelSpec};
 use crate::{Error, Result};
 
-/// ImageNet's per-channel mean and standard deviation (RGB, values in [0, 1]), which
-/// torchvision's pretrained weights expect their inputs standardized with.
-pub const IMAGENET_MEAN: [f64; 3] = [0.485, 0.456, 0.406];
-/// See [`IMAGENET_MEAN`].
-pub const IMAGENET_STD: [f64; 3] = [0.229, 0.224, 0.225];
-
 /// A model with a checkpoint's weights, and what was taken from it.
 pub struct Pretrained {
     /// The model: the checkpoint's weights, with a fresh output layer when the classes differ.

@@ -13,6 +13,31 @@ use crate::data::images::{Aspect, ImageSet, Picture, channel_stats, fit};
 use crate::limits::{MAX_CLASSES, MAX_IMAGE_CHANNELS};
 use crate::{Error, Result};
 
+/// ImageNet's per-channel mean (RGB, values in [0, 1]), which torchvision's pretrained
+/// weights expect their inputs standardized with.
+pub const IMAGENET_MEAN: [f64; 3] = [0.485, 0.456, 0.406];
+/// ImageNet's per-channel standard deviation; see [`IMAGENET_MEAN`].
+pub const IMAGENET_STD: [f64; 3] = [0.229, 0.224, 0.225];
+
+/// What standardizes an image model's channels.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChannelStatistics {
+    /// Each channel's mean and deviation over the training images.
+    #[default]
+    Fitted,
+    /// ImageNet's ([`IMAGENET_MEAN`], [`IMAGENET_STD`]), which weights pretrained on it
+    /// expect; RGB pictures only.
+    Imagenet,
+}
+
+impl ChannelStatistics {
+    /// Whether it is the default, [`ChannelStatistics::Fitted`].
+    pub fn is_fitted(&self) -> bool {
+        *self == ChannelStatistics::Fitted
+    }
+}
+
 /// The preprocessing of an image model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -35,19 +60,30 @@ pub struct ImageRecipe {
 }
 
 impl ImageRecipe {
-    /// Fits the channel statistics on the training images `train` only; `augment`
-    /// varies them in training.
-    pub fn fit(set: &ImageSet, train: &[usize], augment: Augment) -> Self {
-        let stats = channel_stats(set, train);
-        ImageRecipe {
+    /// Fits the channel statistics on the training images `train` only (or takes
+    /// ImageNet's, as `statistics` says); `augment` varies them in training.
+    pub fn fit(set: &ImageSet, train: &[usize], statistics: ChannelStatistics, augment: Augment) -> Result<Self> {
+        let (mean, std) = match statistics {
+            ChannelStatistics::Fitted => {
+                let stats = channel_stats(set, train);
+                (stats.mean, stats.std.iter().map(|&s| if s > 0.0 { s } else { 1.0 }).collect())
+            }
+            ChannelStatistics::Imagenet if set.channels == 3 => (IMAGENET_MEAN.to_vec(), IMAGENET_STD.to_vec()),
+            ChannelStatistics::Imagenet => {
+                return Err(Error::InvalidConfig(
+                    "ImageNet's channel statistics are for colour pictures, and these are grey".into(),
+                ));
+            }
+        };
+        Ok(ImageRecipe {
             side: set.side,
             channels: set.channels,
             aspect: set.aspect,
-            mean: stats.mean,
-            std: stats.std.iter().map(|&s| if s > 0.0 { s } else { 1.0 }).collect(),
+            mean,
+            std,
             classes: set.classes.clone(),
             augment,
-        }
+        })
     }
 
     /// Values per image the model reads: `channels x side x side`.

@@ -22,7 +22,7 @@ pub use augment::{Augment, CropBox, Drawn, adjust_brightness, adjust_contrast, a
 pub use augment_preview::{PREVIEW_CLASSES, PREVIEW_DRAWS, PreviewImage, augment_preview};
 pub use encode::Scalar;
 pub use feature::Feature;
-pub use image_recipe::ImageRecipe;
+pub use image_recipe::{ChannelStatistics, IMAGENET_MEAN, IMAGENET_STD, ImageRecipe};
 pub use preprocessing::Preprocessing;
 pub use schema::InputField;
 pub use target::{TargetEncoding, Targets};

@@ -11,7 +11,7 @@ use super::schedule::Schedule;
 use crate::data::Prep;
 use crate::model::network::{self, Block};
 use crate::model::{Activation, ConvSpec, EfficientNetSpec, ModelFamily, ModelSpec, NamedNet, ResNetSpec};
-use crate::recipe::Augment;
+use crate::recipe::{Augment, ChannelStatistics};
 use crate::task::Task;
 use crate::{Error, Result};
 
@@ -74,6 +74,19 @@ pub struct TrainConfig {
     /// How the training images are varied from batch to batch (images only; off by default).
     #[serde(skip_serializing_if = "Augment::is_none")]
     pub augment: Augment,
+    /// What standardizes the pictures' channels (images only): `fitted` on the training
+    /// images (default), or `imagenet`, which weights pretrained on ImageNet expect.
+    #[serde(skip_serializing_if = "ChannelStatistics::is_fitted")]
+    pub channel_statistics: ChannelStatistics,
+    /// The first epochs in which only the dense layers learn (for a named network, its
+    /// output layer): fine-tuning pretrained weights trains the new head first, then
+    /// everything. 0 (default): every layer learns from the start.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub freeze_epochs: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Default for TrainConfig {
@@ -101,6 +114,8 @@ impl Default for TrainConfig {
             seed: 42,
             prep: Prep::default(),
             augment: Augment::default(),
+            channel_statistics: ChannelStatistics::Fitted,
+            freeze_epochs: 0,
         }
     }
 }
@@ -125,6 +140,12 @@ impl TrainConfig {
         }
         self.prep.validate()?;
         self.augment.validate()?;
+        if self.freeze_epochs > self.epochs {
+            return bad(format!(
+                "freeze_epochs ({}) is more than epochs ({}): nothing would train the frozen layers",
+                self.freeze_epochs, self.epochs
+            ));
+        }
         if self.hidden.contains(&0) {
             return bad("hidden layer widths must be at least 1".into());
         }
@@ -167,7 +188,9 @@ impl TrainConfig {
 
     /// The family of the model this config trains besides the baseline.
     pub fn family(&self) -> ModelFamily {
-        self.model_spec(0, 1).family()
+        let named = NamedNet::pick(false, false, self.resnet.as_ref(), self.efficientnet.as_ref());
+        let named = named.ok().flatten().map(NamedNet::family);
+        ModelFamily::of(named, self.network.is_some(), self.conv.is_some(), self.hidden.len())
     }
 
     /// Sets the image a CNN or named network reads to `side x side` (for pictures, whose

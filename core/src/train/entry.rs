@@ -9,6 +9,7 @@ use super::{Checkpoint, Run, RunKey, TrainConfig, TrainSink, image_run, table_ru
 use crate::bundle::Bundle;
 use crate::data::Dataset;
 use crate::metrics::Metrics;
+use crate::model::{Mlp, ModelSpec};
 use crate::task::Task;
 use crate::{Error, Result};
 
@@ -42,7 +43,32 @@ pub async fn train<S: TrainSink>(
         data: data.fingerprint(),
         images: data.image_options(),
     };
-    run(device, data, Run::new(key), sink).await
+    run(device, data, Run::new(key), None, sink).await
+}
+
+/// Builds the configured model with weights from elsewhere (pretrained) for the spec the
+/// run decides on (the pictures' side, the classes), on the CPU; `seed` draws whatever
+/// the weights leave fresh.
+pub type StartWeights<'a> = &'a dyn Fn(&ModelSpec, u64) -> Result<Mlp>;
+
+/// [`train`], with the configured model starting from `start`'s weights instead of fresh
+/// ones (images only): fine-tuning. The baseline starts fresh as always. A checkpoint
+/// of the run holds the weights it reached, so [`resume`] needs no `start`.
+pub async fn fine_tune<S: TrainSink>(
+    device: &Device,
+    data: Dataset<'_>,
+    config: &TrainConfig,
+    start: StartWeights<'_>,
+    sink: &mut S,
+) -> Result<TrainOutcome> {
+    let key = RunKey {
+        target: super::IMAGE_TARGET.to_string(),
+        task: None,
+        config: config.clone(),
+        data: data.fingerprint(),
+        images: data.image_options(),
+    };
+    run(device, data, Run::new(key), Some(start), sink).await
 }
 
 /// Continues the run `checkpoint` was made from, on the same data, and finishes it as
@@ -58,12 +84,21 @@ pub async fn resume<S: TrainSink>(
             "it was made from other data: resume it with the dataset the run started with".into(),
         ));
     }
-    run(device, data, Run::resume(checkpoint), sink).await
+    run(device, data, Run::resume(checkpoint), None, sink).await
 }
 
-async fn run<S: TrainSink>(device: &Device, data: Dataset<'_>, run: Run, sink: &mut S) -> Result<TrainOutcome> {
-    match data {
-        Dataset::Tabular(table) => table_run::run_table(device, table, run, sink).await,
-        Dataset::Images(set) => image_run::run_images(device, set, run, sink).await,
+async fn run<S: TrainSink>(
+    device: &Device,
+    data: Dataset<'_>,
+    run: Run,
+    start: Option<StartWeights<'_>>,
+    sink: &mut S,
+) -> Result<TrainOutcome> {
+    match (data, start) {
+        (Dataset::Tabular(table), None) => table_run::run_table(device, table, run, sink).await,
+        (Dataset::Tabular(_), Some(_)) => {
+            Err(Error::InvalidConfig("pretrained weights are for image models; a table trains from fresh ones".into()))
+        }
+        (Dataset::Images(set), start) => image_run::run_images(device, set, run, start, sink).await,
     }
 }

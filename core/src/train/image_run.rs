@@ -7,7 +7,7 @@
 use burn::tensor::Device;
 
 use super::evaluate::evaluate;
-use super::{Augmenter, Encoded, Objective, Run, TrainConfig, TrainOutcome, TrainSink, train_model};
+use super::{Augmenter, Encoded, Objective, Run, StartWeights, TrainConfig, TrainOutcome, TrainSink, train_model};
 use crate::base::SplitMix64;
 use crate::bundle::{Bundle, FORMAT_VERSION, Manifest};
 use crate::data::images::ImageSet;
@@ -33,6 +33,7 @@ pub(super) async fn run_images<S: TrainSink>(
     device: &Device,
     set: &ImageSet,
     mut run: Run,
+    start: Option<StartWeights<'_>>,
     sink: &mut S,
 ) -> Result<TrainOutcome> {
     let config = run.key.config.clone();
@@ -53,7 +54,7 @@ pub(super) async fn run_images<S: TrainSink>(
             labels.len()
         )));
     }
-    let recipe = ImageRecipe::fit(set, &split.train, config.augment.clone());
+    let recipe = ImageRecipe::fit(set, &split.train, config.channel_statistics, config.augment.clone())?;
     let encode = |items: &[usize]| Encoded {
         x: recipe.encode_set(set, items),
         width: recipe.width(),
@@ -65,6 +66,10 @@ pub(super) async fn run_images<S: TrainSink>(
     let loss = config.loss_for(Task::Classification, classes)?;
     let spec = image_spec(config.model_spec(recipe.width(), loss.outputs(classes)), set);
     spec.validate()?;
+    if let Some(start) = start {
+        let model = start(&spec, config.seed)?;
+        run.start_from(spec.name(), model.weights().await?);
+    }
     let objective = Objective::new(loss, classes, &train.targets);
     let baseline_spec = ModelSpec::new(spec.inputs, vec![], spec.outputs);
     let vary = |image: &mut [f32], rng: &mut SplitMix64| recipe.augment_encoded(image, rng);

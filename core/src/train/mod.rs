@@ -36,7 +36,7 @@ pub use data_plan::{DataPlan, DataReport};
 pub use device_failure::{DEVICE_ADVICE, contain_device_failure, panic_text};
 pub use early_stop::{EarlyStopping, Mode, Monitor, StopState, Verdict};
 #[cfg(feature = "compute")]
-pub use entry::{TrainOutcome, resume, train};
+pub use entry::{StartWeights, TrainOutcome, fine_tune, resume, train};
 #[cfg(feature = "compute")]
 pub use image_run::{IMAGE_TARGET, image_split};
 pub use loss::{Balanced, ClassWeights, CrossEntropy, Loss};

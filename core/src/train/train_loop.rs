@@ -74,6 +74,8 @@ pub struct Run {
     finished: Vec<(FinishedModel, Vec<u8>)>,
     history: Vec<EpochReport>,
     resume: Option<Checkpoint>,
+    /// The model (by name) that starts from these weights instead of fresh ones.
+    start: Option<(String, Vec<u8>)>,
 }
 
 impl Run {
@@ -91,7 +93,14 @@ impl Run {
             finished: finished.collect(),
             history: std::mem::take(&mut h.history),
             resume: Some(checkpoint),
+            start: None,
         }
+    }
+
+    /// Starts the model named `model` from `weights` (burnpack, as [`Mlp::weights`]
+    /// writes them) instead of fresh ones: pretrained weights.
+    pub fn start_from(&mut self, model: &str, weights: Vec<u8>) {
+        self.start = Some((model.to_string(), weights));
     }
 
     /// Tells the sink about the epochs of `model` that ran before the checkpoint, so its
@@ -257,7 +266,11 @@ pub async fn train_model<S: TrainSink>(
             if sink.report(&started).await == Control::Cancel {
                 return Err(Error::Cancelled);
             }
-            LoopState::fresh(spec, config, &autodiff, train.rows())
+            let mut state = LoopState::fresh(spec, config, &autodiff, train.rows());
+            if let Some((_, weights)) = run.start.take_if(|(model, _)| *model == name) {
+                state.model = spec.load(&weights, &autodiff).map_err(|e| Error::Pretrained(e.to_string()))?;
+            }
+            state
         }
     };
 
@@ -283,7 +296,12 @@ pub async fn train_model<S: TrainSink>(
                 Some(sum) => sum + weighted,
                 None => weighted,
             });
-            let grads = GradientsParams::from_grads(loss.backward(), &state.model);
+            let mut grads = loss.backward();
+            // A frozen backbone: only the dense layers' gradients reach the optimizer.
+            let grads = match state.epoch < config.freeze_epochs {
+                true => GradientsParams::from_module(&mut grads, state.model.dense_layers()),
+                false => GradientsParams::from_grads(grads, &state.model),
+            };
             state.model = state.optimizer.step(learning_rate, state.model, grads);
         }
         let train_loss = match loss_sum {
@@ -377,4 +395,48 @@ async fn evaluate(model: &Mlp, objective: &Objective, data: &Encoded, device: &D
 
 async fn read_scalar(tensor: Tensor<1>) -> Result<f64> {
     Ok(read_floats(tensor).await?.first().copied().unwrap_or(f32::NAN) as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use futures_lite::future::block_on;
+
+    use super::*;
+    use crate::model::network::Block;
+    use crate::train::{Loss, Quiet};
+
+    /// The first convolution's weights and the output layer's, as numbers.
+    fn weights(model: &mut Mlp) -> (Vec<f32>, Vec<f32>) {
+        let (convs, _, linears) = model.parts_mut();
+        let values = |t: Tensor<2>| t.into_data().try_to_vec::<f32>().unwrap();
+        (values(convs[0].weight.val().flatten(0, 3)), values(linears[0].weight.val()))
+    }
+
+    #[test]
+    fn frozen_epochs_train_the_dense_layers_alone() {
+        let device = crate::device::cpu();
+        let blocks = vec![
+            Block::Image { height: 4, width: 4 },
+            Block::Conv2d { channels: 3, kernel: 3, stride: 1, bias: true },
+            Block::Activation { function: crate::model::Activation::Relu },
+            Block::GlobalAvgPool,
+        ];
+        let spec = ModelSpec { network: Some(blocks), ..ModelSpec::new(16, vec![], 2) };
+        let mut rng = SplitMix64(3);
+        let x: Vec<f32> = (0..40 * 16).map(|_| rng.next_f64() as f32).collect();
+        let targets = Targets::Classes((0..40).map(|i| i % 2).collect());
+        let data = Encoded { x, width: 16, targets };
+        let objective = Objective::new(Loss::CrossEntropy(Default::default()), 2, &data.targets);
+        let mut fresh = spec.init_seeded(&device, 42);
+        let before = weights(&mut fresh);
+        for (freeze_epochs, backbone_moves) in [(3, false), (0, true)] {
+            let config = TrainConfig { epochs: 3, freeze_epochs, learning_rate: 0.05, ..TrainConfig::default() };
+            let (mut run, mut sink) = (Run::default(), Quiet);
+            let train = train_model(&device, &spec, &config, &objective, &data, &data, None, &mut sink, &mut run);
+            let mut trained = block_on(train).unwrap().model;
+            let after = weights(&mut trained);
+            assert_eq!(after.0 != before.0, backbone_moves, "freeze_epochs {freeze_epochs}");
+            assert_ne!(after.1, before.1, "the output layer learns either way");
+        }
+    }
 }

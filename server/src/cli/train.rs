@@ -7,10 +7,13 @@ use std::time::{Duration, Instant};
 use clap::Args;
 use fornax_core::Error;
 use fornax_core::data::Dataset;
-use fornax_core::model::{ConvSpec, EfficientNetSpec, ResNetSpec};
+use fornax_core::model::pretrained::load_pytorch;
+use fornax_core::model::{ConvSpec, EfficientNetSpec, ModelSpec, ResNetSpec};
+use fornax_core::recipe::ChannelStatistics;
 use fornax_core::task::Task;
 use fornax_core::train::{
-    Checkpoint, Control, IMAGE_TARGET, Progress, TrainConfig, TrainSink, contain_device_failure, resume, train,
+    Checkpoint, Control, IMAGE_TARGET, Progress, TrainConfig, TrainSink, contain_device_failure, fine_tune, resume,
+    train,
 };
 
 use super::images::{ImageArgs, is_image_data, read_images};
@@ -33,6 +36,17 @@ pub struct TrainArgs {
     /// `conv`, `resnet` or `efficientnet` in --config).
     #[arg(long, conflicts_with = "resume")]
     model: Option<String>,
+    /// Images only: start the model from a PyTorch checkpoint's weights (`.pth`, a
+    /// state dict), such as torchvision's ImageNet `mobilenet_v2-b0353104.pth` for
+    /// `--model mobilenet_v2`: its layers are matched in order and shape, a new output
+    /// layer is drawn for the folders' classes, and the pictures are standardized with
+    /// ImageNet's statistics.
+    #[arg(long, conflicts_with = "resume")]
+    pretrained: Option<PathBuf>,
+    /// The first epochs in which only the output layer learns (fine-tuning: the new head
+    /// first, then every layer).
+    #[arg(long, conflicts_with = "resume")]
+    freeze_epochs: Option<usize>,
     /// Most epochs (early stopping may end sooner).
     #[arg(long, conflicts_with = "resume")]
     epochs: Option<usize>,
@@ -97,7 +111,24 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
     let outcome = contain_device_failure(|| {
         pollster::block_on(async {
             match start {
-                Start::Fresh { target, task, config } => train(&device, data, &target, task, &config, &mut sink).await,
+                Start::Fresh { config, pretrained: Some(path), .. } => {
+                    let load = |spec: &ModelSpec, seed: u64| {
+                        let loaded = load_pytorch(spec, &path, &fornax_core::device::cpu(), seed)?;
+                        let head = match loaded.replaced_head {
+                            Some(theirs) => format!(
+                                "; a new output layer for {} classes (the checkpoint's has {theirs})",
+                                spec.outputs
+                            ),
+                            None => String::new(),
+                        };
+                        eprintln!("pretrained: {} tensors from {}{head}", loaded.tensors, path.display());
+                        Ok(loaded.model)
+                    };
+                    fine_tune(&device, data, &config, &load, &mut sink).await
+                }
+                Start::Fresh { target, task, config, .. } => {
+                    train(&device, data, &target, task, &config, &mut sink).await
+                }
                 Start::Resume(checkpoint) => resume(&device, data, checkpoint, &mut sink).await,
             }
         })
@@ -157,7 +188,7 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
 /// How a run begins. Made once per command, so the variants' sizes do not matter.
 #[allow(clippy::large_enum_variant)]
 enum Start {
-    Fresh { target: String, task: Option<Task>, config: TrainConfig },
+    Fresh { target: String, task: Option<Task>, config: TrainConfig, pretrained: Option<PathBuf> },
     Resume(Checkpoint),
 }
 
@@ -227,6 +258,25 @@ fn fresh_run(args: &TrainArgs) -> Result<Start, String> {
             ));
         }
     }
+    if let Some(epochs) = args.freeze_epochs {
+        config.freeze_epochs = epochs;
+    }
+    if let Some(path) = &args.pretrained {
+        if !images {
+            return Err("--pretrained weights are for image models; a table trains from fresh ones".into());
+        }
+        if args.model.is_none() {
+            return Err(format!(
+                "--pretrained {}: name the architecture the checkpoint holds with --model (mobilenet_v2 for \
+                 torchvision's mobilenet_v2-b0353104.pth)",
+                path.display()
+            ));
+        }
+        if !path.is_file() {
+            return Err(format!("--pretrained {}: no such file", path.display()));
+        }
+        config.channel_statistics = ChannelStatistics::Imagenet;
+    }
     let task = args.task.as_deref().map(Task::parse).transpose().map_err(|e| e.to_string())?;
     let target = match (&args.target, images) {
         (Some(target), false) => target.clone(),
@@ -234,7 +284,7 @@ fn fresh_run(args: &TrainArgs) -> Result<Start, String> {
         (Some(_), true) => return Err("images are classified by their folder: leave out --target".into()),
         (None, true) => IMAGE_TARGET.to_string(),
     };
-    Ok(Start::Fresh { target, task, config })
+    Ok(Start::Fresh { target, task, config, pretrained: args.pretrained.clone() })
 }
 
 /// Set by Ctrl-C: the run stops after the current epoch, with a checkpoint.
