@@ -17,6 +17,8 @@ mod named_net;
 pub mod network;
 #[cfg(all(feature = "compute", not(target_family = "wasm")))]
 pub mod pretrained;
+#[cfg(feature = "compute")]
+mod relu6;
 mod resnet;
 mod spec;
 
