@@ -1,6 +1,7 @@
 //! An f32 Flex tensor's values as a slice, for the CPU kernels Fornax adds to Burn
 //! (the 2x2 max pool, the fused Adam step).
 
+use burn::backend::DispatchTensorKind;
 use burn::tensor::{Bytes, DType, Shape};
 use burn_flex::{FlexTensor, Layout};
 
@@ -29,4 +30,15 @@ pub(crate) fn values_mut(tensor: &mut FlexTensor) -> &mut [f32] {
 /// A new tensor of `shape` holding `values`, row-major.
 pub(crate) fn from_values(values: Vec<f32>, shape: &[usize]) -> FlexTensor {
     FlexTensor::new(Bytes::from_elems(values), Layout::contiguous(Shape::from(shape.to_vec())), DType::F32)
+}
+
+/// Whether a tensor lives on Flex, with or without autodiff over it: where Fornax's own
+/// kernels run (other backends keep Burn's operations).
+pub(crate) fn is_flex(kind: &DispatchTensorKind) -> bool {
+    match kind {
+        DispatchTensorKind::Flex(_) => true,
+        DispatchTensorKind::Autodiff(inner) => is_flex(inner),
+        #[allow(unreachable_patterns)]
+        _ => false,
+    }
 }

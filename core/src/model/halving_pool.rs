@@ -17,13 +17,13 @@ use burn::backend::autodiff::checkpoint::strategy::CheckpointStrategy;
 use burn::backend::autodiff::grads::Gradients;
 use burn::backend::autodiff::ops::{Backward, Ops, OpsKind, unary};
 use burn::backend::tensor::FloatTensor;
-use burn::backend::{Autodiff, Backend, Dispatch, DispatchTensorKind, Flex, backend_extension};
+use burn::backend::{Autodiff, Backend, Dispatch, Flex, backend_extension};
 use burn::tensor::module::max_pool2d;
 use burn::tensor::ops::MaxPoolOptions;
 use burn::tensor::{DType, Tensor};
 use burn_flex::FlexTensor;
 
-use crate::flex_values::{contiguous, from_values, values};
+use crate::flex_values::{contiguous, from_values, is_flex, values};
 
 /// `[batch, channels, h, w] -> [batch, channels, h / 2, w / 2]`, the largest value of
 /// each 2x2 window.
@@ -34,15 +34,6 @@ pub fn halving_max_pool(x: Tensor<4>) -> Tensor<4> {
         Tensor::from_dispatch(<Dispatch as HalvingPool>::halving_max_pool(x))
     } else {
         max_pool2d(Tensor::from_dispatch(x), MaxPoolOptions::new([2, 2]))
-    }
-}
-
-fn is_flex(kind: &DispatchTensorKind) -> bool {
-    match kind {
-        DispatchTensorKind::Flex(_) => true,
-        DispatchTensorKind::Autodiff(inner) => is_flex(inner),
-        #[allow(unreachable_patterns)]
-        _ => false,
     }
 }
 

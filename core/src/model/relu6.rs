@@ -15,11 +15,11 @@ use burn::backend::autodiff::checkpoint::strategy::CheckpointStrategy;
 use burn::backend::autodiff::grads::Gradients;
 use burn::backend::autodiff::ops::{Backward, Ops, OpsKind, unary};
 use burn::backend::tensor::FloatTensor;
-use burn::backend::{Autodiff, Backend, Dispatch, DispatchTensorKind, Flex, backend_extension};
+use burn::backend::{Autodiff, Backend, Dispatch, Flex, backend_extension};
 use burn::tensor::{DType, Tensor};
 use burn_flex::FlexTensor;
 
-use crate::flex_values::{contiguous, from_values, values};
+use crate::flex_values::{contiguous, from_values, is_flex, values};
 
 /// `min(max(x, 0), 6)`, value by value.
 pub fn relu6<const D: usize>(x: Tensor<D>) -> Tensor<D> {
@@ -29,15 +29,6 @@ pub fn relu6<const D: usize>(x: Tensor<D>) -> Tensor<D> {
         Tensor::from_dispatch(<Dispatch as Relu6>::relu6(x))
     } else {
         burn::tensor::activation::relu6(Tensor::from_dispatch(x))
-    }
-}
-
-fn is_flex(kind: &DispatchTensorKind) -> bool {
-    match kind {
-        DispatchTensorKind::Flex(_) => true,
-        DispatchTensorKind::Autodiff(inner) => is_flex(inner),
-        #[allow(unreachable_patterns)]
-        _ => false,
     }
 }
 
@@ -69,7 +60,7 @@ fn forward(x: FlexTensor) -> (FlexTensor, Vec<u8>) {
     let x = contiguous(x);
     let input = values(&x);
     let out: Vec<f32> = input.iter().map(|&v| clamp6(v)).collect();
-    let passes: Vec<u8> = input.iter().map(|&v| u8::from(!(v < 0.0) & !(v > 6.0))).collect();
+    let passes: Vec<u8> = input.iter().map(|&v| u8::from((0.0..=6.0).contains(&v) | v.is_nan())).collect();
     (from_values(out, x.layout().shape()), passes)
 }
 
